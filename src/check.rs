@@ -1,0 +1,196 @@
+//! `slareport check`: load the site and read every source, reporting every
+//! problem and what was loaded.
+//!
+//! Beyond what `load` and `scan` refuse, `check` warns about data that would
+//! quietly go unreported: rows for services no agreement names, and causes
+//! that name no OLA or UPC.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::{load_site, CONFIG_FILE};
+use crate::model::{AgreementKind, Site, SourceKind};
+use crate::scan::{scan_sources, Measurements, Table};
+
+/// What `check` found.
+#[derive(Debug)]
+pub struct Report {
+    pub root: PathBuf,
+    pub problems: Diagnostics,
+    /// What was loaded, when the site itself loaded.
+    pub summary: Option<Summary>,
+}
+
+impl Report {
+    pub fn is_clean(&self) -> bool {
+        !self.problems.has_errors()
+    }
+}
+
+/// Counts of what a site holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub customers: usize,
+    pub agreements: BTreeMap<AgreementKind, usize>,
+    pub targets: usize,
+    /// Per source: files read and rows.
+    pub sources: BTreeMap<SourceKind, (usize, usize)>,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let total: usize = self.agreements.values().sum();
+        let kinds: Vec<String> = self
+            .agreements
+            .iter()
+            .map(|(k, n)| format!("{n} {k}"))
+            .collect();
+        writeln!(
+            f,
+            "loaded {total} agreements ({}) with {} targets for {} customers",
+            kinds.join(", "),
+            self.targets,
+            self.customers
+        )?;
+        for (kind, (files, rows)) in &self.sources {
+            let files = if *files == 1 { "1 file".to_string() } else { format!("{files} files") };
+            writeln!(f, "  {kind:<8} {rows:>10} rows  ({files})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks the site in `root`.
+pub fn check(root: &Path) -> Report {
+    let loaded = load_site(root);
+    let mut problems = loaded.problems;
+    let mut measurements = Measurements::default();
+    if let Some(config) = &loaded.config {
+        let (m, p) = scan_sources(root, config);
+        problems.extend(p);
+        measurements = m;
+    }
+    let summary = loaded.site.as_ref().map(|site| {
+        problems.extend(cross_check(site, &measurements));
+        summarise(site, &measurements)
+    });
+    Report { root: root.to_path_buf(), problems, summary }
+}
+
+fn summarise(site: &Site, measurements: &Measurements) -> Summary {
+    let mut agreements = BTreeMap::new();
+    for a in &site.agreements {
+        *agreements.entry(a.kind).or_insert(0) += 1;
+    }
+    let customers = site
+        .agreements
+        .iter()
+        .filter(|a| a.kind == AgreementKind::Sla)
+        .map(|a| a.party.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    Summary {
+        customers,
+        agreements,
+        targets: site.target_count(),
+        sources: measurements
+            .tables
+            .iter()
+            .map(|(k, t)| (*k, (t.files.len(), t.rows())))
+            .collect(),
+    }
+}
+
+/// Warnings about rows no agreement will ever report on.
+fn cross_check(site: &Site, measurements: &Measurements) -> Diagnostics {
+    let mut problems = Diagnostics::new();
+    let services = site.services();
+    let agreements: Vec<&str> = site
+        .agreements
+        .iter()
+        .filter(|a| a.kind != AgreementKind::Sla)
+        .map(|a| a.id.as_str())
+        .collect();
+    for table in measurements.tables.values() {
+        let source = &site.config.sources[&table.kind];
+        let unknown = distinct_outside(table, "service", |s| services.contains(s));
+        if !unknown.is_empty() {
+            problems.push(
+                Diagnostic::warning(format!(
+                    "{} has rows for services no agreement names: {}",
+                    table.kind,
+                    describe(&unknown)
+                ))
+                .in_file(&source.path)
+                .with_hint("these rows are not reported on; add the service to an agreement or map the export's names"),
+            );
+        }
+        if table.frame.column("cause").is_ok() {
+            let unknown = distinct_outside(table, "cause", |c| agreements.contains(&c));
+            if !unknown.is_empty() {
+                problems.push(
+                    Diagnostic::warning(format!(
+                        "{} has causes that name no OLA or UPC: {}",
+                        table.kind,
+                        describe(&unknown)
+                    ))
+                    .in_file(&source.path)
+                    .with_hint(format!(
+                        "these are reported as unattributed; OLAs and UPCs of this site: {}",
+                        agreements.join(", ")
+                    )),
+                );
+            }
+        }
+    }
+    problems
+}
+
+/// Distinct values of a text column that fail `known`, with their row counts.
+fn distinct_outside(table: &Table, column: &str, known: impl Fn(&str) -> bool) -> Vec<(String, usize)> {
+    let Ok(values) = table.frame.column(column).and_then(|c| c.str().cloned()) else {
+        return Vec::new();
+    };
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for v in values.iter().flatten() {
+        if !known(v) {
+            *counts.entry(v).or_insert(0) += 1;
+        }
+    }
+    counts.into_iter().map(|(k, n)| (k.to_string(), n)).collect()
+}
+
+fn describe(values: &[(String, usize)]) -> String {
+    let shown: Vec<String> = values
+        .iter()
+        .take(8)
+        .map(|(v, n)| format!("`{v}` ({n} rows)"))
+        .collect();
+    let more = values.len().saturating_sub(8);
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// The line `check` ends with.
+pub fn verdict(report: &Report) -> String {
+    let errors = report.problems.errors();
+    let warnings = report.problems.warnings();
+    let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
+    let site = report.root.display();
+    if errors == 0 && warnings == 0 {
+        format!("{site}: no problems found")
+    } else if errors == 0 {
+        format!("{site}: no errors, {}", plural(warnings, "warning"))
+    } else {
+        format!(
+            "{site}: {} and {} found; fix them and run `slareport check` again (see {CONFIG_FILE} and the files named above)",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
+    }
+}

@@ -1,0 +1,19 @@
+//! slareport turns service level agreements and the measurements behind them
+//! into a static HTML report site.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! load     slareport.toml, agreements      -> model::Site (validated)
+//! scan     CSV / Parquet exports           -> scan::Measurements (canonical frames)
+//! check    load + scan, every problem      -> check::Report
+//! ```
+//!
+//! Every stage reports problems as [`diagnostic::Diagnostic`]s with file,
+//! line and column, and collects all of them rather than stopping at the first.
+
+pub mod check;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod scan;

@@ -1,0 +1,208 @@
+//! Reading one TOML file into a typed value, reporting *every* problem in it.
+//!
+//! serde stops at the first error. To list them all, the document is parsed
+//! once into a spanned tree; after each failed attempt the entry holding the
+//! error is removed from the tree and deserialisation is tried again, until it
+//! succeeds or an error cannot be pinned on an entry. Missing fields that only
+//! went missing because an earlier pass removed them are not reported twice.
+
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+use toml::de::{DeTable, DeValue, Deserializer};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+
+/// How many errors one file may produce before we stop looking.
+const MAX_PASSES: usize = 50;
+
+/// Deserialises `source` as `T`. On failure returns every problem found.
+pub fn parse<T: DeserializeOwned>(source: &SourceFile) -> Result<T, Diagnostics> {
+    let (mut document, syntax_errors) = DeTable::parse_recoverable(&source.text);
+    if !syntax_errors.is_empty() {
+        let mut problems = Diagnostics::new();
+        for error in syntax_errors {
+            problems.push(toml_error(source, &error, "this is not valid TOML"));
+        }
+        return Err(problems);
+    }
+    document.get_mut().make_owned();
+
+    let mut problems = Diagnostics::new();
+    let mut removed: Vec<String> = Vec::new();
+    for _ in 0..MAX_PASSES {
+        let attempt = T::deserialize(Deserializer::from(document.clone()));
+        let error = match attempt {
+            Ok(value) if problems.is_empty() => return Ok(value),
+            Ok(_) => return Err(in_line_order(problems)),
+            Err(error) => error,
+        };
+        let message = error.message().to_string();
+        if let Some(field) = missing_field(&message) {
+            if removed.iter().any(|r| r == field) {
+                return Err(in_line_order(problems));
+            }
+        }
+        problems.push(toml_error(source, &error, ""));
+        let Some(span) = error.span() else {
+            return Err(in_line_order(problems));
+        };
+        match remove_entry_at(document.get_mut(), &span) {
+            Some(key) => removed.push(key),
+            None => return Err(in_line_order(problems)),
+        }
+    }
+    Err(in_line_order(problems))
+}
+
+fn in_line_order(problems: Diagnostics) -> Diagnostics {
+    let mut items = problems.into_vec();
+    items.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
+    let mut sorted = Diagnostics::new();
+    for d in items {
+        sorted.push(d);
+    }
+    sorted
+}
+
+/// A diagnostic from a toml error, with serde's wording made friendlier.
+fn toml_error(source: &SourceFile, error: &toml::de::Error, fallback_hint: &str) -> Diagnostic {
+    let message = error.message().trim().to_string();
+    let mut diagnostic = Diagnostic::error(friendly(&message));
+    diagnostic = match error.span() {
+        Some(span) => diagnostic.at(source, span),
+        None => diagnostic.in_file(&source.path),
+    };
+    if let Some(hint) = hint_for(&message) {
+        diagnostic.with_hint(hint)
+    } else if !fallback_hint.is_empty() {
+        diagnostic.with_hint(fallback_hint)
+    } else {
+        diagnostic
+    }
+}
+
+/// serde says "unknown field `x`, expected one of `a`, `b`": keep the first
+/// half as the message and turn the list into the hint.
+fn friendly(message: &str) -> String {
+    match message.split_once(", expected one of") {
+        Some((head, _)) => head.to_string(),
+        None => match message.split_once(", expected ") {
+            Some((head, _)) if head.starts_with("unknown") => head.to_string(),
+            _ => message.to_string(),
+        },
+    }
+}
+
+fn hint_for(message: &str) -> Option<String> {
+    if let Some((_, expected)) = message.split_once(", expected one of ") {
+        return Some(format!("expected one of {expected}"));
+    }
+    if let Some((head, expected)) = message.split_once(", expected ") {
+        if head.starts_with("unknown") {
+            return Some(format!("expected {expected}"));
+        }
+    }
+    None
+}
+
+fn missing_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split('`').next()
+}
+
+/// Removes the innermost table entry whose key or value contains `span`,
+/// returning its key. Arrays cannot lose elements, so an error inside an array
+/// of plain values removes the key that holds the array. Children are searched
+/// first, whatever their spans say: the span of an array of tables does not
+/// always cover every table in it.
+fn remove_entry_at(table: &mut DeTable<'_>, span: &Range<usize>) -> Option<String> {
+    for (_, value) in table.iter_mut() {
+        if let Some(key) = remove_inside(value.get_mut(), span) {
+            return Some(key);
+        }
+    }
+    let key = table
+        .iter()
+        .find(|(k, v)| {
+            contains(&(k.span().start..v.span().end), span) || contains(&v.span(), span)
+        })
+        .map(|(k, _)| k.get_ref().to_string())?;
+    table.remove(key.as_str());
+    Some(key)
+}
+
+fn remove_inside(value: &mut DeValue<'_>, span: &Range<usize>) -> Option<String> {
+    match value {
+        DeValue::Table(table) => remove_entry_at(table, span),
+        DeValue::Array(array) => array.iter_mut().find_map(|item| match item.get_mut() {
+            DeValue::Table(table) => remove_entry_at(table, span),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Item {
+        id: String,
+        weight: f64,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        title: String,
+        count: u32,
+        items: Vec<Item>,
+    }
+
+    fn lines(problems: &Diagnostics) -> Vec<(usize, String)> {
+        problems
+            .iter()
+            .map(|d| (d.location.as_ref().unwrap().line.unwrap(), d.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn reports_every_structural_error_in_a_file() {
+        let text = "title = \"x\"\ncount = \"three\"\ncolour = 1\n\n[[items]]\nid = \"a\"\nweight = 1.0\n\n[[items]]\nid = \"b\"\nwieght = 2.0\nweight = true\n";
+        let source = SourceFile::new("doc.toml", text.into());
+        let problems = parse::<Doc>(&source).unwrap_err();
+        let found = lines(&problems);
+        assert_eq!(found.len(), 4, "{found:?}");
+        // In line order, whatever order serde met them in.
+        assert_eq!(found[0].0, 2);
+        assert!(found[0].1.starts_with("invalid type: string \"three\""), "{found:?}");
+        assert_eq!(found[1], (3, "unknown field `colour`".into()));
+        assert_eq!(found[2], (11, "unknown field `wieght`".into()));
+        assert_eq!(found[3].0, 12);
+        assert!(found[3].1.contains("invalid type: boolean"), "{found:?}");
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_line() {
+        let source = SourceFile::new("doc.toml", "title = \"x\"\ncount = \n".into());
+        let problems = parse::<Doc>(&source).unwrap_err();
+        assert_eq!(lines(&problems)[0].0, 2);
+    }
+
+    #[test]
+    fn a_missing_field_is_reported_once() {
+        let source = SourceFile::new("doc.toml", "title = \"x\"\nitems = []\n".into());
+        let problems = parse::<Doc>(&source).unwrap_err();
+        assert_eq!(problems.iter().count(), 1);
+        assert_eq!(problems.iter().next().unwrap().message, "missing field `count`");
+    }
+}

@@ -1,0 +1,473 @@
+//! The validated site: what every stage after `load` works from.
+//!
+//! These types hold meaning, not syntax: time zones are parsed, durations are
+//! seconds, calendars are rules, references between agreements are known to
+//! resolve. Building one is the job of [`crate::load`]; nothing downstream
+//! re-checks what is guaranteed here.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, Weekday};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+/// The name of the built-in calendar that covers every second.
+pub const ALWAYS: &str = "24x7";
+
+/// A whole site: its configuration and its agreements.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The site folder; every path below is relative to it.
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    pub agreements: Vec<Agreement>,
+}
+
+impl Site {
+    pub fn agreement(&self, id: &str) -> Option<&Agreement> {
+        self.agreements.iter().find(|a| a.id == id)
+    }
+
+    /// Every service named by some agreement.
+    pub fn services(&self) -> BTreeSet<&str> {
+        self.agreements
+            .iter()
+            .flat_map(|a| a.services.iter().map(String::as_str))
+            .collect()
+    }
+
+    pub fn target_count(&self) -> usize {
+        self.agreements.iter().map(|a| a.targets.len()).sum()
+    }
+}
+
+/// `slareport.toml`, validated.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub title: String,
+    /// The zone periods are cut in: a period is a calendar month here.
+    pub timezone: Tz,
+    /// Where the site is published, relative to the site folder.
+    pub output: PathBuf,
+    pub theme: String,
+    /// Display names of customers, by id.
+    pub customers: BTreeMap<String, Customer>,
+    /// Every calendar by name, the built-in `24x7` included.
+    pub calendars: BTreeMap<String, Calendar>,
+    pub sources: BTreeMap<SourceKind, Source>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Customer {
+    pub id: String,
+    pub name: String,
+}
+
+/// Service hours: when time counts towards a target.
+///
+/// An instant is inside when, as wall-clock time in `timezone`, its date is
+/// not a holiday, its weekday is in `days` and its time of day is in
+/// `[start, end)` (seconds after midnight; `end` may be 86 400).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Calendar {
+    pub name: String,
+    pub timezone: Tz,
+    pub days: BTreeSet<WeekdayOrd>,
+    pub start: u32,
+    pub end: u32,
+    pub holidays: BTreeSet<NaiveDate>,
+}
+
+impl Calendar {
+    /// The built-in calendar that covers every second, in zone `tz`.
+    pub fn always(tz: Tz) -> Self {
+        Calendar {
+            name: ALWAYS.to_string(),
+            timezone: tz,
+            days: ALL_DAYS.iter().map(|d| WeekdayOrd(*d)).collect(),
+            start: 0,
+            end: 86_400,
+            holidays: BTreeSet::new(),
+        }
+    }
+
+    /// True when the calendar covers every second of every day.
+    pub fn is_always(&self) -> bool {
+        self.days.len() == 7 && self.start == 0 && self.end == 86_400 && self.holidays.is_empty()
+    }
+}
+
+const ALL_DAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+/// A weekday that sorts Monday first, so sets of days print in week order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeekdayOrd(pub Weekday);
+
+impl PartialOrd for WeekdayOrd {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for WeekdayOrd {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0
+            .num_days_from_monday()
+            .cmp(&other.0.num_days_from_monday())
+    }
+}
+
+/// The kinds of measurement export, each with its canonical columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Outages,
+    Samples,
+    Tickets,
+    Surveys,
+    Counts,
+}
+
+impl SourceKind {
+    pub const ALL: [SourceKind; 5] = [
+        SourceKind::Outages,
+        SourceKind::Samples,
+        SourceKind::Tickets,
+        SourceKind::Surveys,
+        SourceKind::Counts,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Outages => "outages",
+            SourceKind::Samples => "samples",
+            SourceKind::Tickets => "tickets",
+            SourceKind::Surveys => "surveys",
+            SourceKind::Counts => "counts",
+        }
+    }
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Where one kind of measurement comes from and how to read it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub kind: SourceKind,
+    /// A CSV file, a Parquet file or a folder of Parquet files, relative to the site.
+    pub path: PathBuf,
+    /// Canonical column name -> the export's column name. Complete: every
+    /// canonical column of the kind has an entry (identity when not mapped).
+    pub columns: BTreeMap<String, String>,
+    /// A chrono format for timestamps; `None` reads ISO 8601.
+    pub timestamp_format: Option<String>,
+    /// The zone naive timestamps are read in.
+    pub timezone: Tz,
+    /// Cell values that mean "empty".
+    pub null_values: Vec<String>,
+    /// The CSV field separator.
+    pub separator: u8,
+    /// Samples: how long one sample covers at most, in seconds.
+    pub interval: i64,
+    /// Surveys: the lowest and highest score.
+    pub scale: (f64, f64),
+}
+
+/// The kinds of agreement of ITIL service level management.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AgreementKind {
+    /// Service level agreement, with a customer.
+    Sla,
+    /// Operational level agreement, with an internal team.
+    Ola,
+    /// Underpinning contract, with a supplier.
+    Upc,
+}
+
+impl AgreementKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            AgreementKind::Sla => "sla",
+            AgreementKind::Ola => "ola",
+            AgreementKind::Upc => "upc",
+        }
+    }
+
+    /// The field naming the other party.
+    pub fn party_field(self) -> &'static str {
+        match self {
+            AgreementKind::Sla => "customer",
+            AgreementKind::Ola => "team",
+            AgreementKind::Upc => "supplier",
+        }
+    }
+}
+
+impl fmt::Display for AgreementKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name().to_uppercase())
+    }
+}
+
+/// One agreement file, validated.
+#[derive(Debug, Clone)]
+pub struct Agreement {
+    pub id: String,
+    pub kind: AgreementKind,
+    /// The customer (SLA), team (OLA) or supplier (UPC).
+    pub party: String,
+    pub title: String,
+    pub version: String,
+    pub effective: NaiveDate,
+    pub review_due: NaiveDate,
+    pub drafted: Option<NaiveDate>,
+    pub agreed: Option<NaiveDate>,
+    pub services: Vec<String>,
+    pub description: Option<String>,
+    pub targets: Vec<Target>,
+    /// The file it was read from, relative to the site folder.
+    pub file: PathBuf,
+}
+
+/// What a target measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Metric {
+    Availability,
+    Latency,
+    Response,
+    Resolution,
+    Satisfaction,
+    Ratio,
+    Incidents,
+}
+
+impl Metric {
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Availability => "availability",
+            Metric::Latency => "latency",
+            Metric::Response => "response",
+            Metric::Resolution => "resolution",
+            Metric::Satisfaction => "satisfaction",
+            Metric::Ratio => "ratio",
+            Metric::Incidents => "incidents",
+        }
+    }
+}
+
+impl fmt::Display for Metric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How a target reads its measure, with the options that metric takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Measure {
+    /// Availability from the outage log.
+    OutageAvailability { planned: Planned, degraded: f64 },
+    /// Availability from probe samples.
+    SampleAvailability { unknown: Unknown },
+    /// The nearest-rank percentile of latency, in ms; lower is better.
+    LatencyPercentile { percentile: f64 },
+    /// The share (%) of samples with latency at or under `threshold_ms`.
+    LatencyShare { threshold_ms: f64 },
+    /// The share (%) of tickets responded to within `within` seconds of business time.
+    Response { priority: String, within: i64 },
+    /// The share (%) of tickets resolved within `within` seconds of business time.
+    Resolution { priority: String, within: i64 },
+    /// The mean survey score.
+    SatisfactionMean,
+    /// The share (%) of survey scores at or above `threshold`.
+    SatisfactionShare { threshold: f64 },
+    /// The share (%) good / total.
+    Ratio,
+    /// The number of tickets of `priority` opened; lower is better.
+    Incidents { priority: String },
+}
+
+impl Measure {
+    /// True when a higher value is better (availability), false when a lower
+    /// one is (latency percentile, incident count).
+    pub fn higher_is_better(&self) -> bool {
+        !matches!(
+            self,
+            Measure::LatencyPercentile { .. } | Measure::Incidents { .. }
+        )
+    }
+
+    /// The unit of the value and objective, for people.
+    pub fn unit(&self) -> &'static str {
+        match self {
+            Measure::LatencyPercentile { .. } => "ms",
+            Measure::SatisfactionMean => "score",
+            Measure::Incidents { .. } => "tickets",
+            _ => "%",
+        }
+    }
+}
+
+/// What planned maintenance counts as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Planned {
+    /// Taken out of the in-scope time (the usual rule).
+    #[default]
+    Excluded,
+    /// Counted as downtime.
+    Downtime,
+    /// Counted as uptime.
+    Uptime,
+}
+
+/// What time no probe sample covers counts as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Unknown {
+    /// Left out of the denominator, shown as data coverage.
+    #[default]
+    Exclude,
+    Down,
+    Up,
+}
+
+/// One service credit tier: owed when the value is strictly worse than `bound`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreditTier {
+    pub bound: f64,
+    pub percent: f64,
+}
+
+/// One target of an agreement, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub id: String,
+    /// The service measured; `None` measures each service of the agreement.
+    pub service: Option<String>,
+    pub metric: Metric,
+    pub measure: Measure,
+    /// The calendar's name (always one the site defines).
+    pub calendar: String,
+    pub objective: f64,
+    pub warning: Option<f64>,
+    /// Tiers sorted from the mildest to the most severe.
+    pub credits: Vec<CreditTier>,
+    pub credit_cap: Option<f64>,
+    pub underpinned_by: Vec<String>,
+    pub description: Option<String>,
+}
+
+/// The type a canonical column is converted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// Text, such as a service name or a cause.
+    Text,
+    /// An instant: UTC seconds since 1970 (`i64`).
+    Instant,
+    /// up / down.
+    Bool,
+    /// A decimal number (`f64`).
+    Number,
+    /// Minutes, stored as whole seconds (`i64`).
+    Minutes,
+}
+
+/// One canonical column of a measurement kind.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub ty: ColumnType,
+    pub required: bool,
+}
+
+const fn col(name: &'static str, ty: ColumnType, required: bool) -> Column {
+    Column { name, ty, required }
+}
+
+use ColumnType::{Bool, Instant, Minutes, Number, Text};
+
+const OUTAGE_COLUMNS: [Column; 6] = [
+    col("id", Text, false),
+    col("service", Text, true),
+    col("start", Instant, true),
+    col("end", Instant, false),
+    col("kind", Text, false),
+    col("cause", Text, false),
+];
+const SAMPLE_COLUMNS: [Column; 4] = [
+    col("time", Instant, true),
+    col("service", Text, true),
+    col("up", Bool, true),
+    col("latency_ms", Number, false),
+];
+const TICKET_COLUMNS: [Column; 8] = [
+    col("id", Text, true),
+    col("service", Text, true),
+    col("priority", Text, true),
+    col("opened", Instant, true),
+    col("responded", Instant, false),
+    col("resolved", Instant, false),
+    col("paused_minutes", Minutes, false),
+    col("cause", Text, false),
+];
+const SURVEY_COLUMNS: [Column; 3] = [
+    col("time", Instant, true),
+    col("service", Text, true),
+    col("score", Number, true),
+];
+const COUNT_COLUMNS: [Column; 4] = [
+    col("time", Instant, true),
+    col("service", Text, true),
+    col("good", Number, true),
+    col("total", Number, true),
+];
+
+impl SourceKind {
+    /// The canonical schema of this kind (DESIGN.md, "Canonical measurement kinds").
+    /// `paused_minutes` is converted to whole seconds on reading.
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            SourceKind::Outages => &OUTAGE_COLUMNS,
+            SourceKind::Samples => &SAMPLE_COLUMNS,
+            SourceKind::Tickets => &TICKET_COLUMNS,
+            SourceKind::Surveys => &SURVEY_COLUMNS,
+            SourceKind::Counts => &COUNT_COLUMNS,
+        }
+    }
+}
+
+/// Outage kinds of the canonical `kind` column.
+pub const OUTAGE_KINDS: [&str; 3] = ["unplanned", "planned", "degraded"];
+
+impl Measure {
+    /// The kind of export this measure is computed from.
+    pub fn source_kind(&self) -> SourceKind {
+        match self {
+            Measure::OutageAvailability { .. } => SourceKind::Outages,
+            Measure::SampleAvailability { .. }
+            | Measure::LatencyPercentile { .. }
+            | Measure::LatencyShare { .. } => SourceKind::Samples,
+            Measure::Response { .. } | Measure::Resolution { .. } | Measure::Incidents { .. } => {
+                SourceKind::Tickets
+            }
+            Measure::SatisfactionMean | Measure::SatisfactionShare { .. } => SourceKind::Surveys,
+            Measure::Ratio => SourceKind::Counts,
+        }
+    }
+}

@@ -1,0 +1,432 @@
+//! Converting one raw file into the canonical schema of its kind, checking
+//! every cell and the rules rows of that kind must keep.
+
+use polars::prelude::*;
+
+use super::read::RawPart;
+use super::timestamp::TimestampParser;
+use super::ROW;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{Column as Canonical, ColumnType, Source, SourceKind, OUTAGE_KINDS};
+
+/// How many bad cells of one column are listed before the rest are counted.
+const MAX_CELL_ERRORS: usize = 10;
+
+/// A converted column.
+enum Values {
+    Text(Vec<Option<String>>),
+    Instant(Vec<Option<i64>>),
+    Bool(Vec<Option<bool>>),
+    Number(Vec<Option<f64>>),
+}
+
+impl Values {
+    fn into_column(self, name: &str) -> Column {
+        let name = PlSmallStr::from(name);
+        match self {
+            Values::Text(v) => Column::new(name, v),
+            Values::Instant(v) => Column::new(name, v),
+            Values::Bool(v) => Column::new(name, v),
+            Values::Number(v) => Column::new(name, v),
+        }
+    }
+}
+
+/// The canonical output dtype of a column type.
+fn dtype(ty: ColumnType) -> DataType {
+    match ty {
+        ColumnType::Text => DataType::String,
+        ColumnType::Instant | ColumnType::Minutes => DataType::Int64,
+        ColumnType::Bool => DataType::Boolean,
+        ColumnType::Number => DataType::Float64,
+    }
+}
+
+/// An empty frame of the canonical schema of `kind`.
+pub fn empty(kind: SourceKind) -> DataFrame {
+    let mut columns: Vec<Column> = kind
+        .columns()
+        .iter()
+        .map(|c| Column::full_null(c.name.into(), 0, &dtype(c.ty)))
+        .collect();
+    columns.push(Column::full_null(ROW.into(), 0, &DataType::Int64));
+    DataFrame::new(0, columns).expect("columns of one length")
+}
+
+/// Collects cell problems of one column of one file.
+struct CellProblems<'a> {
+    part: &'a RawPart,
+    column: String,
+    listed: Diagnostics,
+    more: usize,
+}
+
+impl<'a> CellProblems<'a> {
+    fn new(part: &'a RawPart, column: &str) -> Self {
+        CellProblems { part, column: column.to_string(), listed: Diagnostics::new(), more: 0 }
+    }
+
+    fn push(&mut self, index: usize, message: String) {
+        if self.listed.errors() >= MAX_CELL_ERRORS {
+            self.more += 1;
+            return;
+        }
+        let number = self.part.rows.number(index);
+        let word = self.part.rows.word();
+        let d = Diagnostic::error(format!("{word} {number}, column `{}`: {message}", self.column));
+        self.listed.push(if self.part.rows.is_csv() {
+            d.at_line(&self.part.file, number)
+        } else {
+            d.in_file(&self.part.file)
+        });
+    }
+
+    fn finish(mut self) -> Diagnostics {
+        if self.more > 0 {
+            let d = Diagnostic::error(format!(
+                "column `{}`: {} more bad cells not listed",
+                self.column, self.more
+            ))
+            .in_file(&self.part.file);
+            self.listed.push(d);
+        }
+        self.listed
+    }
+}
+
+/// Converts `part` to the canonical schema of `source.kind`.
+pub fn to_canonical(source: &Source, part: &RawPart) -> Result<DataFrame, Diagnostics> {
+    let height = part.frame.height();
+    let mut problems = Diagnostics::new();
+    let mut converted: Vec<(&'static str, Values)> = Vec::new();
+    let parser = TimestampParser::new(source.timestamp_format.as_deref(), source.timezone);
+    for canonical in source.kind.columns() {
+        let export = source.columns.get(canonical.name).map_or(canonical.name, String::as_str);
+        let raw = match find_column(part, export, height) {
+            Some(c) => c,
+            None if canonical.required => {
+                problems.push(missing_column(source, part, canonical, export));
+                continue;
+            }
+            None => Column::full_null(export.into(), height, &DataType::String),
+        };
+        let mut cells = CellProblems::new(part, export);
+        let values = convert_column(&raw, canonical, source, &parser, &mut cells);
+        problems.extend(cells.finish());
+        if let Some(values) = values {
+            converted.push((canonical.name, values));
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    problems.extend(check_rows(source, part, &mut converted));
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let mut columns: Vec<Column> = converted.into_iter().map(|(name, v)| v.into_column(name)).collect();
+    let rows: Vec<i64> = (0..height).map(|i| part.rows.number(i) as i64).collect();
+    columns.push(Column::new(ROW.into(), rows));
+    DataFrame::new(height, columns).map_err(|e| Diagnostics::from(super::internal(&part.file, e)))
+}
+
+/// The export's column, or a constant column from a hive partition folder.
+fn find_column(part: &RawPart, name: &str, height: usize) -> Option<Column> {
+    if let Ok(c) = part.frame.column(name) {
+        return Some(c.clone());
+    }
+    part.partitions
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| Column::new(name.into(), vec![v.as_str(); height]))
+}
+
+fn missing_column(source: &Source, part: &RawPart, canonical: &Canonical, export: &str) -> Diagnostic {
+    let found: Vec<String> = part.frame.get_column_names().iter().map(|n| n.to_string()).collect();
+    let mapped = export != canonical.name;
+    let message = if mapped {
+        format!("column `{export}` (mapped to {} `{}`) is missing", source.kind, canonical.name)
+    } else {
+        format!("column `{export}` is missing ({} needs it)", source.kind)
+    };
+    Diagnostic::error(message)
+        .at_line(&part.file, 1)
+        .with_hint(format!(
+            "the file has: {}; map yours in slareport.toml, e.g. [sources.{}] columns = {{ {} = \"<your column>\" }}",
+            found.join(", "),
+            source.kind,
+            canonical.name
+        ))
+}
+
+fn convert_column(
+    raw: &Column,
+    canonical: &Canonical,
+    source: &Source,
+    parser: &TimestampParser,
+    cells: &mut CellProblems,
+) -> Option<Values> {
+    let values = match canonical.ty {
+        ColumnType::Text => Values::Text(text_cells(raw, source, cells)?.into_iter().map(|c| c.map(str::to_string)).collect()),
+        ColumnType::Instant => Values::Instant(instants(raw, source, parser, cells)?),
+        ColumnType::Bool => Values::Bool(bools(raw, source, cells)?),
+        ColumnType::Number => Values::Number(numbers(raw, source, cells)?),
+        ColumnType::Minutes => Values::Instant(
+            numbers(raw, source, cells)?
+                .into_iter()
+                .enumerate()
+                .map(|(i, m)| match m {
+                    Some(m) if m < 0.0 => {
+                        cells.push(i, format!("{m} minutes is negative"));
+                        None
+                    }
+                    Some(m) => Some((m * 60.0).round() as i64),
+                    None => Some(0),
+                })
+                .collect(),
+        ),
+    };
+    Some(values)
+}
+
+/// The cells as trimmed text, with the source's null values as `None`.
+fn text_cells<'c>(raw: &'c Column, source: &Source, cells: &mut CellProblems) -> Option<Vec<Option<&'c str>>> {
+    let Ok(strings) = raw.str() else {
+        cells.push(0, format!("holds {} values; expected text", raw.dtype()));
+        return None;
+    };
+    Some(
+        strings
+            .iter()
+            .map(|c| c.map(str::trim).filter(|c| !source.null_values.iter().any(|n| n == c)))
+            .collect(),
+    )
+}
+
+fn instants(raw: &Column, source: &Source, parser: &TimestampParser, cells: &mut CellProblems) -> Option<Vec<Option<i64>>> {
+    match raw.dtype() {
+        DataType::String => {
+            let text = text_cells(raw, source, cells)?;
+            Some(
+                text.into_iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        c.and_then(|c| match parser.parse(c) {
+                            Ok(t) => Some(t),
+                            Err(e) => {
+                                cells.push(i, e);
+                                None
+                            }
+                        })
+                    })
+                    .collect(),
+            )
+        }
+        DataType::Datetime(unit, zone) => {
+            let per_second: i64 = match unit {
+                TimeUnit::Nanoseconds => 1_000_000_000,
+                TimeUnit::Microseconds => 1_000_000,
+                TimeUnit::Milliseconds => 1_000,
+            };
+            let naive = zone.is_none();
+            let physical = raw.datetime().ok()?.physical().clone();
+            Some(
+                physical
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let seconds = v?.div_euclid(per_second);
+                        if !naive {
+                            return Some(seconds);
+                        }
+                        // A timestamp without a zone is wall time in the source's zone.
+                        let wall = chrono::DateTime::from_timestamp(seconds, 0)?.naive_utc();
+                        let text = wall.format("%Y-%m-%dT%H:%M:%S").to_string();
+                        match TimestampParser::new(None, source.timezone).parse(&text) {
+                            Ok(t) => Some(t),
+                            Err(e) => {
+                                cells.push(i, e);
+                                None
+                            }
+                        }
+                    })
+                    .collect(),
+            )
+        }
+        other => {
+            cells.push(0, format!("holds {other} values; expected timestamps"));
+            cells.listed.last_mut().map(|d| {
+                d.hint = Some("write instants as ISO 8601 text (2026-10-01T08:30:00Z) or as Parquet timestamps".into())
+            });
+            None
+        }
+    }
+}
+
+fn bools(raw: &Column, source: &Source, cells: &mut CellProblems) -> Option<Vec<Option<bool>>> {
+    if let DataType::Boolean = raw.dtype() {
+        return Some(raw.bool().ok()?.iter().collect());
+    }
+    let as_text = raw.cast(&DataType::String).ok()?;
+    let text = text_cells(&as_text, source, cells)?;
+    Some(
+        text.into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let c = c?;
+                match c.to_ascii_lowercase().as_str() {
+                    "true" | "1" | "yes" | "up" | "ok" => Some(true),
+                    "false" | "0" | "no" | "down" | "fail" | "failed" => Some(false),
+                    _ => {
+                        cells.push(i, format!("`{c}` is not up or down; expected true/false, 1/0, yes/no or up/down"));
+                        None
+                    }
+                }
+            })
+            .collect(),
+    )
+}
+
+fn numbers(raw: &Column, source: &Source, cells: &mut CellProblems) -> Option<Vec<Option<f64>>> {
+    if raw.dtype().is_primitive_numeric() {
+        let cast = raw.cast(&DataType::Float64).ok()?;
+        return Some(cast.f64().ok()?.iter().collect());
+    }
+    let as_text = raw.cast(&DataType::String).ok()?;
+    let text = text_cells(&as_text, source, cells)?;
+    Some(
+        text.into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let c = c?;
+                match c.parse::<f64>() {
+                    Ok(n) if n.is_finite() => Some(n),
+                    _ => {
+                        cells.push(i, format!("`{c}` is not a number"));
+                        None
+                    }
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Rules rows of each kind must keep beyond their cell types.
+fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, Values)]) -> Diagnostics {
+    let mut problems = Diagnostics::new();
+    let mut row_error = |index: usize, column: &str, message: String| {
+        let mut cells = CellProblems::new(part, column);
+        cells.push(index, message);
+        problems.extend(cells.finish());
+    };
+    let height = part.frame.height();
+    // Required cells may not be empty.
+    for (name, values) in converted.iter() {
+        let required = source.kind.columns().iter().any(|c| c.name == *name && c.required);
+        if !required {
+            continue;
+        }
+        let export = source.columns.get(*name).map_or(*name, String::as_str);
+        for i in 0..height {
+            if is_null(values, i) {
+                row_error(i, export, format!("is empty; {} `{name}` is required", source.kind));
+            }
+        }
+    }
+    let col = |name: &str| converted.iter().position(|(n, _)| *n == name);
+    let export = |name: &str| source.columns.get(name).map_or(name, String::as_str).to_string();
+    match source.kind {
+        SourceKind::Outages => {
+            let (start, end, kind) = (col("start"), col("end"), col("kind"));
+            if let (Some(s), Some(e)) = (start, end) {
+                if let (Values::Instant(s), Values::Instant(e)) = (&converted[s].1, &converted[e].1) {
+                    for i in 0..height {
+                        if let (Some(a), Some(b)) = (s[i], e[i]) {
+                            if b < a {
+                                row_error(i, &export("end"), "ends before it starts".into());
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some(k) = kind {
+                if let Values::Text(kinds) = &mut converted[k].1 {
+                    for (i, value) in kinds.iter_mut().enumerate() {
+                        let normal = value.as_deref().map(str::to_ascii_lowercase);
+                        match normal.as_deref() {
+                            None => *value = Some("unplanned".into()),
+                            Some(k) if OUTAGE_KINDS.contains(&k) => *value = Some(k.to_string()),
+                            Some(other) => row_error(
+                                i,
+                                &export("kind"),
+                                format!("`{other}` is not an outage kind; expected {} (empty means unplanned)", OUTAGE_KINDS.join(", ")),
+                            ),
+                        }
+                    }
+                }
+            }
+        }
+        SourceKind::Tickets => {
+            if let Some(o) = col("opened") {
+                for later in ["responded", "resolved"] {
+                    let Some(l) = col(later) else { continue };
+                    if let (Values::Instant(o), Values::Instant(l)) = (&converted[o].1, &converted[l].1) {
+                        for i in 0..height {
+                            if let (Some(a), Some(b)) = (o[i], l[i]) {
+                                if b < a {
+                                    row_error(i, &export(later), format!("is before the ticket was opened"));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        SourceKind::Samples => {
+            if let Some(Values::Number(latency)) = col("latency_ms").map(|i| &converted[i].1) {
+                for (i, l) in latency.iter().enumerate() {
+                    if l.is_some_and(|l| l < 0.0) {
+                        row_error(i, &export("latency_ms"), "latency is negative".into());
+                    }
+                }
+            }
+        }
+        SourceKind::Surveys => {
+            let (lo, hi) = source.scale;
+            if let Some(Values::Number(scores)) = col("score").map(|i| &converted[i].1) {
+                for (i, s) in scores.iter().enumerate() {
+                    if let Some(s) = s {
+                        if *s < lo || *s > hi {
+                            row_error(i, &export("score"), format!("score {s} is outside the scale {lo} to {hi}"));
+                        }
+                    }
+                }
+            }
+        }
+        SourceKind::Counts => {
+            if let (Some(g), Some(t)) = (col("good"), col("total")) {
+                if let (Values::Number(good), Values::Number(total)) = (&converted[g].1, &converted[t].1) {
+                    for i in 0..height {
+                        if let (Some(g), Some(t)) = (good[i], total[i]) {
+                            if g < 0.0 || t < 0.0 {
+                                row_error(i, &export("good"), "counts cannot be negative".into());
+                            } else if g > t {
+                                row_error(i, &export("good"), format!("good {g} is more than total {t}"));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    problems
+}
+
+fn is_null(values: &Values, i: usize) -> bool {
+    match values {
+        Values::Text(v) => v[i].is_none(),
+        Values::Instant(v) => v[i].is_none(),
+        Values::Bool(v) => v[i].is_none(),
+        Values::Number(v) => v[i].is_none(),
+    }
+}
