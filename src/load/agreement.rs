@@ -115,8 +115,9 @@ impl FileProblems<'_> {
 /// Reads and checks one agreement file. `folder` is the file's folder below
 /// `agreements/` (an SLA's folder must be its customer).
 pub fn load(source: SourceFile, folder: &str, config: &SiteConfig) -> Result<LoadedAgreement, Diagnostics> {
-    let raw: RawAgreement = super::toml_file::parse(&source)?;
-    let mut p = FileProblems { source: &source, problems: Diagnostics::new() };
+    let (raw, problems) = super::toml_file::parse::<RawAgreement>(&source);
+    let Some(raw) = raw else { return Err(problems) };
+    let mut p = FileProblems { source: &source, problems };
 
     if let Err(e) = check_id(raw.id.get_ref()) {
         p.hint(raw.id.span(), format!("agreement id `{}` {e}", raw.id.get_ref()), ID_HINT);

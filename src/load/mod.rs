@@ -40,13 +40,11 @@ pub fn load_site(root: &Path) -> Loaded {
     let mut problems = Diagnostics::new();
     let config_path = root.join(CONFIG_FILE);
     let config = match read_source(root, &config_path) {
-        Ok(source) => match site::load(&source) {
-            Ok(config) => Some(config),
-            Err(p) => {
-                problems.extend(p);
-                None
-            }
-        },
+        Ok(source) => {
+            let (config, p) = site::load(&source);
+            problems.extend(p);
+            config
+        }
         Err(d) => {
             problems.push(d.with_hint(format!(
                 "a site folder has a {CONFIG_FILE}; `slareport init DIR` makes a new one"

@@ -98,10 +98,12 @@ struct RawSource {
     scale: Option<Spanned<[f64; 2]>>,
 }
 
-/// Reads and validates `slareport.toml`.
-pub fn load(source: &SourceFile) -> Result<SiteConfig, Diagnostics> {
-    let raw: RawSite = super::toml_file::parse(source)?;
-    let mut problems = Diagnostics::new();
+/// Reads and validates `slareport.toml`. The configuration comes back even
+/// with problems when it could be read at all, so agreements and sources can
+/// still be checked against it.
+pub fn load(source: &SourceFile) -> (Option<SiteConfig>, Diagnostics) {
+    let (raw, mut problems) = super::toml_file::parse::<RawSite>(source);
+    let Some(raw) = raw else { return (None, problems) };
     let mut error = |span: std::ops::Range<usize>, message: String, hint: Option<&str>| {
         let d = Diagnostic::error(message).at(source, span);
         problems.push(match hint {
@@ -218,10 +220,7 @@ pub fn load(source: &SourceFile) -> Result<SiteConfig, Diagnostics> {
         sources.insert(kind, source_config);
     }
 
-    if problems.has_errors() {
-        return Err(problems);
-    }
-    Ok(SiteConfig {
+    let config = SiteConfig {
         title: raw.title,
         timezone,
         output,
@@ -229,7 +228,8 @@ pub fn load(source: &SourceFile) -> Result<SiteConfig, Diagnostics> {
         customers,
         calendars,
         sources,
-    })
+    };
+    (Some(config), problems)
 }
 
 const TZ_HINT: &str = "use a name from the IANA time zone database, such as \"Europe/London\" or \"America/New_York\"";

@@ -15,15 +15,26 @@ use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 /// How many errors one file may produce before we stop looking.
 const MAX_PASSES: usize = 50;
 
-/// Deserialises `source` as `T`. On failure returns every problem found.
-pub fn parse<T: DeserializeOwned>(source: &SourceFile) -> Result<T, Diagnostics> {
+/// Deserialises `source` as `T`, returning every problem found. The value is
+/// there when the document, less its faulty entries, still makes a `T`, so
+/// later checks can go on and report their problems too.
+pub fn parse<T: DeserializeOwned>(source: &SourceFile) -> (Option<T>, Diagnostics) {
+    match parse_strict(source) {
+        Ok(value) => (Some(value), Diagnostics::new()),
+        Err((value, problems)) => (value, problems),
+    }
+}
+
+type Failure<T> = (Option<T>, Diagnostics);
+
+fn parse_strict<T: DeserializeOwned>(source: &SourceFile) -> Result<T, Failure<T>> {
     let (mut document, syntax_errors) = DeTable::parse_recoverable(&source.text);
     if !syntax_errors.is_empty() {
         let mut problems = Diagnostics::new();
         for error in syntax_errors {
             problems.push(toml_error(source, &error, "this is not valid TOML"));
         }
-        return Err(problems);
+        return Err((None, problems));
     }
     document.get_mut().make_owned();
 
@@ -33,25 +44,25 @@ pub fn parse<T: DeserializeOwned>(source: &SourceFile) -> Result<T, Diagnostics>
         let attempt = T::deserialize(Deserializer::from(document.clone()));
         let error = match attempt {
             Ok(value) if problems.is_empty() => return Ok(value),
-            Ok(_) => return Err(in_line_order(problems)),
+            Ok(value) => return Err((Some(value), in_line_order(problems))),
             Err(error) => error,
         };
         let message = error.message().to_string();
         if let Some(field) = missing_field(&message) {
             if removed.iter().any(|r| r == field) {
-                return Err(in_line_order(problems));
+                return Err((None, in_line_order(problems)));
             }
         }
         problems.push(toml_error(source, &error, ""));
         let Some(span) = error.span() else {
-            return Err(in_line_order(problems));
+            return Err((None, in_line_order(problems)));
         };
         match remove_entry_at(document.get_mut(), &span) {
             Some(key) => removed.push(key),
-            None => return Err(in_line_order(problems)),
+            None => return Err((None, in_line_order(problems))),
         }
     }
-    Err(in_line_order(problems))
+    Err((None, in_line_order(problems)))
 }
 
 fn in_line_order(problems: Diagnostics) -> Diagnostics {
@@ -179,7 +190,7 @@ mod tests {
     fn reports_every_structural_error_in_a_file() {
         let text = "title = \"x\"\ncount = \"three\"\ncolour = 1\n\n[[items]]\nid = \"a\"\nweight = 1.0\n\n[[items]]\nid = \"b\"\nwieght = 2.0\nweight = true\n";
         let source = SourceFile::new("doc.toml", text.into());
-        let problems = parse::<Doc>(&source).unwrap_err();
+        let problems = parse::<Doc>(&source).1;
         let found = lines(&problems);
         assert_eq!(found.len(), 4, "{found:?}");
         // In line order, whatever order serde met them in.
@@ -194,14 +205,14 @@ mod tests {
     #[test]
     fn syntax_errors_point_at_the_line() {
         let source = SourceFile::new("doc.toml", "title = \"x\"\ncount = \n".into());
-        let problems = parse::<Doc>(&source).unwrap_err();
+        let problems = parse::<Doc>(&source).1;
         assert_eq!(lines(&problems)[0].0, 2);
     }
 
     #[test]
     fn a_missing_field_is_reported_once() {
         let source = SourceFile::new("doc.toml", "title = \"x\"\nitems = []\n".into());
-        let problems = parse::<Doc>(&source).unwrap_err();
+        let problems = parse::<Doc>(&source).1;
         assert_eq!(problems.iter().count(), 1);
         assert_eq!(problems.iter().next().unwrap().message, "missing field `count`");
     }
