@@ -249,7 +249,7 @@ fn five_different_problems_are_all_reported() {
         ("agreements/_internal/network.toml", 7, "review_due 2027-01-01 is before effective 2027-06-01"),
         ("agreements/acme/email.toml", 14, "unknown calendar `weekdays`"),
         ("agreements/acme/email.toml", 15, "objective -1 is outside the range of availability targets (a percentage from 0 to 100)"),
-        ("data/outages.csv", 2, "line 2, column `ended`: `yesterday` is not an ISO 8601 timestamp such as 2026-10-01T08:30:00Z, 2026-10-01T09:30:00+01:00 or 2026-10-01 08:30"),
+        ("data/outages.csv", 2, "row 2, column `ended`: `yesterday` is not an ISO 8601 timestamp such as 2026-10-01T08:30:00Z, 2026-10-01T09:30:00+01:00 or 2026-10-01 08:30"),
     ];
     for (file, line, message) in expected {
         assert!(found.contains(&(file.to_string(), line, message.to_string())), "missing {file}:{line} {message} in\n{text}");

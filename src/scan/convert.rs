@@ -72,8 +72,8 @@ impl<'a> CellProblems<'a> {
             return;
         }
         let number = self.part.rows.number(index);
-        let word = self.part.rows.word();
-        let d = Diagnostic::error(format!("{word} {number}, column `{}`: {message}", self.column));
+        let row = self.part.rows.describe(index);
+        let d = Diagnostic::error(format!("{row}, column `{}`: {message}", self.column));
         self.listed.push(if self.part.rows.is_csv() {
             d.at_line(&self.part.file, number)
         } else {
@@ -314,7 +314,12 @@ fn numbers(raw: &Column, source: &Source, cells: &mut CellProblems) -> Option<Ve
 /// Rules rows of each kind must keep beyond their cell types.
 fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, Values)]) -> Diagnostics {
     let mut problems = Diagnostics::new();
+    let mut unlisted = 0;
     let mut row_error = |index: usize, column: &str, message: String| {
+        if problems.errors() >= MAX_CELL_ERRORS {
+            unlisted += 1;
+            return;
+        }
         let mut cells = CellProblems::new(part, column);
         cells.push(index, message);
         problems.extend(cells.finish());
@@ -418,6 +423,11 @@ fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, V
                 }
             }
         }
+    }
+    if unlisted > 0 {
+        problems.push(
+            Diagnostic::error(format!("{unlisted} more bad rows not listed")).in_file(&part.file),
+        );
     }
     problems
 }

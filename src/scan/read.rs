@@ -39,11 +39,21 @@ impl RowNumbers {
         }
     }
 
-    /// The word for what [`RowNumbers::number`] counts.
-    pub fn word(&self) -> &'static str {
+    /// How people name data row `index` (0-based): a CSV row as a
+    /// spreadsheet numbers it (the header is row 1), with its line when a
+    /// quoted newline makes the two differ; a Parquet row counted from 1.
+    pub fn describe(&self, index: usize) -> String {
         match self {
-            RowNumbers::Lines(_) => "line",
-            RowNumbers::Rows => "row",
+            RowNumbers::Lines(_) => {
+                let row = index + 2;
+                let line = self.number(index);
+                if line == row {
+                    format!("row {row}")
+                } else {
+                    format!("row {row} (line {line})")
+                }
+            }
+            RowNumbers::Rows => format!("row {}", index + 1),
         }
     }
 
