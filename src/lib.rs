@@ -6,6 +6,7 @@
 //! ```text
 //! load     slareport.toml, agreements      -> model::Site (validated)
 //! scan     CSV / Parquet exports           -> scan::Measurements (canonical frames)
+//! measure  site + measurements + period   -> measure::Results (exact figures)
 //! check    load + scan, every problem      -> check::Report
 //! ```
 //!
@@ -15,5 +16,6 @@
 pub mod check;
 pub mod diagnostic;
 pub mod load;
+pub mod measure;
 pub mod model;
 pub mod scan;

@@ -1,0 +1,218 @@
+//! The measurements arranged for the metrics: rows of each kind grouped by
+//! service and sorted by time, instants as UTC seconds.
+//!
+//! polars sorts and partitions the frames (the probe table holds a million
+//! rows a year per service); the interval arithmetic that follows runs over
+//! one service and one month at a time, in plain integer Rust, where every
+//! second can be accounted for.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+
+use crate::model::SourceKind;
+use crate::scan::Measurements;
+
+/// An outage row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outage {
+    pub id: Option<String>,
+    pub start: i64,
+    /// `None` while the outage is still going on.
+    pub end: Option<i64>,
+    pub kind: OutageKind,
+    pub cause: Option<String>,
+    /// The export's row, for the audit trail.
+    pub row: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutageKind {
+    Unplanned,
+    Planned,
+    Degraded,
+}
+
+/// Probe samples of one service, sorted by time.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Samples {
+    pub time: Vec<i64>,
+    pub up: Vec<bool>,
+    pub latency: Vec<Option<f64>>,
+}
+
+/// A ticket row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ticket {
+    pub id: String,
+    pub priority: String,
+    pub opened: i64,
+    pub responded: Option<i64>,
+    pub resolved: Option<i64>,
+    /// Seconds on hold (business time, taken off resolution time).
+    pub paused: i64,
+    pub cause: Option<String>,
+}
+
+/// A survey answer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Survey {
+    pub time: i64,
+    pub score: f64,
+}
+
+/// A good/total count row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Count {
+    pub time: i64,
+    pub good: f64,
+    pub total: f64,
+}
+
+/// Every measurement, by service.
+#[derive(Debug, Clone, Default)]
+pub struct Data {
+    pub outages: BTreeMap<String, Vec<Outage>>,
+    pub samples: BTreeMap<String, Samples>,
+    /// How long one sample covers at most, in seconds.
+    pub interval: i64,
+    pub tickets: BTreeMap<String, Vec<Ticket>>,
+    pub surveys: BTreeMap<String, Vec<Survey>>,
+    pub counts: BTreeMap<String, Vec<Count>>,
+    /// Which kinds had a configured source (a kind without one is "no data").
+    pub kinds: Vec<SourceKind>,
+}
+
+impl Data {
+    /// Arranges scanned measurements; `interval` is the samples source's.
+    pub fn from_measurements(m: &Measurements, interval: i64) -> PolarsResult<Data> {
+        let mut data = Data { interval, kinds: m.tables.keys().copied().collect(), ..Data::default() };
+        for (kind, table) in &m.tables {
+            let frame = table
+                .lazy()
+                .sort(["service", time_column(*kind)], SortMultipleOptions::default().with_maintain_order(true))
+                .collect()?;
+            match kind {
+                SourceKind::Outages => data.outages = outages(&frame)?,
+                SourceKind::Samples => data.samples = samples(&frame)?,
+                SourceKind::Tickets => data.tickets = tickets(&frame)?,
+                SourceKind::Surveys => data.surveys = surveys(&frame)?,
+                SourceKind::Counts => data.counts = counts(&frame)?,
+            }
+        }
+        Ok(data)
+    }
+
+    pub fn has(&self, kind: SourceKind) -> bool {
+        self.kinds.contains(&kind)
+    }
+}
+
+fn time_column(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::Outages => "start",
+        SourceKind::Tickets => "opened",
+        _ => "time",
+    }
+}
+
+fn text(frame: &DataFrame, name: &str) -> PolarsResult<Vec<Option<String>>> {
+    Ok(frame.column(name)?.str()?.iter().map(|s| s.map(str::to_string)).collect())
+}
+
+fn ints(frame: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
+    Ok(frame.column(name)?.i64()?.iter().collect())
+}
+
+fn floats(frame: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> {
+    Ok(frame.column(name)?.f64()?.iter().collect())
+}
+
+/// Groups rows by the `service` column, keeping their (sorted) order.
+fn by_service<T>(frame: &DataFrame, mut row: impl FnMut(usize) -> T) -> PolarsResult<BTreeMap<String, Vec<T>>> {
+    let services = frame.column("service")?.str()?.clone();
+    let mut out: BTreeMap<String, Vec<T>> = BTreeMap::new();
+    for (i, service) in services.iter().enumerate() {
+        // Required columns are never null after scanning.
+        let service = service.unwrap_or_default();
+        out.entry(service.to_string()).or_default().push(row(i));
+    }
+    Ok(out)
+}
+
+fn outages(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Outage>>> {
+    let (id, start, end, kind, cause, rows) = (
+        text(frame, "id")?,
+        ints(frame, "start")?,
+        ints(frame, "end")?,
+        text(frame, "kind")?,
+        text(frame, "cause")?,
+        ints(frame, crate::scan::ROW)?,
+    );
+    by_service(frame, |i| Outage {
+        id: id[i].clone(),
+        start: start[i].unwrap_or_default(),
+        end: end[i],
+        kind: match kind[i].as_deref() {
+            Some("planned") => OutageKind::Planned,
+            Some("degraded") => OutageKind::Degraded,
+            _ => OutageKind::Unplanned,
+        },
+        cause: cause[i].clone(),
+        row: rows[i].unwrap_or_default(),
+    })
+}
+
+fn samples(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Samples>> {
+    let time = ints(frame, "time")?;
+    let up: Vec<Option<bool>> = frame.column("up")?.bool()?.iter().collect();
+    let latency = floats(frame, "latency_ms")?;
+    let rows = by_service(frame, |i| (time[i].unwrap_or_default(), up[i].unwrap_or(false), latency[i]))?;
+    Ok(rows
+        .into_iter()
+        .map(|(service, rows)| {
+            let mut s = Samples::default();
+            for (t, u, l) in rows {
+                s.time.push(t);
+                s.up.push(u);
+                s.latency.push(l);
+            }
+            (service, s)
+        })
+        .collect())
+}
+
+fn tickets(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Ticket>>> {
+    let (id, priority, opened, responded, resolved, paused, cause) = (
+        text(frame, "id")?,
+        text(frame, "priority")?,
+        ints(frame, "opened")?,
+        ints(frame, "responded")?,
+        ints(frame, "resolved")?,
+        ints(frame, "paused_minutes")?,
+        text(frame, "cause")?,
+    );
+    by_service(frame, |i| Ticket {
+        id: id[i].clone().unwrap_or_default(),
+        priority: priority[i].clone().unwrap_or_default(),
+        opened: opened[i].unwrap_or_default(),
+        responded: responded[i],
+        resolved: resolved[i],
+        paused: paused[i].unwrap_or(0),
+        cause: cause[i].clone(),
+    })
+}
+
+fn surveys(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Survey>>> {
+    let (time, score) = (ints(frame, "time")?, floats(frame, "score")?);
+    by_service(frame, |i| Survey { time: time[i].unwrap_or_default(), score: score[i].unwrap_or_default() })
+}
+
+fn counts(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Count>>> {
+    let (time, good, total) = (ints(frame, "time")?, floats(frame, "good")?, floats(frame, "total")?);
+    by_service(frame, |i| Count {
+        time: time[i].unwrap_or_default(),
+        good: good[i].unwrap_or_default(),
+        total: total[i].unwrap_or_default(),
+    })
+}

@@ -1,0 +1,556 @@
+//! One target, one service, one period: the figure and what lies behind it.
+//!
+//! Each function follows a rule of DESIGN.md ("Metrics") to the letter; the
+//! tests in `tests/metrics.rs` work every rule through by hand.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::calendar::{add_business, business_seconds, windows};
+use super::data::{Data, Outage, OutageKind, Samples, Ticket};
+use super::exact::{micros, worse_than, Fraction};
+use super::intervals::{subtract, total, union, weighted_loss, Interval, Weighted};
+use super::period::{start_of_day, Period};
+use crate::model::{Agreement, Calendar, Measure, Planned, SiteConfig, Target, Unknown};
+
+/// What a figure is computed from, for the audit trail and the report's
+/// "how this was worked out" line. Only the fields of the metric are set.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Basis {
+    /// Seconds of service hours in the period (after exclusions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope_seconds: Option<i64>,
+    /// Seconds lost (degraded time weighted), to the millisecond.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lost_seconds: Option<f64>,
+    /// Seconds of planned maintenance taken out of scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded_seconds: Option<i64>,
+    /// Samples: seconds covered by some sample, and by an up sample.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covered_seconds: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub up_seconds: Option<i64>,
+    /// Items counted: samples, tickets, survey answers, incidents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Items that met the rule (tickets within, samples under the threshold, scores at or above).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub good: Option<f64>,
+    /// Latency percentile: the rank taken.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank: Option<i64>,
+    /// Ratio: the total requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<f64>,
+}
+
+/// An error budget: how much may go wrong in the period before the
+/// objective is breached, and how much did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Budget {
+    /// seconds, tickets, samples, requests or incidents.
+    pub unit: &'static str,
+    pub allowed: f64,
+    pub used: f64,
+    pub remaining: f64,
+}
+
+impl Budget {
+    fn new(unit: &'static str, allowed: f64, used: f64) -> Self {
+        Budget { unit, allowed, used, remaining: allowed - used }
+    }
+}
+
+/// Lost time or failed items owed to one cause.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Loss {
+    /// An OLA or UPC id, another cause as written, or `None` (unattributed).
+    pub cause: Option<String>,
+    /// Seconds (availability) or items (tickets, incidents).
+    pub amount: f64,
+}
+
+/// A computed figure.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figure {
+    pub value: Option<Fraction>,
+    /// Samples: the share of scope covered by samples, as a percentage.
+    pub coverage: Option<Fraction>,
+    pub budget: Option<Budget>,
+    pub losses: Vec<Loss>,
+    pub basis: Basis,
+    /// Things a reader must know about this figure (an ongoing outage, ...).
+    pub remarks: Vec<String>,
+}
+
+/// Everything a figure needs besides the data.
+pub struct Subject<'a> {
+    pub config: &'a SiteConfig,
+    pub agreement: &'a Agreement,
+    pub target: &'a Target,
+    pub service: &'a str,
+    pub period: Period,
+}
+
+impl Subject<'_> {
+    fn calendar(&self) -> &Calendar {
+        &self.config.calendars[&self.target.calendar]
+    }
+
+    /// `[from, to)`: the period, from the day the agreement took effect.
+    fn span(&self) -> (i64, i64) {
+        let (start, end) = self.period.bounds(self.config.timezone);
+        let effective = start_of_day(self.agreement.effective, self.config.timezone);
+        (start.max(effective), end)
+    }
+}
+
+/// Computes one figure.
+pub fn figure(subject: &Subject, data: &Data) -> Figure {
+    match &subject.target.measure {
+        Measure::OutageAvailability { planned, degraded } => outage_availability(subject, data, *planned, *degraded),
+        Measure::SampleAvailability { unknown } => sample_availability(subject, data, *unknown),
+        Measure::LatencyPercentile { percentile } => latency_percentile(subject, data, *percentile),
+        Measure::LatencyShare { threshold_ms } => latency_share(subject, data, *threshold_ms),
+        Measure::Response { priority, within } => tickets_within(subject, data, priority, *within, false),
+        Measure::Resolution { priority, within } => tickets_within(subject, data, priority, *within, true),
+        Measure::Incidents { priority } => incidents(subject, data, priority),
+        Measure::SatisfactionMean => satisfaction(subject, data, None),
+        Measure::SatisfactionShare { threshold } => satisfaction(subject, data, Some(*threshold)),
+        Measure::Ratio => ratio(subject, data),
+    }
+}
+
+fn outages_of<'d>(data: &'d Data, service: &str) -> &'d [Outage] {
+    data.outages.get(service).map_or(&[], Vec::as_slice)
+}
+
+/// The span of an outage clipped to `[from, to)`; an ongoing one runs to `to`.
+fn outage_span(o: &Outage, from: i64, to: i64) -> Option<Interval> {
+    Interval::new(o.start, o.end.unwrap_or(i64::MAX)).clip(from, to)
+}
+
+/// Planned maintenance windows of a service inside `[from, to)`.
+fn planned_windows(data: &Data, service: &str, from: i64, to: i64) -> Vec<Interval> {
+    union(
+        outages_of(data, service)
+            .iter()
+            .filter(|o| o.kind == OutageKind::Planned)
+            .filter_map(|o| outage_span(o, from, to))
+            .collect(),
+    )
+}
+
+/// In-scope time: period ∩ calendar ∩ [effective, …), less planned
+/// maintenance when `exclude_planned`. Returns the scope and the seconds excluded.
+fn scope(subject: &Subject, data: &Data, exclude_planned: bool) -> (Vec<Interval>, i64) {
+    let (from, to) = subject.span();
+    let hours = windows(subject.calendar(), from, to);
+    if !exclude_planned {
+        return (hours, 0);
+    }
+    let planned = planned_windows(data, subject.service, from, to);
+    let kept = subtract(&hours, &planned);
+    let excluded = total(&hours) - total(&kept);
+    (kept, excluded)
+}
+
+fn ongoing_remarks(data: &Data, subject: &Subject) -> Vec<String> {
+    let (from, to) = subject.span();
+    outages_of(data, subject.service)
+        .iter()
+        .filter(|o| o.end.is_none() && o.start < to)
+        .filter(|o| outage_span(o, from, to).is_some())
+        .map(|o| {
+            format!(
+                "outage {} (row {}) has no end yet: counted as down to the end of the period",
+                o.id.as_deref().unwrap_or("without id"),
+                o.row
+            )
+        })
+        .collect()
+}
+
+/// Seconds lost per cause, from thousandths, in order of first appearance.
+fn losses(outages: &[&Outage], lost_milli: &[i64], unattributed_milli: i64) -> Vec<Loss> {
+    let mut by_cause: BTreeMap<Option<String>, i64> = BTreeMap::new();
+    for (o, lost) in outages.iter().zip(lost_milli) {
+        if *lost > 0 {
+            *by_cause.entry(o.cause.clone()).or_insert(0) += lost;
+        }
+    }
+    if unattributed_milli > 0 {
+        *by_cause.entry(None).or_insert(0) += unattributed_milli;
+    }
+    sorted_losses(by_cause.into_iter().map(|(c, m)| (c, m as f64 / 1000.0)))
+}
+
+/// Largest first, then by name; unattributed last among equals.
+fn sorted_losses(items: impl Iterator<Item = (Option<String>, f64)>) -> Vec<Loss> {
+    let mut out: Vec<Loss> = items.map(|(cause, amount)| Loss { cause, amount }).collect();
+    out.sort_by(|a, b| b.amount.total_cmp(&a.amount).then_with(|| a.cause.is_none().cmp(&b.cause.is_none())).then_with(|| a.cause.cmp(&b.cause)));
+    out
+}
+
+/// Allowed seconds of downtime: `base × (100 − objective) / 100`.
+fn allowed_seconds(base_seconds: i64, objective: f64) -> f64 {
+    (base_seconds as i128 * (100 * 1_000_000 - micros(objective))) as f64 / 100_000_000.0
+}
+
+/// Allowed failures among `n`: the largest whole number `k` with
+/// `(n − k) / n ≥ objective %`.
+fn allowed_items(n: i64, objective: f64) -> f64 {
+    ((n as i128 * (100 * 1_000_000 - micros(objective))) / 100_000_000) as f64
+}
+
+fn outage_availability(subject: &Subject, data: &Data, planned: Planned, degraded: f64) -> Figure {
+    let (from, to) = subject.span();
+    let (scope, excluded) = scope(subject, data, planned == Planned::Excluded);
+    let scope_seconds = total(&scope);
+    let degraded_weight = (degraded * 1000.0).round() as i64;
+    let counted: Vec<&Outage> = outages_of(data, subject.service)
+        .iter()
+        .filter(|o| outage_span(o, from, to).is_some())
+        .collect();
+    let items: Vec<Weighted> = counted
+        .iter()
+        .enumerate()
+        .filter_map(|(owner, o)| {
+            let weight = match (o.kind, planned) {
+                (OutageKind::Unplanned, _) => 1000,
+                (OutageKind::Degraded, _) => degraded_weight,
+                (OutageKind::Planned, Planned::Downtime) => 1000,
+                (OutageKind::Planned, _) => 0,
+            };
+            outage_span(o, from, to).map(|span| Weighted { span, weight, owner })
+        })
+        .collect();
+    let lost = weighted_loss(&scope, &items, counted.len());
+    let lost_milli: i64 = lost.iter().sum();
+    let mut figure = Figure {
+        basis: Basis {
+            scope_seconds: Some(scope_seconds),
+            lost_seconds: Some(lost_milli as f64 / 1000.0),
+            excluded_seconds: (planned == Planned::Excluded).then_some(excluded),
+            ..Basis::default()
+        },
+        losses: losses(&counted, &lost, 0),
+        remarks: ongoing_remarks(data, subject),
+        ..Figure::default()
+    };
+    if scope_seconds > 0 {
+        let scope_milli = scope_seconds as i128 * 1000;
+        figure.value = Some(Fraction::percent(scope_milli - lost_milli as i128, scope_milli));
+        figure.budget = Some(Budget::new(
+            "seconds",
+            allowed_seconds(scope_seconds, subject.target.objective),
+            lost_milli as f64 / 1000.0,
+        ));
+    }
+    figure
+}
+
+/// The stretch of time each sample of `samples` covers: `[t, min(next, t + interval))`.
+fn coverage_end(samples: &Samples, i: usize, interval: i64) -> i64 {
+    let t = samples.time[i];
+    let cap = t + interval;
+    samples.time.get(i + 1).map_or(cap, |&next| next.min(cap))
+}
+
+/// Samples of the service whose coverage may reach into `[from, to)`: the
+/// index range, found by binary search in the sorted times.
+fn sample_range(samples: &Samples, from: i64, to: i64, interval: i64) -> std::ops::Range<usize> {
+    let lo = samples.time.partition_point(|&t| t < from - interval);
+    let hi = samples.time.partition_point(|&t| t < to);
+    lo..hi
+}
+
+/// Sample coverage of a scope: seconds covered, seconds covered by up
+/// samples, and the down stretches (for attribution).
+fn sample_cover(samples: &Samples, scope: &[Interval], interval: i64) -> (i64, i64, Vec<Interval>) {
+    let (Some(first), Some(last)) = (scope.first(), scope.last()) else {
+        return (0, 0, Vec::new());
+    };
+    let (mut covered, mut up) = (0, 0);
+    let mut down: Vec<Interval> = Vec::new();
+    let mut w = 0;
+    for i in sample_range(samples, first.start, last.end, interval) {
+        let stretch = Interval::new(samples.time[i], coverage_end(samples, i, interval));
+        while w < scope.len() && scope[w].end <= stretch.start {
+            w += 1;
+        }
+        let mut k = w;
+        while k < scope.len() && scope[k].start < stretch.end {
+            if let Some(part) = stretch.clip(scope[k].start, scope[k].end) {
+                covered += part.len();
+                if samples.up[i] {
+                    up += part.len();
+                } else {
+                    match down.last_mut() {
+                        Some(d) if d.end == part.start => d.end = part.end,
+                        _ => down.push(part),
+                    }
+                }
+            }
+            k += 1;
+        }
+    }
+    (covered, up, down)
+}
+
+fn sample_availability(subject: &Subject, data: &Data, unknown: Unknown) -> Figure {
+    let (from, to) = subject.span();
+    let (scope, excluded) = scope(subject, data, true);
+    let scope_seconds = total(&scope);
+    let empty = Samples::default();
+    let samples = data.samples.get(subject.service).unwrap_or(&empty);
+    let (covered, up, down) = sample_cover(samples, &scope, data.interval);
+    // Down time is owed to the outage covering it (the first to start), else unattributed.
+    let counted: Vec<&Outage> = outages_of(data, subject.service)
+        .iter()
+        .filter(|o| o.kind != OutageKind::Planned && outage_span(o, from, to).is_some())
+        .collect();
+    let items: Vec<Weighted> = counted
+        .iter()
+        .enumerate()
+        .filter_map(|(owner, o)| outage_span(o, from, to).map(|span| Weighted { span, weight: 1000, owner }))
+        .collect();
+    let attributed = weighted_loss(&down, &items, counted.len());
+    let down_seconds = total(&down);
+    let unattributed = down_seconds * 1000 - attributed.iter().sum::<i64>();
+    let (numerator, denominator) = match unknown {
+        Unknown::Exclude => (up, covered),
+        Unknown::Down => (up, if covered > 0 { scope_seconds } else { 0 }),
+        Unknown::Up => (up + (scope_seconds - covered), if covered > 0 { scope_seconds } else { 0 }),
+    };
+    let mut figure = Figure {
+        basis: Basis {
+            scope_seconds: Some(scope_seconds),
+            excluded_seconds: Some(excluded),
+            covered_seconds: Some(covered),
+            up_seconds: Some(up),
+            lost_seconds: Some((denominator - numerator) as f64),
+            ..Basis::default()
+        },
+        losses: losses(&counted, &attributed, unattributed),
+        ..Figure::default()
+    };
+    if scope_seconds > 0 {
+        figure.coverage = Some(Fraction::percent(covered as i128, scope_seconds as i128));
+    }
+    if covered > 0 && denominator > 0 {
+        figure.value = Some(Fraction::percent(numerator as i128, denominator as i128));
+        figure.budget = Some(Budget::new(
+            "seconds",
+            allowed_seconds(denominator, subject.target.objective),
+            (denominator - numerator) as f64,
+        ));
+        if unknown == Unknown::Down && covered < scope_seconds {
+            figure.losses.push(Loss { cause: Some("no samples (counted as down)".into()), amount: (scope_seconds - covered) as f64 });
+        }
+    }
+    figure
+}
+
+/// Latencies of samples taken inside the scope.
+fn latencies(subject: &Subject, data: &Data) -> (Vec<f64>, Vec<Interval>) {
+    let (scope, _) = scope(subject, data, true);
+    let mut out = Vec::new();
+    if let (Some(samples), Some(first), Some(last)) = (data.samples.get(subject.service), scope.first(), scope.last()) {
+        let mut w = 0;
+        for i in sample_range(samples, first.start, last.end, 0) {
+            let t = samples.time[i];
+            while w < scope.len() && scope[w].end <= t {
+                w += 1;
+            }
+            if w < scope.len() && scope[w].start <= t {
+                if let Some(l) = samples.latency[i] {
+                    out.push(l);
+                }
+            }
+        }
+    }
+    (out, scope)
+}
+
+fn latency_percentile(subject: &Subject, data: &Data, percentile: f64) -> Figure {
+    let (mut values, scope) = latencies(subject, data);
+    let n = values.len() as i64;
+    let mut figure = Figure {
+        basis: Basis { scope_seconds: Some(total(&scope)), count: Some(n), ..Basis::default() },
+        ..Figure::default()
+    };
+    if n == 0 {
+        return figure;
+    }
+    values.sort_by(f64::total_cmp);
+    // Nearest rank: the ⌈P·n/100⌉-th smallest, in integers (P in thousandths).
+    let p = (percentile * 1000.0).round() as i64;
+    let rank = ((p * n + 99_999) / 100_000).max(1);
+    let value = values[(rank - 1) as usize];
+    let over = values.iter().filter(|&&v| worse_than(Fraction::decimal(v), subject.target.objective, false)).count();
+    figure.value = Some(Fraction::decimal(value));
+    figure.basis.rank = Some(rank);
+    figure.budget = Some(Budget::new("samples", (n - rank) as f64, over as f64));
+    figure
+}
+
+fn latency_share(subject: &Subject, data: &Data, threshold: f64) -> Figure {
+    let (values, scope) = latencies(subject, data);
+    let n = values.len() as i64;
+    let under = values.iter().filter(|&&v| Fraction::decimal(v).cmp_decimal(threshold).is_le()).count() as i64;
+    let mut figure = Figure {
+        basis: Basis { scope_seconds: Some(total(&scope)), count: Some(n), good: Some(under as f64), ..Basis::default() },
+        ..Figure::default()
+    };
+    if n > 0 {
+        figure.value = Some(Fraction::percent(under as i128, n as i128));
+        figure.budget = Some(Budget::new("samples", allowed_items(n, subject.target.objective), (n - under) as f64));
+    }
+    figure
+}
+
+/// How one ticket fared against a response or resolution target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketOutcome {
+    /// When the ticket was decided: the earlier of its stop event and the
+    /// instant its budget ran out. `None`: not decided yet (open, budget not out).
+    pub decided: Option<i64>,
+    pub within: bool,
+    /// Business seconds elapsed (less time on hold), when it has stopped.
+    pub elapsed: Option<i64>,
+}
+
+/// Decides one ticket on `calendar` against `within` seconds.
+pub fn ticket_outcome(ticket: &Ticket, calendar: &Calendar, within: i64, resolution: bool) -> TicketOutcome {
+    let stop = if resolution { ticket.resolved } else { ticket.responded.or(ticket.resolved) };
+    let paused = if resolution { ticket.paused } else { 0 };
+    let deadline = add_business(calendar, ticket.opened, within + paused);
+    match stop {
+        Some(stop) => {
+            let elapsed = (business_seconds(calendar, ticket.opened, stop) - paused).max(0);
+            let decided = deadline.map_or(stop, |d| d.min(stop));
+            TicketOutcome { decided: Some(decided), within: elapsed <= within, elapsed: Some(elapsed) }
+        }
+        None => TicketOutcome { decided: deadline, within: false, elapsed: None },
+    }
+}
+
+fn tickets_within(subject: &Subject, data: &Data, priority: &str, within: i64, resolution: bool) -> Figure {
+    let (from, to) = subject.span();
+    let effective = start_of_day(subject.agreement.effective, subject.config.timezone);
+    let calendar = subject.calendar();
+    let (mut counted, mut met) = (0i64, 0i64);
+    let mut failed: BTreeMap<Option<String>, f64> = BTreeMap::new();
+    let mut remarks = Vec::new();
+    for ticket in data.tickets.get(subject.service).map_or(&[][..], Vec::as_slice) {
+        if ticket.priority != priority || ticket.opened < effective {
+            continue;
+        }
+        let outcome = ticket_outcome(ticket, calendar, within, resolution);
+        let Some(decided) = outcome.decided else { continue };
+        if decided < from || decided >= to {
+            continue;
+        }
+        counted += 1;
+        if outcome.within {
+            met += 1;
+        } else {
+            *failed.entry(ticket.cause.clone()).or_insert(0.0) += 1.0;
+            if outcome.elapsed.is_none() {
+                remarks.push(format!("ticket {} is still open past its deadline", ticket.id));
+            }
+        }
+    }
+    let mut figure = Figure {
+        basis: Basis { count: Some(counted), good: Some(met as f64), ..Basis::default() },
+        losses: sorted_losses(failed.into_iter()),
+        remarks,
+        ..Figure::default()
+    };
+    if counted > 0 {
+        figure.value = Some(Fraction::percent(met as i128, counted as i128));
+        figure.budget = Some(Budget::new("tickets", allowed_items(counted, subject.target.objective), (counted - met) as f64));
+    }
+    figure
+}
+
+fn incidents(subject: &Subject, data: &Data, priority: &str) -> Figure {
+    let (from, to) = subject.span();
+    let mut by_cause: BTreeMap<Option<String>, f64> = BTreeMap::new();
+    let mut n = 0i64;
+    for t in data.tickets.get(subject.service).map_or(&[][..], Vec::as_slice) {
+        if t.priority == priority && t.opened >= from && t.opened < to {
+            n += 1;
+            *by_cause.entry(t.cause.clone()).or_insert(0.0) += 1.0;
+        }
+    }
+    let mut figure = Figure {
+        basis: Basis { count: Some(n), ..Basis::default() },
+        losses: sorted_losses(by_cause.into_iter()),
+        ..Figure::default()
+    };
+    // An agreement not yet in force for any of the period has no figure;
+    // otherwise no incidents is a value, 0.
+    if from < to {
+        figure.value = Some(Fraction::whole(n as i128));
+        figure.budget = Some(Budget::new("incidents", subject.target.objective, n as f64));
+    }
+    figure
+}
+
+fn satisfaction(subject: &Subject, data: &Data, threshold: Option<f64>) -> Figure {
+    let (from, to) = subject.span();
+    let scores: Vec<f64> = data
+        .surveys
+        .get(subject.service)
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .filter(|s| s.time >= from && s.time < to)
+        .map(|s| s.score)
+        .collect();
+    let n = scores.len() as i64;
+    let mut figure = Figure { basis: Basis { count: Some(n), ..Basis::default() }, ..Figure::default() };
+    if n == 0 {
+        return figure;
+    }
+    match threshold {
+        None => {
+            let sum: i128 = scores.iter().map(|&s| micros(s)).sum();
+            figure.value = Some(Fraction::new(sum, n as i128 * 1_000_000));
+            figure.basis.good = Some(sum as f64 / 1_000_000.0);
+        }
+        Some(t) => {
+            let good = scores.iter().filter(|&&s| micros(s) >= micros(t)).count() as i64;
+            figure.value = Some(Fraction::percent(good as i128, n as i128));
+            figure.basis.good = Some(good as f64);
+            figure.budget = Some(Budget::new("answers", allowed_items(n, subject.target.objective), (n - good) as f64));
+        }
+    }
+    figure
+}
+
+fn ratio(subject: &Subject, data: &Data) -> Figure {
+    let (scope, _) = scope(subject, data, false);
+    let (mut good, mut all) = (0i128, 0i128);
+    let mut n = 0;
+    for c in data.counts.get(subject.service).map_or(&[][..], Vec::as_slice) {
+        if scope.iter().any(|s| s.start <= c.time && c.time < s.end) {
+            good += c.good.round() as i128;
+            all += c.total.round() as i128;
+            n += 1;
+        }
+    }
+    let mut figure = Figure {
+        basis: Basis { count: Some(n), good: Some(good as f64), total: Some(all as f64), ..Basis::default() },
+        ..Figure::default()
+    };
+    if all > 0 {
+        figure.value = Some(Fraction::percent(good, all));
+        let allowed = (all * (100 * 1_000_000 - micros(subject.target.objective))) as f64 / 100_000_000.0;
+        figure.budget = Some(Budget::new("requests", allowed, (all - good) as f64));
+    }
+    figure
+}

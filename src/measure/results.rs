@@ -1,0 +1,442 @@
+//! Results of a period: what the report site shows and `results.json` holds.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::data::Data;
+use super::exact::{worse_than, Fraction, Status};
+use super::metrics::{figure, Basis, Budget, Figure, Loss, Subject};
+use super::period::Period;
+use crate::load::notes::{Action, ActionStatus, Note};
+use crate::model::{Agreement, AgreementKind, Site, Target};
+
+/// How many earlier periods a trend shows.
+pub const TREND_PERIODS: usize = 12;
+
+/// Everything measured for one period, for the whole provider.
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub period: Period,
+    pub title: String,
+    pub timezone: String,
+    /// `[start, end)` of the period, RFC 3339 in UTC.
+    pub starts: String,
+    pub ends: String,
+    pub summary: Summary,
+    pub targets: Vec<TargetResult>,
+    pub agreements: Vec<AgreementReview>,
+    pub reviews: Vec<Review>,
+    pub actions: Vec<ActionResult>,
+}
+
+/// One target for one service.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetResult {
+    pub agreement: String,
+    pub kind: AgreementKind,
+    /// Customer, team or supplier.
+    pub party: String,
+    pub target: String,
+    pub service: String,
+    pub metric: &'static str,
+    pub unit: &'static str,
+    pub calendar: String,
+    pub value: Option<f64>,
+    pub objective: f64,
+    pub warning: Option<f64>,
+    pub higher_is_better: bool,
+    pub status: Status,
+    /// 0 for a breach below every credit tier, `n` for the n-th tier (mildest first).
+    pub severity: Option<usize>,
+    pub credit_percent: f64,
+    pub coverage: Option<f64>,
+    pub budget: Option<Budget>,
+    /// Lost time or failed items by cause, largest first.
+    pub attribution: Vec<Attribution>,
+    /// Underpinning agreements whose causes contributed to a breach.
+    pub contributors: Vec<String>,
+    pub underpinned_by: Vec<String>,
+    pub basis: Basis,
+    pub remarks: Vec<String>,
+    /// This period and the twelve before it, oldest first.
+    pub trend: Vec<TrendPoint>,
+    /// How the figure was worked out, in words.
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attribution {
+    /// The cause as written, `None` when unattributed.
+    pub cause: Option<String>,
+    /// `ola`, `upc`, or `None` for causes that name no agreement.
+    pub cause_kind: Option<AgreementKind>,
+    pub amount: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendPoint {
+    pub period: Period,
+    pub value: Option<f64>,
+    pub status: Status,
+}
+
+/// An agreement and whether its review is overdue at the period's end.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgreementReview {
+    pub id: String,
+    pub kind: AgreementKind,
+    pub party: String,
+    pub title: String,
+    pub version: String,
+    pub effective: NaiveDate,
+    pub review_due: NaiveDate,
+    pub overdue: bool,
+    /// Days past `review_due` on the period's last day.
+    pub days_overdue: i64,
+    /// Days from drafted to agreed, when both are recorded.
+    pub days_to_agree: Option<i64>,
+}
+
+/// The service review of one customer in the period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    pub customer: String,
+    pub meeting: Option<NaiveDate>,
+    pub attendees: Vec<String>,
+    pub satisfaction: Option<f64>,
+    pub complaints: u32,
+    pub compliments: u32,
+    /// Review meetings held in the twelve months up to this one.
+    pub meetings_last_12_months: usize,
+}
+
+/// A service improvement plan action as of the period: the latest note up
+/// to the period that mentions it gives its status.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionResult {
+    pub customer: String,
+    #[serde(flatten)]
+    pub action: Action,
+    /// The month of the note that last mentioned it.
+    pub as_of: Period,
+    /// Open and past its due date at the period's end.
+    pub overdue: bool,
+}
+
+/// Provider-level figures.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub figures: usize,
+    pub met: usize,
+    pub at_risk: usize,
+    pub breached: usize,
+    pub no_data: usize,
+    /// (met + at risk) / (figures with data), as a percentage.
+    pub percent_met: Option<f64>,
+    /// Breaches by severity: "below credit tiers", "tier 1", ...
+    pub breaches_by_severity: BTreeMap<String, usize>,
+    /// SLA breaches whose largest cause is a supplier (UPC), an internal team (OLA), or neither.
+    pub breaches_supplier: usize,
+    pub breaches_internal: usize,
+    pub breaches_unattributed: usize,
+    pub agreements: usize,
+    pub agreements_overdue: usize,
+    pub reviews_held: usize,
+    pub customers: usize,
+    pub actions_open: usize,
+    pub actions_done: usize,
+    pub actions_dropped: usize,
+    pub actions_overdue: usize,
+    /// The sum of credits owed, in percent of each SLA's monthly charge, per customer.
+    pub credits_by_customer: BTreeMap<String, f64>,
+}
+
+/// Measures every target of every agreement for `period`, with trends.
+pub fn measure(site: &Site, data: &Data, notes: &[Note], period: Period) -> Results {
+    let tz = site.config.timezone;
+    let (start, end) = period.bounds(tz);
+    let mut targets = Vec::new();
+    for agreement in &site.agreements {
+        for target in &agreement.targets {
+            for service in services_of(agreement, target) {
+                targets.push(target_result(site, data, agreement, target, service, period));
+            }
+        }
+    }
+    let agreements: Vec<AgreementReview> = site.agreements.iter().map(|a| review_status(a, period)).collect();
+    let reviews = reviews(site, notes, period);
+    let actions = actions(notes, period);
+    let summary = summarise(&targets, &agreements, &reviews, &actions);
+    Results {
+        period,
+        title: site.config.title.clone(),
+        timezone: tz.name().to_string(),
+        starts: rfc3339(start),
+        ends: rfc3339(end),
+        summary,
+        targets,
+        agreements,
+        reviews,
+        actions,
+    }
+}
+
+fn rfc3339(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0).map_or_else(String::new, |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+/// The services a target measures: its own, or each of its agreement's.
+pub fn services_of<'a>(agreement: &'a Agreement, target: &'a Target) -> Vec<&'a str> {
+    match &target.service {
+        Some(s) => vec![s.as_str()],
+        None => agreement.services.iter().map(String::as_str).collect(),
+    }
+}
+
+fn target_result(site: &Site, data: &Data, agreement: &Agreement, target: &Target, service: &str, period: Period) -> TargetResult {
+    let subject = |p: Period| Subject { config: &site.config, agreement, target, service, period: p };
+    let figure = figure(&subject(period), data);
+    let higher = target.measure.higher_is_better();
+    let status = super::exact::status(figure.value, target.objective, target.warning, higher);
+    let (severity, credit_percent) = credit(target, figure.value, status);
+    let trend = period
+        .trailing(TREND_PERIODS)
+        .into_iter()
+        .map(|p| {
+            let f = if p == period { figure.clone() } else { super::metrics::figure(&subject(p), data) };
+            TrendPoint {
+                period: p,
+                value: f.value.map(Fraction::to_f64),
+                status: super::exact::status(f.value, target.objective, target.warning, higher),
+            }
+        })
+        .collect();
+    let attribution = attribute(site, &figure.losses);
+    let contributors = if status == Status::Breached {
+        attribution
+            .iter()
+            .filter(|a| a.cause_kind.is_some() && a.amount > 0.0)
+            .filter_map(|a| a.cause.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let Figure { value, coverage, budget, basis, remarks, .. } = figure;
+    TargetResult {
+        agreement: agreement.id.clone(),
+        kind: agreement.kind,
+        party: agreement.party.clone(),
+        target: target.id.clone(),
+        service: service.to_string(),
+        metric: target.metric.name(),
+        unit: target.measure.unit(),
+        calendar: target.calendar.clone(),
+        value: value.map(Fraction::to_f64),
+        objective: target.objective,
+        warning: target.warning,
+        higher_is_better: higher,
+        status,
+        severity,
+        credit_percent,
+        coverage: coverage.map(Fraction::to_f64),
+        budget,
+        attribution,
+        contributors,
+        underpinned_by: target.underpinned_by.clone(),
+        rule: rule_text(site, target),
+        basis,
+        remarks,
+        trend,
+    }
+}
+
+/// The severity reached and the credit owed: the most severe tier whose
+/// bound the value is strictly worse than; tiers do not add up; capped.
+pub fn credit(target: &Target, value: Option<Fraction>, status: Status) -> (Option<usize>, f64) {
+    let Some(value) = value else { return (None, 0.0) };
+    let higher = target.measure.higher_is_better();
+    let reached = target.credits.iter().filter(|t| worse_than(value, t.bound, higher)).count();
+    let percent = target.credits.iter().filter(|t| worse_than(value, t.bound, higher)).map(|t| t.percent).fold(0.0, f64::max);
+    let percent = target.credit_cap.map_or(percent, |cap| percent.min(cap));
+    let severity = (status == Status::Breached || reached > 0).then_some(reached);
+    (severity, percent)
+}
+
+fn attribute(site: &Site, losses: &[Loss]) -> Vec<Attribution> {
+    losses
+        .iter()
+        .map(|l| Attribution {
+            cause: l.cause.clone(),
+            cause_kind: l
+                .cause
+                .as_deref()
+                .and_then(|c| site.agreement(c))
+                .map(|a| a.kind)
+                .filter(|k| *k != AgreementKind::Sla),
+            amount: l.amount,
+        })
+        .collect()
+}
+
+/// The rule applied, in words a reader can redo the arithmetic from.
+fn rule_text(site: &Site, target: &Target) -> String {
+    use crate::model::{Measure, Planned, Unknown};
+    let calendar = if target.calendar == crate::model::ALWAYS {
+        "around the clock (24x7)".to_string()
+    } else {
+        let c = &site.config.calendars[&target.calendar];
+        let days: Vec<String> = c.days.iter().map(|d| format!("{:?}", d.0)).collect();
+        format!(
+            "in {} hours ({} {:02}:{:02}-{:02}:{:02}, {}, {} holidays)",
+            c.name,
+            days.join(" "),
+            c.start / 3600,
+            c.start % 3600 / 60,
+            c.end / 3600,
+            c.end % 3600 / 60,
+            c.timezone.name(),
+            c.holidays.len()
+        )
+    };
+    let within = |s: i64| format!("{}h{:02}m", s / 3600, s % 3600 / 60);
+    match &target.measure {
+        Measure::OutageAvailability { planned, degraded } => format!(
+            "Availability = (in-scope time − downtime) / in-scope time, {calendar}. Planned maintenance {}; degraded service counts as {}% down; overlapping outages count once.",
+            match planned {
+                Planned::Excluded => "is taken out of in-scope time",
+                Planned::Downtime => "counts as downtime",
+                Planned::Uptime => "counts as uptime",
+            },
+            (degraded * 100.0).round()
+        ),
+        Measure::SampleAvailability { unknown } => format!(
+            "Availability from probe samples (each covers up to the next, at most {} s), {calendar}; time no sample covers {}.",
+            site.config.sources.get(&crate::model::SourceKind::Samples).map_or(60, |s| s.interval),
+            match unknown {
+                Unknown::Exclude => "is left out (see coverage)",
+                Unknown::Down => "counts as down",
+                Unknown::Up => "counts as up",
+            }
+        ),
+        Measure::LatencyPercentile { percentile } => format!("The {percentile}th percentile of probe latency (nearest rank: the ⌈{percentile}·n/100⌉-th smallest), {calendar}."),
+        Measure::LatencyShare { threshold_ms } => format!("The share of probe samples with latency at or under {threshold_ms} ms, {calendar}."),
+        Measure::Response { priority, within: w } => format!("The share of {priority} tickets responded to within {} of business time {calendar}; a ticket counts in the month it was decided.", within(*w)),
+        Measure::Resolution { priority, within: w } => format!("The share of {priority} tickets resolved within {} of business time {calendar}, less time on hold; a ticket counts in the month it was decided (an open ticket when its time ran out).", within(*w)),
+        Measure::Incidents { priority } => format!("The number of {priority} tickets opened in the month; the objective is a maximum."),
+        Measure::SatisfactionMean => "The mean score of the month's survey answers.".to_string(),
+        Measure::SatisfactionShare { threshold } => format!("The share of the month's survey answers scoring {threshold} or more."),
+        Measure::Ratio => format!("Good requests / all requests, {calendar}."),
+    }
+}
+
+fn review_status(agreement: &Agreement, period: Period) -> AgreementReview {
+    let last = period.last_day();
+    let days_overdue = (last - agreement.review_due).num_days().max(0);
+    AgreementReview {
+        id: agreement.id.clone(),
+        kind: agreement.kind,
+        party: agreement.party.clone(),
+        title: agreement.title.clone(),
+        version: agreement.version.clone(),
+        effective: agreement.effective,
+        review_due: agreement.review_due,
+        overdue: agreement.review_due < last,
+        days_overdue,
+        days_to_agree: agreement.drafted.zip(agreement.agreed).map(|(d, a)| (a - d).num_days()),
+    }
+}
+
+fn reviews(site: &Site, notes: &[Note], period: Period) -> Vec<Review> {
+    let customers: std::collections::BTreeSet<&str> = site
+        .agreements
+        .iter()
+        .filter(|a| a.kind == AgreementKind::Sla)
+        .map(|a| a.party.as_str())
+        .collect();
+    let window = period.trailing(11);
+    customers
+        .into_iter()
+        .map(|customer| {
+            let note = notes.iter().find(|n| n.customer == customer && n.period == period);
+            let meetings = notes
+                .iter()
+                .filter(|n| n.customer == customer && window.contains(&n.period) && n.meeting.is_some())
+                .count();
+            Review {
+                customer: customer.to_string(),
+                meeting: note.and_then(|n| n.meeting),
+                attendees: note.map(|n| n.attendees.clone()).unwrap_or_default(),
+                satisfaction: note.and_then(|n| n.satisfaction),
+                complaints: note.map_or(0, |n| n.complaints),
+                compliments: note.map_or(0, |n| n.compliments),
+                meetings_last_12_months: meetings,
+            }
+        })
+        .collect()
+}
+
+fn actions(notes: &[Note], period: Period) -> Vec<ActionResult> {
+    let mut latest: BTreeMap<(String, String), ActionResult> = BTreeMap::new();
+    let mut ordered: Vec<&Note> = notes.iter().filter(|n| n.period <= period).collect();
+    ordered.sort_by_key(|n| n.period);
+    for note in ordered {
+        for action in &note.actions {
+            latest.insert(
+                (note.customer.clone(), action.id.clone()),
+                ActionResult {
+                    customer: note.customer.clone(),
+                    action: action.clone(),
+                    as_of: note.period,
+                    overdue: action.status == ActionStatus::Open && action.due.is_some_and(|d| d < period.last_day()),
+                },
+            );
+        }
+    }
+    latest.into_values().collect()
+}
+
+fn summarise(targets: &[TargetResult], agreements: &[AgreementReview], reviews: &[Review], actions: &[ActionResult]) -> Summary {
+    let mut s = Summary { figures: targets.len(), agreements: agreements.len(), customers: reviews.len(), ..Summary::default() };
+    for t in targets {
+        match t.status {
+            Status::Met => s.met += 1,
+            Status::AtRisk => s.at_risk += 1,
+            Status::Breached => s.breached += 1,
+            Status::NoData => s.no_data += 1,
+        }
+        if t.status == Status::Breached {
+            let label = match t.severity {
+                Some(0) | None => "below credit tiers".to_string(),
+                Some(n) => format!("tier {n}"),
+            };
+            *s.breaches_by_severity.entry(label).or_insert(0) += 1;
+            if t.kind == AgreementKind::Sla {
+                match t.attribution.first().and_then(|a| a.cause_kind) {
+                    Some(AgreementKind::Upc) => s.breaches_supplier += 1,
+                    Some(AgreementKind::Ola) => s.breaches_internal += 1,
+                    _ => s.breaches_unattributed += 1,
+                }
+            }
+        }
+        if t.kind == AgreementKind::Sla {
+            *s.credits_by_customer.entry(t.party.clone()).or_insert(0.0) += t.credit_percent;
+        }
+    }
+    let with_data = s.met + s.at_risk + s.breached;
+    s.percent_met = (with_data > 0).then(|| 100.0 * (s.met + s.at_risk) as f64 / with_data as f64);
+    s.agreements_overdue = agreements.iter().filter(|a| a.overdue).count();
+    s.reviews_held = reviews.iter().filter(|r| r.meeting.is_some()).count();
+    for a in actions {
+        match a.action.status {
+            ActionStatus::Open => s.actions_open += 1,
+            ActionStatus::Done => s.actions_done += 1,
+            ActionStatus::Dropped => s.actions_dropped += 1,
+        }
+        if a.overdue {
+            s.actions_overdue += 1;
+        }
+    }
+    s
+}
