@@ -73,6 +73,7 @@ pub fn check(root: &Path) -> Report {
         measurements = m;
     }
     let summary = loaded.site.as_ref().map(|site| {
+        problems.extend(crate::load::notes::load_notes(site).1);
         problems.extend(cross_check(site, &measurements));
         summarise(site, &measurements)
     });

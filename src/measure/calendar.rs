@@ -231,3 +231,114 @@ mod tests {
         assert_eq!(add_business(&closed, 0, 60), None);
     }
 }
+
+/// A calendar's windows over a fixed span, precomputed once, with running
+/// totals: `windows`, `business_seconds` and `add_business` become binary
+/// searches instead of walks over days. Outside the span it falls back to
+/// the walk, so answers never depend on the span chosen.
+#[derive(Debug, Clone)]
+pub struct CalendarIndex {
+    calendar: Calendar,
+    from: i64,
+    to: i64,
+    windows: Vec<Interval>,
+    /// `before[i]`: seconds in windows `0..i`.
+    before: Vec<i64>,
+}
+
+impl CalendarIndex {
+    pub fn new(calendar: &Calendar, from: i64, to: i64) -> Self {
+        let windows = windows(calendar, from, to);
+        let mut before = Vec::with_capacity(windows.len() + 1);
+        let mut sum = 0;
+        before.push(0);
+        for w in &windows {
+            sum += w.len();
+            before.push(sum);
+        }
+        CalendarIndex { calendar: calendar.clone(), from, to, windows, before }
+    }
+
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    fn covers(&self, from: i64, to: i64) -> bool {
+        self.from <= from && to <= self.to
+    }
+
+    /// Seconds of calendar time in `[from, t)` counted from the span's start.
+    fn seconds_before(&self, t: i64) -> i64 {
+        let i = self.windows.partition_point(|w| w.end <= t);
+        let partial = self.windows.get(i).map_or(0, |w| (t - w.start).clamp(0, w.len()));
+        self.before[i] + partial
+    }
+
+    /// See [`windows`].
+    pub fn windows(&self, from: i64, to: i64) -> Vec<Interval> {
+        if !self.covers(from, to) {
+            return windows(&self.calendar, from, to);
+        }
+        let lo = self.windows.partition_point(|w| w.end <= from);
+        let hi = self.windows.partition_point(|w| w.start < to);
+        self.windows[lo..hi.max(lo)].iter().filter_map(|w| w.clip(from, to)).collect()
+    }
+
+    /// See [`business_seconds`].
+    pub fn business_seconds(&self, from: i64, to: i64) -> i64 {
+        if from >= to {
+            return 0;
+        }
+        if !self.covers(from, to) {
+            return business_seconds(&self.calendar, from, to);
+        }
+        self.seconds_before(to) - self.seconds_before(from)
+    }
+
+    /// See [`add_business`].
+    pub fn add_business(&self, from: i64, seconds: i64) -> Option<i64> {
+        if seconds <= 0 {
+            return Some(from);
+        }
+        if self.covers(from, from) {
+            let goal = self.seconds_before(from) + seconds;
+            let i = self.before.partition_point(|&b| b < goal);
+            // Window i-1 holds the instant the running total reaches `goal`.
+            if i > 0 && i <= self.windows.len() {
+                let w = self.windows[i - 1];
+                return Some(w.start + (goal - self.before[i - 1]));
+            }
+        }
+        add_business(&self.calendar, from, seconds)
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+    use chrono_tz::Europe::London;
+
+    #[test]
+    fn the_index_agrees_with_the_walk() {
+        use chrono::Weekday::*;
+        let cal = Calendar {
+            name: "b".into(),
+            timezone: London,
+            days: [Mon, Tue, Wed, Thu, Fri].into_iter().map(WeekdayOrd).collect(),
+            start: 8 * 3600,
+            end: 18 * 3600,
+            holidays: [NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()].into_iter().collect(),
+        };
+        let base = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+        let index = CalendarIndex::new(&cal, base, base + 120 * 86_400);
+        // Instants every 7 h 13 min over four months, against budgets of 0 to 50 h.
+        for k in 0..300 {
+            let a = base + k * 26_000;
+            let b = a + (k % 17) * 40_000;
+            assert_eq!(index.business_seconds(a, b), business_seconds(&cal, a, b), "{a} {b}");
+            assert_eq!(index.windows(a, b), windows(&cal, a, b));
+            let budget = (k % 50) * 3600 + 1;
+            assert_eq!(index.add_business(a, budget), add_business(&cal, a, budget), "{a} {budget}");
+        }
+    }
+}

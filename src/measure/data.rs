@@ -8,9 +8,12 @@
 
 use std::collections::BTreeMap;
 
+use std::borrow::Cow;
+
 use polars::prelude::*;
 
-use crate::model::SourceKind;
+use super::calendar::CalendarIndex;
+use crate::model::{Calendar, SourceKind};
 use crate::scan::Measurements;
 
 /// An outage row.
@@ -81,6 +84,8 @@ pub struct Data {
     pub counts: BTreeMap<String, Vec<Count>>,
     /// Which kinds had a configured source (a kind without one is "no data").
     pub kinds: Vec<SourceKind>,
+    /// Service hours precomputed over the data's span, by calendar name.
+    pub calendars: BTreeMap<String, CalendarIndex>,
 }
 
 impl Data {
@@ -105,6 +110,39 @@ impl Data {
 
     pub fn has(&self, kind: SourceKind) -> bool {
         self.kinds.contains(&kind)
+    }
+
+    /// Precomputes every calendar from a month before the earliest
+    /// measurement to two years after the latest (deadlines of open tickets
+    /// reach past the data).
+    pub fn index_calendars(&mut self, calendars: &BTreeMap<String, Calendar>) {
+        let times = self
+            .outages
+            .values()
+            .flatten()
+            .map(|o| o.start)
+            .chain(self.samples.values().flat_map(|s| s.time.first().into_iter().chain(s.time.last())).copied())
+            .chain(self.tickets.values().flatten().map(|t| t.opened))
+            .chain(self.surveys.values().flatten().map(|s| s.time))
+            .chain(self.counts.values().flatten().map(|c| c.time));
+        let (lo, hi) = times.fold((i64::MAX, i64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
+        if lo > hi {
+            return;
+        }
+        let (from, to) = (lo - 40 * 86_400, hi + 2 * 366 * 86_400);
+        self.calendars = calendars
+            .iter()
+            .map(|(name, c)| (name.clone(), CalendarIndex::new(c, from, to)))
+            .collect();
+    }
+
+    /// The index of a calendar; one made on the spot (walking days) when
+    /// the calendars were not indexed.
+    pub fn calendar<'a>(&'a self, calendar: &Calendar) -> Cow<'a, CalendarIndex> {
+        match self.calendars.get(&calendar.name) {
+            Some(index) => Cow::Borrowed(index),
+            None => Cow::Owned(CalendarIndex::new(calendar, 0, 0)),
+        }
     }
 }
 

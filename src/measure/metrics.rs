@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::calendar::{add_business, business_seconds, windows};
+use super::calendar::CalendarIndex;
 use super::data::{Data, Outage, OutageKind, Samples, Ticket};
 use super::exact::{micros, worse_than, Fraction};
 use super::intervals::{subtract, total, union, weighted_loss, Interval, Weighted};
@@ -147,7 +147,7 @@ fn planned_windows(data: &Data, service: &str, from: i64, to: i64) -> Vec<Interv
 /// maintenance when `exclude_planned`. Returns the scope and the seconds excluded.
 fn scope(subject: &Subject, data: &Data, exclude_planned: bool) -> (Vec<Interval>, i64) {
     let (from, to) = subject.span();
-    let hours = windows(subject.calendar(), from, to);
+    let hours = data.calendar(subject.calendar()).windows(from, to);
     if !exclude_planned {
         return (hours, 0);
     }
@@ -424,13 +424,13 @@ pub struct TicketOutcome {
 }
 
 /// Decides one ticket on `calendar` against `within` seconds.
-pub fn ticket_outcome(ticket: &Ticket, calendar: &Calendar, within: i64, resolution: bool) -> TicketOutcome {
+pub fn ticket_outcome(ticket: &Ticket, calendar: &CalendarIndex, within: i64, resolution: bool) -> TicketOutcome {
     let stop = if resolution { ticket.resolved } else { ticket.responded.or(ticket.resolved) };
     let paused = if resolution { ticket.paused } else { 0 };
-    let deadline = add_business(calendar, ticket.opened, within + paused);
+    let deadline = calendar.add_business(ticket.opened, within + paused);
     match stop {
         Some(stop) => {
-            let elapsed = (business_seconds(calendar, ticket.opened, stop) - paused).max(0);
+            let elapsed = (calendar.business_seconds(ticket.opened, stop) - paused).max(0);
             let decided = deadline.map_or(stop, |d| d.min(stop));
             TicketOutcome { decided: Some(decided), within: elapsed <= within, elapsed: Some(elapsed) }
         }
@@ -441,7 +441,7 @@ pub fn ticket_outcome(ticket: &Ticket, calendar: &Calendar, within: i64, resolut
 fn tickets_within(subject: &Subject, data: &Data, priority: &str, within: i64, resolution: bool) -> Figure {
     let (from, to) = subject.span();
     let effective = start_of_day(subject.agreement.effective, subject.config.timezone);
-    let calendar = subject.calendar();
+    let calendar = data.calendar(subject.calendar());
     let (mut counted, mut met) = (0i64, 0i64);
     let mut failed: BTreeMap<Option<String>, f64> = BTreeMap::new();
     let mut remarks = Vec::new();
@@ -449,7 +449,7 @@ fn tickets_within(subject: &Subject, data: &Data, priority: &str, within: i64, r
         if ticket.priority != priority || ticket.opened < effective {
             continue;
         }
-        let outcome = ticket_outcome(ticket, calendar, within, resolution);
+        let outcome = ticket_outcome(ticket, &calendar, within, resolution);
         let Some(decided) = outcome.decided else { continue };
         if decided < from || decided >= to {
             continue;

@@ -1,0 +1,104 @@
+//! The results of a period as a terminal table (`slareport measure`).
+
+use std::fmt::Write;
+
+use super::exact::Status;
+use super::results::{Results, TargetResult};
+
+/// A value in its unit, as people read it: `99.872%`, `412 ms`, `4.21`, `3`.
+pub fn format_value(value: Option<f64>, unit: &str) -> String {
+    match value {
+        None => "no data".to_string(),
+        Some(v) => match unit {
+            "%" => format!("{}%", trim(format!("{v:.3}"))),
+            "ms" => format!("{} ms", trim(format!("{v:.1}"))),
+            "score" => format!("{v:.2}"),
+            _ => format!("{v:.0}"),
+        },
+    }
+}
+
+fn trim(s: String) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+fn objective(t: &TargetResult) -> String {
+    let sign = if t.higher_is_better { "≥" } else { "≤" };
+    format!("{sign} {}", format_value(Some(t.objective), t.unit))
+}
+
+/// The table of every figure, optionally for one customer's SLAs and the
+/// OLAs and UPCs that underpin them.
+pub fn table(results: &Results, customer: Option<&str>) -> String {
+    let rows: Vec<&TargetResult> = results
+        .targets
+        .iter()
+        .filter(|t| customer.is_none_or(|c| t.party == c))
+        .collect();
+    let header = ["agreement", "target", "service", "value", "objective", "status", "credit", "budget left", "main cause"];
+    let mut cells: Vec<[String; 9]> = Vec::new();
+    for t in &rows {
+        let status = match (t.status, t.severity) {
+            (Status::Breached, Some(n)) if n > 0 => format!("BREACHED (tier {n})"),
+            (Status::Breached, _) => "BREACHED".to_string(),
+            (s, _) => s.label().to_string(),
+        };
+        let budget = t.budget.as_ref().map_or(String::new(), |b| {
+            if b.unit == "seconds" {
+                format!("{:.0} min", b.remaining / 60.0)
+            } else {
+                format!("{} {}", trim(format!("{:.1}", b.remaining)), b.unit)
+            }
+        });
+        let cause = t.attribution.first().map_or(String::new(), |a| a.cause.clone().unwrap_or_else(|| "unattributed".into()));
+        cells.push([
+            t.agreement.clone(),
+            t.target.clone(),
+            t.service.clone(),
+            format_value(t.value, t.unit),
+            objective(t),
+            status,
+            if t.credit_percent > 0.0 { format!("{}%", t.credit_percent) } else { String::new() },
+            budget,
+            cause,
+        ]);
+    }
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &cells {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let line = |out: &mut String, row: &[String]| {
+        let padded: Vec<String> = row.iter().zip(widths).map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count()))).collect();
+        let _ = writeln!(out, "{}", padded.join("  ").trim_end());
+    };
+    let _ = writeln!(out, "{} — {} ({} to {})", results.title, results.period, results.starts, results.ends);
+    line(&mut out, &header.map(String::from));
+    for row in &cells {
+        line(&mut out, row);
+    }
+    let s = &results.summary;
+    let _ = writeln!(
+        out,
+        "{} figures: {} met, {} at risk, {} breached, {} no data{}; {} of {} agreements overdue for review; {} reviews held; actions {} open ({} overdue), {} done",
+        s.figures,
+        s.met,
+        s.at_risk,
+        s.breached,
+        s.no_data,
+        s.percent_met.map_or(String::new(), |p| format!(" ({p:.1}% met)")),
+        s.agreements_overdue,
+        s.agreements,
+        s.reviews_held,
+        s.actions_open,
+        s.actions_overdue,
+        s.actions_done
+    );
+    out
+}
