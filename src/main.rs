@@ -40,12 +40,12 @@ enum Command {
         /// The month to measure, YYYY-MM; default the last complete month.
         #[arg(long, value_parser = parse_period)]
         period: Option<Period>,
-        /// Only this customer's SLAs.
+        /// Only this customer's SLAs and the OLAs and UPCs underpinning them.
         #[arg(long)]
         customer: Option<String>,
-        /// Print results.json instead of the table.
-        #[arg(long)]
-        json: bool,
+        /// What to print: a table, results.json or results.csv.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
     },
     /// Build the report site (not implemented yet).
     Build {
@@ -59,7 +59,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { dir } => check(dir),
-        Command::Measure { dir, period, customer, json } => measure(dir, period, customer, json),
+        Command::Measure { dir, period, customer, format } => measure(dir, period, customer, format),
         Command::Build { dir } => {
             eprintln!(
                 "slareport: build is not implemented yet; `slareport check {}` validates the site",
@@ -76,7 +76,15 @@ fn print_problems(problems: &slareport::diagnostic::Diagnostics) {
     }
 }
 
-fn measure(dir: PathBuf, period: Option<Period>, customer: Option<String>, json: bool) -> ExitCode {
+/// Output formats of `measure`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+fn measure(dir: PathBuf, period: Option<Period>, customer: Option<String>, format: Format) -> ExitCode {
     let prepared = match slareport::measure::prepare(&dir) {
         Ok(p) => p,
         Err(problems) => {
@@ -86,17 +94,27 @@ fn measure(dir: PathBuf, period: Option<Period>, customer: Option<String>, json:
         }
     };
     print_problems(&prepared.warnings);
-    let results = prepared.measure(period.unwrap_or_else(last_complete_month));
-    if json {
-        match serde_json::to_string_pretty(&results) {
+    if let Some(customer) = &customer {
+        let known = prepared.site.customers();
+        if !known.contains(&customer.as_str()) {
+            eprintln!("slareport: no SLA names customer `{customer}`; customers: {}", known.join(", "));
+            return ExitCode::FAILURE;
+        }
+    }
+    let mut results = prepared.measure(period.unwrap_or_else(last_complete_month));
+    if let Some(customer) = &customer {
+        results = results.for_customer(customer);
+    }
+    match format {
+        Format::Table => print!("{}", slareport::measure::print::table(&results)),
+        Format::Csv => print!("{}", slareport::measure::results::to_csv(&results)),
+        Format::Json => match serde_json::to_string_pretty(&results) {
             Ok(text) => println!("{text}"),
             Err(e) => {
                 eprintln!("slareport: cannot write the results as JSON: {e}");
                 return ExitCode::FAILURE;
             }
-        }
-    } else {
-        print!("{}", slareport::measure::print::table(&results, customer.as_deref()));
+        },
     }
     ExitCode::SUCCESS
 }

@@ -38,6 +38,17 @@ impl Site {
             .collect()
     }
 
+    /// The customers of the site: the parties of its SLAs, sorted.
+    pub fn customers(&self) -> Vec<&str> {
+        let set: BTreeSet<&str> = self
+            .agreements
+            .iter()
+            .filter(|a| a.kind == AgreementKind::Sla)
+            .map(|a| a.party.as_str())
+            .collect();
+        set.into_iter().collect()
+    }
+
     pub fn target_count(&self) -> usize {
         self.agreements.iter().map(|a| a.targets.len()).sum()
     }

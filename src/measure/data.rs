@@ -112,6 +112,22 @@ impl Data {
         self.kinds.contains(&kind)
     }
 
+    /// True when any source has a row in `[from, to)`: an outage overlapping
+    /// it, a sample, a ticket opened or resolved, a survey or a count. A
+    /// period without any is "no data" even for outage-based availability,
+    /// where a quiet outage log otherwise means 100 %.
+    pub fn has_rows_in(&self, from: i64, to: i64) -> bool {
+        let inside = |t: i64| from <= t && t < to;
+        self.outages.values().flatten().any(|o| o.start < to && o.end.is_none_or(|e| e > from))
+            || self.samples.values().any(|s| {
+                let i = s.time.partition_point(|&t| t < from);
+                s.time.get(i).is_some_and(|&t| t < to)
+            })
+            || self.tickets.values().flatten().any(|t| inside(t.opened) || t.resolved.is_some_and(inside))
+            || self.surveys.values().flatten().any(|s| inside(s.time))
+            || self.counts.values().flatten().any(|c| inside(c.time))
+    }
+
     /// Precomputes every calendar from a month before the earliest
     /// measurement to two years after the latest (deadlines of open tickets
     /// reach past the data).

@@ -240,7 +240,10 @@ fn outage_availability(subject: &Subject, data: &Data, planned: Planned, degrade
         remarks: ongoing_remarks(data, subject),
         ..Figure::default()
     };
-    if scope_seconds > 0 {
+    let (period_start, period_end) = subject.period.bounds(subject.config.timezone);
+    if !data.has_rows_in(period_start, period_end) {
+        figure.remarks.push("no measurements of any kind in this period".to_string());
+    } else if scope_seconds > 0 {
         let scope_milli = scope_seconds as i128 * 1000;
         figure.value = Some(Fraction::percent(scope_milli - lost_milli as i128, scope_milli));
         figure.budget = Some(Budget::new(

@@ -31,14 +31,9 @@ fn objective(t: &TargetResult) -> String {
     format!("{sign} {}", format_value(Some(t.objective), t.unit))
 }
 
-/// The table of every figure, optionally for one customer's SLAs and the
-/// OLAs and UPCs that underpin them.
-pub fn table(results: &Results, customer: Option<&str>) -> String {
-    let rows: Vec<&TargetResult> = results
-        .targets
-        .iter()
-        .filter(|t| customer.is_none_or(|c| t.party == c))
-        .collect();
+/// The table of every figure of `results`.
+pub fn table(results: &Results) -> String {
+    let rows: Vec<&TargetResult> = results.targets.iter().collect();
     let header = ["agreement", "target", "service", "value", "objective", "status", "credit", "budget left", "main cause"];
     let mut cells: Vec<[String; 9]> = Vec::new();
     for t in &rows {

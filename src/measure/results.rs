@@ -440,3 +440,99 @@ fn summarise(targets: &[TargetResult], agreements: &[AgreementReview], reviews: 
     }
     s
 }
+
+/// The figures as CSV, one row per target and service, for spreadsheets.
+pub fn to_csv(results: &Results) -> String {
+    let mut out = String::from(
+        "period,agreement,kind,party,target,service,metric,unit,value,objective,warning,status,severity,credit_percent,coverage,budget_unit,budget_allowed,budget_used,budget_remaining,main_cause,scope_seconds,lost_seconds,count\n",
+    );
+    let num = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
+    for t in &results.targets {
+        let budget = t.budget.as_ref();
+        let cause = t.attribution.first().map(|a| a.cause.clone().unwrap_or_else(|| "unattributed".into()));
+        let fields = [
+            results.period.to_string(),
+            t.agreement.clone(),
+            t.kind.name().to_string(),
+            t.party.clone(),
+            t.target.clone(),
+            t.service.clone(),
+            t.metric.to_string(),
+            t.unit.to_string(),
+            num(t.value),
+            t.objective.to_string(),
+            num(t.warning),
+            t.status.label().to_string(),
+            t.severity.map_or(String::new(), |s| s.to_string()),
+            t.credit_percent.to_string(),
+            num(t.coverage),
+            budget.map_or(String::new(), |b| b.unit.to_string()),
+            num(budget.map(|b| b.allowed)),
+            num(budget.map(|b| b.used)),
+            num(budget.map(|b| b.remaining)),
+            cause.unwrap_or_default(),
+            t.basis.scope_seconds.map_or(String::new(), |s| s.to_string()),
+            num(t.basis.lost_seconds),
+            t.basis.count.map_or(String::new(), |c| c.to_string()),
+        ];
+        let escaped: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&escaped.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// Quotes a CSV field when it holds a comma, a quote or a line break, and
+/// defuses text a spreadsheet would run as a formula.
+fn csv_field(field: &str) -> String {
+    let field = if field.starts_with(['=', '+', '@']) || (field.starts_with('-') && field.parse::<f64>().is_err()) {
+        format!("'{field}")
+    } else {
+        field.to_string()
+    };
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field
+    }
+}
+
+impl Results {
+    /// The part of the results one customer may see: its SLAs, the OLAs and
+    /// UPCs underpinning them (so a breach can be traced to a team or a
+    /// supplier), its review and its improvement actions. Nothing about
+    /// another customer.
+    pub fn for_customer(&self, customer: &str) -> Results {
+        let slas: Vec<&TargetResult> = self
+            .targets
+            .iter()
+            .filter(|t| t.kind == AgreementKind::Sla && t.party == customer)
+            .collect();
+        let underpinning: std::collections::BTreeSet<&str> =
+            slas.iter().flat_map(|t| t.underpinned_by.iter().map(String::as_str)).collect();
+        let targets: Vec<TargetResult> = self
+            .targets
+            .iter()
+            .filter(|t| (t.kind == AgreementKind::Sla && t.party == customer) || underpinning.contains(t.agreement.as_str()))
+            .cloned()
+            .collect();
+        let agreements: Vec<AgreementReview> = self
+            .agreements
+            .iter()
+            .filter(|a| (a.kind == AgreementKind::Sla && a.party == customer) || underpinning.contains(a.id.as_str()))
+            .cloned()
+            .collect();
+        let reviews: Vec<Review> = self.reviews.iter().filter(|r| r.customer == customer).cloned().collect();
+        let actions: Vec<ActionResult> = self.actions.iter().filter(|a| a.customer == customer).cloned().collect();
+        let own: Vec<TargetResult> = targets.iter().filter(|t| t.kind == AgreementKind::Sla).cloned().collect();
+        let own_agreements: Vec<AgreementReview> = agreements.iter().filter(|a| a.kind == AgreementKind::Sla).cloned().collect();
+        Results {
+            summary: summarise(&own, &own_agreements, &reviews, &actions),
+            targets,
+            agreements,
+            reviews,
+            actions,
+            ..self.clone()
+        }
+    }
+}

@@ -1,0 +1,459 @@
+//! Every metric worked through by hand. Each test writes a small site, runs
+//! the real pipeline (load, scan, measure) and checks the figure against
+//! arithmetic written out in the test.
+//!
+//! Times are London; in winter London is UTC+0, in summer UTC+1.
+
+mod common;
+
+use common::Fixture;
+use slareport::measure::exact::Status;
+use slareport::measure::results::TargetResult;
+use slareport::measure::{prepare, Period};
+
+const SITE: &str = r#"title = "Metric tests"
+timezone = "Europe/London"
+
+[calendars.business]
+days = ["mon", "tue", "wed", "thu", "fri"]
+hours = "08:00-18:00"
+holidays = [2026-12-25]
+
+[sources.outages]
+path = "data/outages.csv"
+
+[sources.samples]
+path = "data/samples.csv"
+interval = "60s"
+
+[sources.tickets]
+path = "data/tickets.csv"
+
+[sources.surveys]
+path = "data/surveys.csv"
+
+[sources.counts]
+path = "data/counts.csv"
+"#;
+
+const OUTAGES_HEADER: &str = "service,start,end,kind,cause\n";
+
+/// A site with one SLA holding `targets` (TOML `[[targets]]` tables) for
+/// service `svc`, an OLA `team-ola` and a UPC `vendor-upc`, and the given
+/// data files (header lines included).
+fn site(targets: &str, files: &[(&str, &str)]) -> Fixture {
+    let f = Fixture::valid();
+    f.write("slareport.toml", SITE);
+    std::fs::remove_file(f.path("agreements/acme/email.toml")).unwrap();
+    std::fs::remove_file(f.path("agreements/_internal/network.toml")).unwrap();
+    f.write(
+        "agreements/acme/sla.toml",
+        &format!(
+            "id = \"sla\"\nkind = \"sla\"\ncustomer = \"acme\"\ntitle = \"SLA\"\nversion = \"1\"\n\
+             effective = 2024-01-01\nreview_due = 2027-01-01\nservices = [\"svc\"]\n\n{targets}"
+        ),
+    );
+    for (id, kind, party) in [("team-ola", "ola", "team = \"team\""), ("vendor-upc", "upc", "supplier = \"vendor\"")] {
+        f.write(
+            &format!("agreements/_other/{id}.toml"),
+            &format!(
+                "id = \"{id}\"\nkind = \"{kind}\"\n{party}\ntitle = \"{id}\"\nversion = \"1\"\n\
+                 effective = 2024-01-01\nreview_due = 2027-01-01\nservices = [\"svc\"]\n"
+            ),
+        );
+    }
+    let defaults = [
+        ("data/outages.csv", OUTAGES_HEADER),
+        ("data/samples.csv", "time,service,up,latency_ms\n"),
+        ("data/tickets.csv", "id,service,priority,opened,responded,resolved,paused_minutes,cause\n"),
+        ("data/surveys.csv", "time,service,score\n"),
+        ("data/counts.csv", "time,service,good,total\n"),
+    ];
+    for (path, text) in defaults {
+        f.write(path, text);
+    }
+    for (path, text) in files {
+        f.write(path, text);
+    }
+    f
+}
+
+/// Measures `period` and returns the result of target `id`.
+fn result(site: &Fixture, period: &str, id: &str) -> TargetResult {
+    let prepared = prepare(site.root()).unwrap_or_else(|p| panic!("{}", common::render(&p.into_vec())));
+    let results = prepared.measure(period.parse::<Period>().unwrap());
+    results.targets.into_iter().find(|t| t.target == id).expect("target measured")
+}
+
+#[track_caller]
+fn assert_value(r: &TargetResult, expected: f64) {
+    let value = r.value.unwrap_or_else(|| panic!("no value for {}", r.target));
+    assert!((value - expected).abs() < 1e-9, "{}: {value} != {expected}", r.target);
+}
+
+const AVAILABILITY_24X7: &str = "[[targets]]\nid = \"a\"\nmetric = \"availability\"\nobjective = 99.5\n";
+
+#[test]
+fn an_outage_crossing_a_month_end_counts_in_each_month_its_share() {
+    // 2026-01-31 23:00 to 2026-02-01 02:00 (UTC = London in winter).
+    let outages = format!("{OUTAGES_HEADER}svc,2026-01-31T23:00:00Z,2026-02-01T02:00:00Z,,\n");
+    let s = site(AVAILABILITY_24X7, &[("data/outages.csv", &outages)]);
+    // January: 31 * 86_400 = 2_678_400 s in scope; 1 h = 3_600 s down.
+    let jan = result(&s, "2026-01", "a");
+    assert_eq!(jan.basis.scope_seconds, Some(2_678_400));
+    assert_eq!(jan.basis.lost_seconds, Some(3_600.0));
+    assert_value(&jan, 100.0 * (2_678_400.0 - 3_600.0) / 2_678_400.0);
+    // February: 28 * 86_400 = 2_419_200 s; 2 h = 7_200 s down: 99.7024 %.
+    let feb = result(&s, "2026-02", "a");
+    assert_eq!(feb.basis.lost_seconds, Some(7_200.0));
+    assert_value(&feb, 100.0 * (2_419_200.0 - 7_200.0) / 2_419_200.0);
+    assert_eq!(feb.status, Status::Met);
+}
+
+#[test]
+fn overlapping_outages_count_once_and_the_first_owns_the_overlap() {
+    // 10:00-11:00 (team) and 10:30-12:00 (vendor) on 10 Feb: 10:00-12:00 down, 7_200 s.
+    let outages = format!(
+        "{OUTAGES_HEADER}svc,2026-02-10T10:00:00Z,2026-02-10T11:00:00Z,,team-ola\nsvc,2026-02-10T10:30:00Z,2026-02-10T12:00:00Z,,vendor-upc\n"
+    );
+    let s = site(AVAILABILITY_24X7, &[("data/outages.csv", &outages)]);
+    let feb = result(&s, "2026-02", "a");
+    assert_eq!(feb.basis.lost_seconds, Some(7_200.0));
+    assert_value(&feb, 100.0 * (2_419_200.0 - 7_200.0) / 2_419_200.0);
+    // team-ola started first: 10:00-11:00 = 3_600 s; vendor-upc: 11:00-12:00 = 3_600 s.
+    let owed: Vec<(Option<String>, f64)> = feb.attribution.iter().map(|a| (a.cause.clone(), a.amount)).collect();
+    assert_eq!(owed, vec![(Some("team-ola".into()), 3_600.0), (Some("vendor-upc".into()), 3_600.0)]);
+}
+
+fn planned_site(rule: &str) -> Fixture {
+    // Unplanned 01:00-05:00 on Sat 14 Feb, planned maintenance 02:00-03:00 inside it.
+    let outages = format!(
+        "{OUTAGES_HEADER}svc,2026-02-14T01:00:00Z,2026-02-14T05:00:00Z,unplanned,\nsvc,2026-02-14T02:00:00Z,2026-02-14T03:00:00Z,planned,\n"
+    );
+    let targets = format!("{AVAILABILITY_24X7}planned = \"{rule}\"\n");
+    site(&targets, &[("data/outages.csv", &outages)])
+}
+
+#[test]
+fn maintenance_inside_an_outage_is_taken_out_of_scope_before_downtime() {
+    // Excluded: scope 2_419_200 - 3_600 = 2_415_600 s; down 4 h less the
+    // excluded hour = 3 h = 10_800 s: 2_404_800 / 2_415_600 = 99.5529 %.
+    let r = result(&planned_site("excluded"), "2026-02", "a");
+    assert_eq!(r.basis.scope_seconds, Some(2_415_600));
+    assert_eq!(r.basis.excluded_seconds, Some(3_600));
+    assert_eq!(r.basis.lost_seconds, Some(10_800.0));
+    assert_value(&r, 100.0 * 2_404_800.0 / 2_415_600.0);
+    // Downtime: scope stays 2_419_200 s; down 4 h = 14_400 s: 99.4048 %, breached.
+    let r = result(&planned_site("downtime"), "2026-02", "a");
+    assert_eq!(r.basis.scope_seconds, Some(2_419_200));
+    assert_value(&r, 100.0 * (2_419_200.0 - 14_400.0) / 2_419_200.0);
+    assert_eq!(r.status, Status::Breached);
+    // Uptime: the maintenance hour is not down by itself, but the unplanned
+    // outage covers it, so still 4 h down.
+    let r = result(&planned_site("uptime"), "2026-02", "a");
+    assert_eq!(r.basis.lost_seconds, Some(14_400.0));
+}
+
+#[test]
+fn business_hours_with_a_holiday() {
+    // December 2026 starts on a Tuesday: weekdays are 1-4, 7-11, 14-18,
+    // 21-25 and 28-31 = 4 + 5 + 5 + 5 + 4 = 23, less Christmas (Fri 25) = 22
+    // days of 10 h = 220 h = 792_000 s.
+    // The outage runs from Thu 24 Dec 17:00 to Mon 28 Dec 09:00: in hours
+    // only Thu 17:00-18:00 and Mon 08:00-09:00 = 7_200 s.
+    let outages = format!("{OUTAGES_HEADER}svc,2026-12-24T17:00:00Z,2026-12-28T09:00:00Z,,\n");
+    let targets = "[[targets]]\nid = \"a\"\nmetric = \"availability\"\ncalendar = \"business\"\nobjective = 99.5\n";
+    let r = result(&site(targets, &[("data/outages.csv", &outages)]), "2026-12", "a");
+    assert_eq!(r.basis.scope_seconds, Some(792_000));
+    assert_eq!(r.basis.lost_seconds, Some(7_200.0));
+    // 784_800 / 792_000 = 99.0909 %: breached against 99.5.
+    assert_value(&r, 100.0 * 784_800.0 / 792_000.0);
+    assert_eq!(r.status, Status::Breached);
+}
+
+#[test]
+fn months_with_a_clock_change() {
+    // Naive local times. 29 Mar 2026 00:30 GMT (00:30Z) to 03:30 BST (02:30Z) is 2 h.
+    // 25 Oct 2026 00:30 BST (24 Oct 23:30Z) to 02:30 GMT (02:30Z) is 3 h.
+    let outages = format!(
+        "{OUTAGES_HEADER}svc,2026-03-29 00:30,2026-03-29 03:30,,\nsvc,2026-10-25 00:30,2026-10-25 02:30,,\n"
+    );
+    let s = site(AVAILABILITY_24X7, &[("data/outages.csv", &outages)]);
+    // March: 743 h = 2_674_800 s; 7_200 s down.
+    let mar = result(&s, "2026-03", "a");
+    assert_eq!(mar.basis.scope_seconds, Some(743 * 3_600));
+    assert_eq!(mar.basis.lost_seconds, Some(7_200.0));
+    assert_value(&mar, 100.0 * (2_674_800.0 - 7_200.0) / 2_674_800.0);
+    // October: 745 h = 2_682_000 s; 10_800 s down.
+    let oct = result(&s, "2026-10", "a");
+    assert_eq!(oct.basis.scope_seconds, Some(745 * 3_600));
+    assert_eq!(oct.basis.lost_seconds, Some(10_800.0));
+    assert_value(&oct, 100.0 * (2_682_000.0 - 10_800.0) / 2_682_000.0);
+}
+
+#[test]
+fn degraded_time_counts_by_its_fraction() {
+    // 2 h degraded on 10 Feb at degraded = 0.5: 3_600 s lost.
+    let outages = format!("{OUTAGES_HEADER}svc,2026-02-10T10:00:00Z,2026-02-10T12:00:00Z,degraded,\n");
+    let targets = format!("{AVAILABILITY_24X7}degraded = 0.5\n");
+    let r = result(&site(&targets, &[("data/outages.csv", &outages)]), "2026-02", "a");
+    assert_eq!(r.basis.lost_seconds, Some(3_600.0));
+    assert_value(&r, 100.0 * (2_419_200.0 - 3_600.0) / 2_419_200.0);
+    // By default degraded service counts as up.
+    let r = result(&site(AVAILABILITY_24X7, &[("data/outages.csv", &outages)]), "2026-02", "a");
+    assert_eq!(r.basis.lost_seconds, Some(0.0));
+    assert_value(&r, 100.0);
+}
+
+#[test]
+fn credits_take_the_most_severe_tier_reached_and_respect_the_cap() {
+    // 4 h down in February: 99.4048 %. Tiers below 99.9 (5 %) and below 99.5
+    // (15 %): both bounds are beaten, the most severe applies, 15 %, capped at 10 %.
+    let outages = format!("{OUTAGES_HEADER}svc,2026-02-14T01:00:00Z,2026-02-14T05:00:00Z,,vendor-upc\n");
+    let targets = "[[targets]]\nid = \"a\"\nmetric = \"availability\"\nobjective = 99.9\nwarning = 99.95\n\
+                   credits = [{ below = 99.9, percent = 5 }, { below = 99.5, percent = 15 }]\ncredit_cap = 10\n\
+                   underpinned_by = [\"vendor-upc\"]\n";
+    let r = result(&site(targets, &[("data/outages.csv", &outages)]), "2026-02", "a");
+    assert_eq!(r.status, Status::Breached);
+    assert_eq!(r.severity, Some(2));
+    assert_eq!(r.credit_percent, 10.0);
+    assert_eq!(r.contributors, vec!["vendor-upc".to_string()]);
+    // Error budget: 0.1 % of 2_419_200 s = 2_419.2 s allowed; 14_400 used.
+    let budget = r.budget.unwrap();
+    assert!((budget.allowed - 2_419.2).abs() < 1e-6);
+    assert_eq!(budget.used, 14_400.0);
+    assert!((budget.remaining - (2_419.2 - 14_400.0)).abs() < 1e-6);
+}
+
+#[test]
+fn equal_to_the_objective_is_met() {
+    // 999 good of 1000 requests = 99.9 % exactly, objective 99.9: met.
+    let counts = "time,service,good,total\n2026-02-10T00:00:00Z,svc,999,1000\n";
+    let targets = "[[targets]]\nid = \"r\"\nmetric = \"ratio\"\nobjective = 99.9\n";
+    let r = result(&site(targets, &[("data/counts.csv", counts)]), "2026-02", "r");
+    assert_value(&r, 99.9);
+    assert_eq!(r.status, Status::Met);
+    assert_eq!(r.budget.unwrap().allowed, 1.0);
+}
+
+/// Samples every minute on 10 Feb 00:00-00:59, except 00:30; 00:10-00:19 down.
+fn samples() -> String {
+    let mut csv = String::from("time,service,up,latency_ms\n");
+    for m in 0..60 {
+        if m == 30 {
+            continue;
+        }
+        let up = !(10..20).contains(&m);
+        let latency = if up { format!("{}", 100 + m) } else { String::new() };
+        csv.push_str(&format!("2026-02-10T00:{m:02}:00Z,svc,{up},{latency}\n"));
+    }
+    csv
+}
+
+fn sample_target(unknown: &str) -> String {
+    format!("[[targets]]\nid = \"s\"\nmetric = \"availability\"\nsource = \"samples\"\nunknown = \"{unknown}\"\nobjective = 99.0\n")
+}
+
+#[test]
+fn samples_with_gaps_report_their_coverage() {
+    // 59 samples cover 59 min = 3_540 s (00:29 covers only to 00:30, where
+    // the next sample would be; 00:59 covers its full 60 s). 49 up samples
+    // cover 2_940 s. February in scope: 2_419_200 s.
+    let s = site(&sample_target("exclude"), &[("data/samples.csv", &samples())]);
+    let r = result(&s, "2026-02", "s");
+    assert_eq!(r.basis.covered_seconds, Some(3_540));
+    assert_eq!(r.basis.up_seconds, Some(2_940));
+    // Unknown time excluded: 2_940 / 3_540 = 83.0508 %.
+    assert_value(&r, 100.0 * 2_940.0 / 3_540.0);
+    // Coverage: 3_540 / 2_419_200 = 0.1463 %.
+    assert!((r.coverage.unwrap() - 100.0 * 3_540.0 / 2_419_200.0).abs() < 1e-9);
+    // Unknown time as down: 2_940 / 2_419_200.
+    let r = result(&site(&sample_target("down"), &[("data/samples.csv", &samples())]), "2026-02", "s");
+    assert_value(&r, 100.0 * 2_940.0 / 2_419_200.0);
+    // Unknown time as up: (2_940 + 2_419_200 - 3_540) / 2_419_200 = 99.9752 %.
+    let r = result(&site(&sample_target("up"), &[("data/samples.csv", &samples())]), "2026-02", "s");
+    assert_value(&r, 100.0 * (2_940.0 + 2_419_200.0 - 3_540.0) / 2_419_200.0);
+    // No samples at all in March: no data, not 100 %.
+    let r = result(&site(&sample_target("exclude"), &[("data/samples.csv", &samples())]), "2026-03", "s");
+    assert_eq!(r.value, None);
+    assert_eq!(r.status, Status::NoData);
+}
+
+fn latency_samples(n: u32) -> String {
+    let mut csv = String::from("time,service,up,latency_ms\n");
+    for i in 1..=n {
+        csv.push_str(&format!("2026-02-10T{:02}:{:02}:00Z,svc,true,{i}\n", i / 60, i % 60));
+    }
+    csv
+}
+
+#[test]
+fn latency_percentile_is_the_nearest_rank_in_integers() {
+    // 100 samples of 1..=100 ms. P7: rank ⌈7 · 100 / 100⌉ = 7, so 7 ms.
+    // (In f64, 100 * 0.07 = 7.000000000000001 and its ceiling would be rank 8.)
+    let targets = "[[targets]]\nid = \"p\"\nmetric = \"latency\"\npercentile = 7\nobjective = 7\n";
+    let r = result(&site(targets, &[("data/samples.csv", &latency_samples(100))]), "2026-02", "p");
+    assert_eq!(r.basis.rank, Some(7));
+    assert_value(&r, 7.0);
+    assert_eq!(r.status, Status::Met);
+    // P95 of 20 samples 1..=20: rank ⌈95 · 20 / 100⌉ = 19: 19 ms > 18: breached.
+    let targets = "[[targets]]\nid = \"p\"\nmetric = \"latency\"\npercentile = 95\nobjective = 18\n";
+    let r = result(&site(targets, &[("data/samples.csv", &latency_samples(20))]), "2026-02", "p");
+    assert_value(&r, 19.0);
+    assert_eq!(r.status, Status::Breached);
+    // Budget: n - rank = 1 sample may be above 18 ms; 2 are (19, 20).
+    let b = r.budget.unwrap();
+    assert_eq!((b.allowed, b.used), (1.0, 2.0));
+}
+
+#[test]
+fn latency_share_under_a_threshold() {
+    // 50 of 100 samples are at or under 50 ms: 50 %.
+    let targets = "[[targets]]\nid = \"t\"\nmetric = \"latency\"\nthreshold = 50\nobjective = 50\n";
+    let r = result(&site(targets, &[("data/samples.csv", &latency_samples(100))]), "2026-02", "t");
+    assert_value(&r, 50.0);
+    assert_eq!(r.status, Status::Met);
+}
+
+const TICKETS_HEADER: &str = "id,service,priority,opened,responded,resolved,paused_minutes,cause\n";
+
+#[test]
+fn a_ticket_paused_over_a_weekend() {
+    // Opened Fri 6 Feb 16:00, resolved Tue 10 Feb 10:00, 120 business minutes
+    // on hold (Fri 17:00 to Mon 09:00). Business time: Fri 16-18 (2 h),
+    // Mon 08-18 (10 h), Tue 08-10 (2 h) = 14 h, less 2 h on hold = 12 h:
+    // within 12 h exactly. The second ticket resolves a minute later: 12 h 01 m.
+    let tickets = format!(
+        "{TICKETS_HEADER}T1,svc,P2,2026-02-06T16:00:00Z,,2026-02-10T10:00:00Z,120,\n\
+         T2,svc,P2,2026-02-06T16:00:00Z,,2026-02-10T10:01:00Z,120,team-ola\n"
+    );
+    let targets = "[[targets]]\nid = \"r\"\nmetric = \"resolution\"\npriority = \"P2\"\nwithin = \"12h\"\ncalendar = \"business\"\nobjective = 90\n";
+    let r = result(&site(targets, &[("data/tickets.csv", &tickets)]), "2026-02", "r");
+    assert_eq!(r.basis.count, Some(2));
+    assert_eq!(r.basis.good, Some(1.0));
+    assert_value(&r, 50.0);
+    assert_eq!(r.attribution[0].cause.as_deref(), Some("team-ola"));
+    assert_eq!(r.attribution[0].amount, 1.0);
+}
+
+#[test]
+fn a_ticket_still_open_past_its_deadline() {
+    // P1 within 4 h of business time.
+    // A: opened Thu 26 Feb 15:00, never resolved in February; resolved Tue 3 Mar.
+    //    Deadline: Thu 15-18 (3 h) + Fri 08-09 (1 h) = Fri 27 Feb 09:00.
+    //    Decided then, breached, in February; not counted again in March.
+    // B: opened Fri 27 Feb 15:00, still open. Deadline: Fri 15-18 (3 h) +
+    //    Mon 2 Mar 08-09 = Mon 2 Mar 09:00: breached in March.
+    let tickets = format!(
+        "{TICKETS_HEADER}A,svc,P1,2026-02-26T15:00:00Z,,2026-03-03T12:00:00Z,,\n\
+         B,svc,P1,2026-02-27T15:00:00Z,,,,\n"
+    );
+    let targets = "[[targets]]\nid = \"r\"\nmetric = \"resolution\"\npriority = \"P1\"\nwithin = \"4h\"\ncalendar = \"business\"\nobjective = 90\n";
+    let s = site(targets, &[("data/tickets.csv", &tickets)]);
+    let feb = result(&s, "2026-02", "r");
+    assert_eq!((feb.basis.count, feb.basis.good), (Some(1), Some(0.0)));
+    assert_value(&feb, 0.0);
+    let mar = result(&s, "2026-03", "r");
+    assert_eq!((mar.basis.count, mar.basis.good), (Some(1), Some(0.0)));
+    assert_eq!(mar.remarks, vec!["ticket B is still open past its deadline".to_string()]);
+    // April: nothing decided: no data.
+    assert_eq!(result(&s, "2026-04", "r").status, Status::NoData);
+}
+
+#[test]
+fn response_uses_the_response_or_else_the_resolution() {
+    // P3 within 30 min, business hours. C responded in 20 min; D has no
+    // response and was resolved after 45 min: breached.
+    let tickets = format!(
+        "{TICKETS_HEADER}C,svc,P3,2026-02-10T09:00:00Z,2026-02-10T09:20:00Z,2026-02-10T12:00:00Z,,\n\
+         D,svc,P3,2026-02-10T09:00:00Z,,2026-02-10T09:45:00Z,,\n"
+    );
+    let targets = "[[targets]]\nid = \"r\"\nmetric = \"response\"\npriority = \"P3\"\nwithin = \"30m\"\ncalendar = \"business\"\nobjective = 90\n";
+    let r = result(&site(targets, &[("data/tickets.csv", &tickets)]), "2026-02", "r");
+    assert_value(&r, 50.0);
+}
+
+#[test]
+fn incidents_count_and_zero_is_met() {
+    let tickets = format!(
+        "{TICKETS_HEADER}E,svc,P1,2026-02-10T09:00:00Z,,,,\nF,svc,P1,2026-02-11T09:00:00Z,,,,vendor-upc\nG,svc,P2,2026-02-11T09:00:00Z,,,,\n"
+    );
+    let targets = "[[targets]]\nid = \"i\"\nmetric = \"incidents\"\npriority = \"P1\"\nobjective = 1\ncredits = [{ above = 1, percent = 5 }]\n";
+    let s = site(targets, &[("data/tickets.csv", &tickets)]);
+    // Two P1s in February against a maximum of 1: breached, tier 1.
+    let feb = result(&s, "2026-02", "i");
+    assert_value(&feb, 2.0);
+    assert_eq!((feb.status, feb.severity, feb.credit_percent), (Status::Breached, Some(1), 5.0));
+    // None in March: 0 is a value, and met.
+    let mar = result(&s, "2026-03", "i");
+    assert_value(&mar, 0.0);
+    assert_eq!(mar.status, Status::Met);
+}
+
+#[test]
+fn satisfaction_mean_and_share() {
+    // Scores 5, 4, 4, 2: mean 15 / 4 = 3.75; share >= 4 is 3 / 4 = 75 %.
+    let surveys = "time,service,score\n2026-02-01T10:00:00Z,svc,5\n2026-02-02T10:00:00Z,svc,4\n2026-02-03T10:00:00Z,svc,4\n2026-02-04T10:00:00Z,svc,2\n";
+    let targets = "[[targets]]\nid = \"m\"\nmetric = \"satisfaction\"\nobjective = 3.75\n\n\
+                   [[targets]]\nid = \"t\"\nmetric = \"satisfaction\"\nthreshold = 4\nobjective = 80\n";
+    let s = site(targets, &[("data/surveys.csv", surveys)]);
+    let m = result(&s, "2026-02", "m");
+    assert_value(&m, 3.75);
+    assert_eq!(m.status, Status::Met);
+    let t = result(&s, "2026-02", "t");
+    assert_value(&t, 75.0);
+    assert_eq!(t.status, Status::Breached);
+    assert_eq!(result(&s, "2026-03", "m").status, Status::NoData);
+}
+
+#[test]
+fn a_period_with_no_data_at_all_is_no_data() {
+    // The outage export covers February 2026 only; June 2024 lies outside it.
+    let outages = format!("{OUTAGES_HEADER}svc,2026-02-10T10:00:00Z,2026-02-10T11:00:00Z,,\n");
+    let s = site(AVAILABILITY_24X7, &[("data/outages.csv", &outages)]);
+    let r = result(&s, "2024-06", "a");
+    assert_eq!(r.value, None);
+    assert_eq!(r.status, Status::NoData);
+    assert_eq!(r.credit_percent, 0.0);
+    // Before the agreement took effect (2024-01-01) there is nothing to measure either.
+    assert_eq!(result(&s, "2023-12", "a").status, Status::NoData);
+}
+
+#[test]
+fn an_agreement_effective_mid_month_is_measured_from_that_day() {
+    let outages = format!("{OUTAGES_HEADER}svc,2026-02-10T10:00:00Z,2026-02-10T11:00:00Z,,\n");
+    let s = site(AVAILABILITY_24X7, &[("data/outages.csv", &outages)]);
+    let text = std::fs::read_to_string(s.path("agreements/acme/sla.toml")).unwrap();
+    s.write("agreements/acme/sla.toml", &text.replace("effective = 2024-01-01", "effective = 2026-02-15"));
+    // In scope: 15 Feb 00:00 to 1 Mar 00:00 = 14 days = 1_209_600 s; the
+    // outage on the 10th is before it.
+    let r = result(&s, "2026-02", "a");
+    assert_eq!(r.basis.scope_seconds, Some(1_209_600));
+    assert_value(&r, 100.0);
+}
+
+#[test]
+fn an_ongoing_outage_runs_to_the_period_end_and_is_flagged() {
+    // Started 28 Feb 22:00 with no end: 2 h to the end of February.
+    let outages = format!("{OUTAGES_HEADER}svc,2026-02-28T22:00:00Z,,,\n");
+    let r = result(&site(AVAILABILITY_24X7, &[("data/outages.csv", &outages)]), "2026-02", "a");
+    assert_eq!(r.basis.lost_seconds, Some(7_200.0));
+    assert_eq!(r.remarks.len(), 1);
+}
+
+#[test]
+fn trends_hold_thirteen_periods() {
+    let outages = format!("{OUTAGES_HEADER}svc,2026-02-14T01:00:00Z,2026-02-14T05:00:00Z,,\n");
+    // A survey answer in March shows the site has data for March; the quiet
+    // outage log then means no downtime: 100 %.
+    let surveys = "time,service,score\n2026-03-02T10:00:00Z,svc,5\n";
+    let s = site(AVAILABILITY_24X7, &[("data/outages.csv", &outages), ("data/surveys.csv", surveys)]);
+    let r = result(&s, "2026-03", "a");
+    assert_eq!(r.trend.len(), 13);
+    assert_eq!(r.trend[0].period.to_string(), "2025-03");
+    // Before February nothing was measured at all: no data.
+    assert_eq!(r.trend[10].status, Status::NoData);
+    assert_value(&r, 100.0);
+    // February's 4 h down: 99.4048 %, breached against 99.5.
+    assert_eq!(r.trend[11].status, Status::Breached);
+}
