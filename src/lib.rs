@@ -7,15 +7,22 @@
 //! load     slareport.toml, agreements      -> model::Site (validated)
 //! scan     CSV / Parquet exports           -> scan::Measurements (canonical frames)
 //! measure  site + measurements + period   -> measure::Results (exact figures)
+//! draw     results                        -> SVG charts
+//! render   results + charts + notes       -> pages in memory (tera, pulldown-cmark)
+//! publish  pages                          -> snapshots, manifest, staging, swap
 //! check    load + scan, every problem      -> check::Report
 //! ```
 //!
 //! Every stage reports problems as [`diagnostic::Diagnostic`]s with file,
 //! line and column, and collects all of them rather than stopping at the first.
 
+pub mod build;
 pub mod check;
 pub mod diagnostic;
+pub mod draw;
 pub mod load;
 pub mod measure;
 pub mod model;
+pub mod publish;
+pub mod render;
 pub mod scan;

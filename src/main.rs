@@ -4,7 +4,19 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use slareport::build::{BuildError, BuildOptions};
 use slareport::measure::Period;
+
+/// SOURCE_DATE_EPOCH, the reproducible-builds convention for "now".
+fn source_date_epoch() -> Option<i64> {
+    std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
+}
+
+/// "Now" for deciding which months are complete: SOURCE_DATE_EPOCH when
+/// set, else the wall clock. Never written into output.
+fn now() -> i64 {
+    source_date_epoch().unwrap_or_else(|| chrono::Utc::now().timestamp())
+}
 
 fn parse_period(text: &str) -> Result<Period, String> {
     text.parse()
@@ -47,11 +59,23 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
-    /// Build the report site (not implemented yet).
+    /// Build the report site: every complete month with data, or one.
     Build {
         /// The site folder (holding slareport.toml).
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Only this month, YYYY-MM.
+        #[arg(long, value_parser = parse_period)]
+        period: Option<Period>,
+        /// Only this customer.
+        #[arg(long)]
+        customer: Option<String>,
+        /// The output folder (default: `output` of slareport.toml, inside the site).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Publish a new revision of published months whose content changed.
+        #[arg(long)]
+        revise: bool,
     },
 }
 
@@ -60,13 +84,16 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { dir } => check(dir),
         Command::Measure { dir, period, customer, format } => measure(dir, period, customer, format),
-        Command::Build { dir } => {
-            eprintln!(
-                "slareport: build is not implemented yet; `slareport check {}` validates the site",
-                dir.display()
-            );
-            ExitCode::from(2)
-        }
+        Command::Build { dir, period, customer, out, revise } => build(BuildOptions {
+            root: dir,
+            out,
+            period,
+            customer,
+            revise,
+            now: now(),
+            source_date_epoch: source_date_epoch(),
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        }),
     }
 }
 
@@ -117,6 +144,42 @@ fn measure(dir: PathBuf, period: Option<Period>, customer: Option<String>, forma
         },
     }
     ExitCode::SUCCESS
+}
+
+fn build(options: BuildOptions) -> ExitCode {
+    match slareport::build::build(&options) {
+        Ok(report) => {
+            print_problems(&report.warnings);
+            for (customer, period, revision) in &report.published {
+                let revision = if *revision > 1 { format!(" (revision {revision})") } else { String::new() };
+                println!("published {customer}/{period}{revision}");
+            }
+            println!(
+                "{}: {} reports published, {} published months unchanged",
+                report.out.display(),
+                report.published.len(),
+                report.kept
+            );
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Problems(problems)) => {
+            print_problems(&problems);
+            eprintln!("slareport: nothing was written; fix the errors above (`slareport check` lists them all)");
+            ExitCode::FAILURE
+        }
+        Err(BuildError::Refused(reasons)) => {
+            for r in &reasons {
+                eprintln!("error: {r}");
+            }
+            eprintln!("slareport: nothing was written; published months are never changed in place");
+            ExitCode::FAILURE
+        }
+        Err(BuildError::Io(message)) => {
+            eprintln!("error: {message}");
+            eprintln!("slareport: the previous site was left as it was");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn check(dir: PathBuf) -> ExitCode {

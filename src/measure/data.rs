@@ -128,6 +128,56 @@ impl Data {
             || self.counts.values().flatten().any(|c| inside(c.time))
     }
 
+    /// The earliest instant of any row.
+    pub fn first_instant(&self) -> Option<i64> {
+        self.outages
+            .values()
+            .flatten()
+            .map(|o| o.start)
+            .chain(self.samples.values().filter_map(|s| s.time.first().copied()))
+            .chain(self.tickets.values().flatten().map(|t| t.opened))
+            .chain(self.surveys.values().flatten().map(|s| s.time))
+            .chain(self.counts.values().flatten().map(|c| c.time))
+            .min()
+    }
+
+    /// A sha256 of the rows of `services` that fall in `[from, to)`: the
+    /// rows behind a period's figures, in a fixed text form.
+    pub fn rows_digest(&self, services: &[&str], from: i64, to: i64) -> String {
+        use std::fmt::Write;
+        let mut text = String::new();
+        let mut services: Vec<&str> = services.to_vec();
+        services.sort_unstable();
+        services.dedup();
+        let inside = |t: i64| from <= t && t < to;
+        for service in services {
+            for o in self.outages.get(service).into_iter().flatten() {
+                if o.start < to && o.end.is_none_or(|e| e > from) {
+                    let _ = writeln!(text, "o|{service}|{:?}|{}|{:?}|{:?}|{:?}", o.id, o.start, o.end, o.kind, o.cause);
+                }
+            }
+            if let Some(s) = self.samples.get(service) {
+                let lo = s.time.partition_point(|&t| t < from);
+                let hi = s.time.partition_point(|&t| t < to);
+                for i in lo..hi {
+                    let _ = writeln!(text, "s|{service}|{}|{}|{:?}", s.time[i], s.up[i], s.latency[i]);
+                }
+            }
+            for t in self.tickets.get(service).into_iter().flatten() {
+                if inside(t.opened) || t.resolved.is_none_or(|r| r >= from) && t.opened < to {
+                    let _ = writeln!(text, "t|{service}|{}|{}|{}|{:?}|{:?}|{}|{:?}", t.id, t.priority, t.opened, t.responded, t.resolved, t.paused, t.cause);
+                }
+            }
+            for s in self.surveys.get(service).into_iter().flatten().filter(|s| inside(s.time)) {
+                let _ = writeln!(text, "v|{service}|{}|{}", s.time, s.score);
+            }
+            for c in self.counts.get(service).into_iter().flatten().filter(|c| inside(c.time)) {
+                let _ = writeln!(text, "c|{service}|{}|{}|{}", c.time, c.good, c.total);
+            }
+        }
+        crate::publish::manifest::sha256(text.as_bytes())
+    }
+
     /// Precomputes every calendar from a month before the earliest
     /// measurement to two years after the latest (deadlines of open tickets
     /// reach past the data).

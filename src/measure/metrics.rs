@@ -92,6 +92,9 @@ pub struct Subject<'a> {
     pub target: &'a Target,
     pub service: &'a str,
     pub period: Period,
+    /// A part of the period to measure instead of all of it (a day, for
+    /// the daily availability chart), as UTC seconds `[from, to)`.
+    pub window: Option<(i64, i64)>,
 }
 
 impl Subject<'_> {
@@ -99,9 +102,9 @@ impl Subject<'_> {
         &self.config.calendars[&self.target.calendar]
     }
 
-    /// `[from, to)`: the period, from the day the agreement took effect.
+    /// `[from, to)`: the period (or window), from the day the agreement took effect.
     fn span(&self) -> (i64, i64) {
-        let (start, end) = self.period.bounds(self.config.timezone);
+        let (start, end) = self.window.unwrap_or_else(|| self.period.bounds(self.config.timezone));
         let effective = start_of_day(self.agreement.effective, self.config.timezone);
         (start.max(effective), end)
     }
@@ -441,22 +444,52 @@ pub fn ticket_outcome(ticket: &Ticket, calendar: &CalendarIndex, within: i64, re
     }
 }
 
-fn tickets_within(subject: &Subject, data: &Data, priority: &str, within: i64, resolution: bool) -> Figure {
+/// A ticket decided in the period, for the resolution-time chart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TicketPoint {
+    pub id: String,
+    /// Business seconds taken (less time on hold); `None` while still open.
+    pub elapsed_seconds: Option<i64>,
+    pub within: bool,
+    pub cause: Option<String>,
+}
+
+/// Tickets of `priority` decided in the subject's span, with their outcomes.
+fn decided_tickets<'d>(subject: &Subject, data: &'d Data, priority: &str, within: i64, resolution: bool) -> Vec<(&'d Ticket, TicketOutcome)> {
     let (from, to) = subject.span();
     let effective = start_of_day(subject.agreement.effective, subject.config.timezone);
     let calendar = data.calendar(subject.calendar());
+    data.tickets
+        .get(subject.service)
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .filter(|t| t.priority == priority && t.opened >= effective)
+        .filter_map(|t| {
+            let outcome = ticket_outcome(t, &calendar, within, resolution);
+            let decided = outcome.decided?;
+            (from <= decided && decided < to).then_some((t, outcome))
+        })
+        .collect()
+}
+
+/// The tickets behind a response or resolution figure.
+pub fn ticket_points(subject: &Subject, data: &Data) -> Vec<TicketPoint> {
+    let (priority, within, resolution) = match &subject.target.measure {
+        Measure::Response { priority, within } => (priority, *within, false),
+        Measure::Resolution { priority, within } => (priority, *within, true),
+        _ => return Vec::new(),
+    };
+    decided_tickets(subject, data, priority, within, resolution)
+        .into_iter()
+        .map(|(t, o)| TicketPoint { id: t.id.clone(), elapsed_seconds: o.elapsed, within: o.within, cause: t.cause.clone() })
+        .collect()
+}
+
+fn tickets_within(subject: &Subject, data: &Data, priority: &str, within: i64, resolution: bool) -> Figure {
     let (mut counted, mut met) = (0i64, 0i64);
     let mut failed: BTreeMap<Option<String>, f64> = BTreeMap::new();
     let mut remarks = Vec::new();
-    for ticket in data.tickets.get(subject.service).map_or(&[][..], Vec::as_slice) {
-        if ticket.priority != priority || ticket.opened < effective {
-            continue;
-        }
-        let outcome = ticket_outcome(ticket, &calendar, within, resolution);
-        let Some(decided) = outcome.decided else { continue };
-        if decided < from || decided >= to {
-            continue;
-        }
+    for (ticket, outcome) in decided_tickets(subject, data, priority, within, resolution) {
         counted += 1;
         if outcome.within {
             met += 1;

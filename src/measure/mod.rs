@@ -64,4 +64,9 @@ impl Prepared {
     pub fn measure(&self, period: Period) -> Results {
         measure(&self.site, &self.data, &self.notes, period)
     }
+
+    /// [`Prepared::measure`], sharing figures across periods through `cache`.
+    pub fn measure_with(&self, period: Period, cache: &mut results::FigureCache) -> Results {
+        results::measure_with(&self.site, &self.data, &self.notes, period, cache)
+    }
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::data::Data;
 use super::exact::{worse_than, Fraction, Status};
-use super::metrics::{figure, Basis, Budget, Figure, Loss, Subject};
+use super::metrics::{figure, ticket_points, Basis, Budget, Figure, Loss, Subject, TicketPoint};
 use super::period::Period;
 use crate::load::notes::{Action, ActionStatus, Note};
 use crate::model::{Agreement, AgreementKind, Site, Target};
@@ -29,6 +29,19 @@ pub struct Results {
     pub agreements: Vec<AgreementReview>,
     pub reviews: Vec<Review>,
     pub actions: Vec<ActionResult>,
+    /// Tickets by service and priority.
+    pub tickets: Vec<TicketCount>,
+}
+
+/// Tickets of one service and priority in the period.
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketCount {
+    pub service: String,
+    pub priority: String,
+    pub opened: usize,
+    pub resolved: usize,
+    /// Opened before the period's end and not resolved by then.
+    pub open_at_end: usize,
 }
 
 /// One target for one service.
@@ -62,6 +75,12 @@ pub struct TargetResult {
     pub remarks: Vec<String>,
     /// This period and the twelve before it, oldest first.
     pub trend: Vec<TrendPoint>,
+    /// Availability: each day of the period.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub daily: Vec<DailyPoint>,
+    /// Response and resolution: the tickets decided in the period.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tickets: Vec<TicketPoint>,
     /// How the figure was worked out, in words.
     pub rule: String,
 }
@@ -73,6 +92,12 @@ pub struct Attribution {
     /// `ola`, `upc`, or `None` for causes that name no agreement.
     pub cause_kind: Option<AgreementKind>,
     pub amount: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DailyPoint {
+    pub date: NaiveDate,
+    pub value: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -153,21 +178,44 @@ pub struct Summary {
     pub credits_by_customer: BTreeMap<String, f64>,
 }
 
+/// Figures already computed in this run, so the trend of one month reuses
+/// the figures of the months before it instead of computing them again.
+#[derive(Debug, Default)]
+pub struct FigureCache {
+    figures: std::collections::HashMap<(String, String, String, Period), Figure>,
+}
+
+impl FigureCache {
+    fn get(&mut self, site: &Site, data: &Data, agreement: &Agreement, target: &Target, service: &str, period: Period) -> Figure {
+        let key = (agreement.id.clone(), target.id.clone(), service.to_string(), period);
+        self.figures
+            .entry(key)
+            .or_insert_with(|| figure(&Subject { config: &site.config, agreement, target, service, period, window: None }, data))
+            .clone()
+    }
+}
+
 /// Measures every target of every agreement for `period`, with trends.
 pub fn measure(site: &Site, data: &Data, notes: &[Note], period: Period) -> Results {
+    measure_with(site, data, notes, period, &mut FigureCache::default())
+}
+
+/// [`measure`], reusing and filling `cache`.
+pub fn measure_with(site: &Site, data: &Data, notes: &[Note], period: Period, cache: &mut FigureCache) -> Results {
     let tz = site.config.timezone;
     let (start, end) = period.bounds(tz);
     let mut targets = Vec::new();
     for agreement in &site.agreements {
         for target in &agreement.targets {
             for service in services_of(agreement, target) {
-                targets.push(target_result(site, data, agreement, target, service, period));
+                targets.push(target_result(site, data, agreement, target, service, period, cache));
             }
         }
     }
     let agreements: Vec<AgreementReview> = site.agreements.iter().map(|a| review_status(a, period)).collect();
     let reviews = reviews(site, notes, period);
     let actions = actions(notes, period);
+    let tickets = ticket_counts(data, start, end);
     let summary = summarise(&targets, &agreements, &reviews, &actions);
     Results {
         period,
@@ -180,7 +228,33 @@ pub fn measure(site: &Site, data: &Data, notes: &[Note], period: Period) -> Resu
         agreements,
         reviews,
         actions,
+        tickets,
     }
+}
+
+fn ticket_counts(data: &Data, start: i64, end: i64) -> Vec<TicketCount> {
+    let mut counts: BTreeMap<(String, String), TicketCount> = BTreeMap::new();
+    for (service, tickets) in &data.tickets {
+        for t in tickets {
+            let opened = start <= t.opened && t.opened < end;
+            let resolved = t.resolved.is_some_and(|r| start <= r && r < end);
+            let open = t.opened < end && t.resolved.is_none_or(|r| r >= end);
+            if !(opened || resolved || open) {
+                continue;
+            }
+            let c = counts.entry((service.clone(), t.priority.clone())).or_insert_with(|| TicketCount {
+                service: service.clone(),
+                priority: t.priority.clone(),
+                opened: 0,
+                resolved: 0,
+                open_at_end: 0,
+            });
+            c.opened += usize::from(opened);
+            c.resolved += usize::from(resolved);
+            c.open_at_end += usize::from(open);
+        }
+    }
+    counts.into_values().collect()
 }
 
 fn rfc3339(t: i64) -> String {
@@ -195,9 +269,17 @@ pub fn services_of<'a>(agreement: &'a Agreement, target: &'a Target) -> Vec<&'a 
     }
 }
 
-fn target_result(site: &Site, data: &Data, agreement: &Agreement, target: &Target, service: &str, period: Period) -> TargetResult {
-    let subject = |p: Period| Subject { config: &site.config, agreement, target, service, period: p };
-    let figure = figure(&subject(period), data);
+fn target_result(
+    site: &Site,
+    data: &Data,
+    agreement: &Agreement,
+    target: &Target,
+    service: &str,
+    period: Period,
+    cache: &mut FigureCache,
+) -> TargetResult {
+    let subject = |p: Period| Subject { config: &site.config, agreement, target, service, period: p, window: None };
+    let figure = cache.get(site, data, agreement, target, service, period);
     let higher = target.measure.higher_is_better();
     let status = super::exact::status(figure.value, target.objective, target.warning, higher);
     let (severity, credit_percent) = credit(target, figure.value, status);
@@ -205,7 +287,7 @@ fn target_result(site: &Site, data: &Data, agreement: &Agreement, target: &Targe
         .trailing(TREND_PERIODS)
         .into_iter()
         .map(|p| {
-            let f = if p == period { figure.clone() } else { super::metrics::figure(&subject(p), data) };
+            let f = if p == period { figure.clone() } else { cache.get(site, data, agreement, target, service, p) };
             TrendPoint {
                 period: p,
                 value: f.value.map(Fraction::to_f64),
@@ -223,6 +305,12 @@ fn target_result(site: &Site, data: &Data, agreement: &Agreement, target: &Targe
     } else {
         Vec::new()
     };
+    let daily = if target.metric == crate::model::Metric::Availability && figure.value.is_some() {
+        daily(site, data, &subject(period))
+    } else {
+        Vec::new()
+    };
+    let tickets = ticket_points(&subject(period), data);
     let Figure { value, coverage, budget, basis, remarks, .. } = figure;
     TargetResult {
         agreement: agreement.id.clone(),
@@ -249,7 +337,24 @@ fn target_result(site: &Site, data: &Data, agreement: &Agreement, target: &Targe
         basis,
         remarks,
         trend,
+        daily,
+        tickets,
     }
+}
+
+/// Availability day by day (local days of the site's zone).
+fn daily(site: &Site, data: &Data, subject: &Subject) -> Vec<DailyPoint> {
+    let tz = site.config.timezone;
+    let mut out = Vec::new();
+    let mut day = subject.period.first_day();
+    while day <= subject.period.last_day() {
+        let next = day.succ_opt().expect("in range");
+        let window = Some((super::period::start_of_day(day, tz), super::period::start_of_day(next, tz)));
+        let f = figure(&Subject { window, ..*subject }, data);
+        out.push(DailyPoint { date: day, value: f.value.map(Fraction::to_f64) });
+        day = next;
+    }
+    out
 }
 
 /// The severity reached and the credit owed: the most severe tier whose
@@ -522,6 +627,8 @@ impl Results {
             .filter(|a| (a.kind == AgreementKind::Sla && a.party == customer) || underpinning.contains(a.id.as_str()))
             .cloned()
             .collect();
+        let services: std::collections::BTreeSet<&str> = slas.iter().map(|t| t.service.as_str()).collect();
+        let tickets: Vec<TicketCount> = self.tickets.iter().filter(|t| services.contains(t.service.as_str())).cloned().collect();
         let reviews: Vec<Review> = self.reviews.iter().filter(|r| r.customer == customer).cloned().collect();
         let actions: Vec<ActionResult> = self.actions.iter().filter(|a| a.customer == customer).cloned().collect();
         let own: Vec<TargetResult> = targets.iter().filter(|t| t.kind == AgreementKind::Sla).cloned().collect();
@@ -532,6 +639,7 @@ impl Results {
             agreements,
             reviews,
             actions,
+            tickets,
             ..self.clone()
         }
     }

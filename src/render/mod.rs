@@ -1,0 +1,204 @@
+//! The `render` stage: pages in memory from results, with tera templates.
+//!
+//! Rendering is pure: it returns [`Page`]s and never touches the output
+//! folder (that is `publish`'s job). Templates come from the theme: the
+//! site's own `themes/<name>/templates/<file>` first, then the default theme
+//! embedded in the binary, which is the very files of `themes/default/`.
+
+pub mod markdown;
+pub mod view;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// The default theme, embedded: (name, text).
+const DEFAULT_TEMPLATES: [(&str, &str); 5] = [
+    ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("macros.html", include_str!("../../themes/default/templates/macros.html")),
+    ("index.html", include_str!("../../themes/default/templates/index.html")),
+    ("customer.html", include_str!("../../themes/default/templates/customer.html")),
+    ("report.html", include_str!("../../themes/default/templates/report.html")),
+];
+const DEFAULT_CSS: &str = include_str!("../../themes/default/style.css");
+
+/// A file of the rendered site, relative to the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+impl Page {
+    pub fn new(path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) -> Self {
+        Page { path: path.into(), bytes: bytes.into() }
+    }
+}
+
+/// The site-wide values every page sees.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+}
+
+/// Templates and stylesheet, ready to render.
+pub struct Renderer {
+    tera: Tera,
+    pub css: String,
+    tool_version: &'static str,
+    /// When the inputs were taken (SOURCE_DATE_EPOCH), shown in footers.
+    built: Option<String>,
+}
+
+impl Renderer {
+    /// Loads the theme `name` of the site in `root` over the default theme.
+    pub fn new(root: &Path, name: &str, built: Option<String>) -> Result<Renderer, Diagnostics> {
+        let dir = root.join("themes").join(name);
+        if name != "default" && !dir.is_dir() {
+            return Err(Diagnostic::error(format!("theme `{name}` not found: there is no themes/{name}/ folder"))
+                .in_file(crate::load::CONFIG_FILE)
+                .with_hint("remove `theme` from slareport.toml to use the built-in theme")
+                .into());
+        }
+        let mut templates: Vec<(String, String)> = Vec::new();
+        let mut problems = Diagnostics::new();
+        for (file, text) in DEFAULT_TEMPLATES {
+            let own = dir.join("templates").join(file);
+            let text = if own.is_file() {
+                match std::fs::read_to_string(&own) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        problems.push(Diagnostic::error(format!("cannot read themes/{name}/templates/{file}: {e}")));
+                        continue;
+                    }
+                }
+            } else {
+                text.to_string()
+            };
+            templates.push((file.to_string(), text));
+        }
+        let css = match std::fs::read_to_string(dir.join("style.css")) {
+            Ok(css) => css,
+            Err(_) => DEFAULT_CSS.to_string(),
+        };
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        if let Err(e) = tera.add_raw_templates(templates) {
+            problems.push(
+                Diagnostic::error(format!("a template of theme `{name}` does not parse: {}", error_chain(&e)))
+                    .in_file(format!("themes/{name}/templates")),
+            );
+        }
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        Ok(Renderer { tera, css, tool_version: env!("CARGO_PKG_VERSION"), built })
+    }
+
+    fn context(&self, site: &SiteView, standalone: bool, style_href: &str) -> Context {
+        let mut c = Context::new();
+        c.insert("site", site);
+        c.insert("standalone", &standalone);
+        c.insert("style_href", style_href);
+        c.insert("css", &self.css);
+        c.insert("tool_version", self.tool_version);
+        c.insert("built", &self.built);
+        c
+    }
+
+    fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostics> {
+        self.tera.render(template, context).map_err(|e| {
+            Diagnostic::error(format!("cannot render {template}: {}", error_chain(&e))).into()
+        })
+    }
+
+    /// A monthly report: its linked page and its self-contained twin.
+    pub fn report(&self, site: &SiteView, customer: &CustomerView, report: &view::ReportView) -> Result<(String, String), Diagnostics> {
+        let mut c = self.context(site, false, "style.css");
+        c.insert("customer", customer);
+        insert_report(&mut c, report);
+        let linked = self.render("report.html", &c)?;
+        c.insert("standalone", &true);
+        let standalone = self.render("report.html", &c)?;
+        Ok((linked, standalone))
+    }
+
+    /// A customer's list of published periods.
+    pub fn customer(&self, site: &SiteView, customer: &CustomerView, periods: &[PeriodLink]) -> Result<String, Diagnostics> {
+        let mut c = self.context(site, false, "style.css");
+        c.insert("customer", customer);
+        c.insert("periods", periods);
+        self.render("customer.html", &c)
+    }
+
+    /// The provider overview.
+    pub fn provider(&self, site: &SiteView, customers: &[CustomerSummary]) -> Result<String, Diagnostics> {
+        let mut c = self.context(site, false, "style.css");
+        c.insert("customers", customers);
+        self.render("index.html", &c)
+    }
+}
+
+fn insert_report(c: &mut Context, r: &view::ReportView) {
+    c.insert("period", &r.period);
+    c.insert("period_label", &r.period_label);
+    c.insert("revision", &r.revision);
+    c.insert("headline", &r.headline);
+    c.insert("rows", &r.rows);
+    c.insert("breaches", &r.breaches);
+    c.insert("satisfaction", &r.satisfaction);
+    c.insert("agreements", &r.agreements);
+    c.insert("actions", &r.actions);
+    c.insert("tickets", &r.tickets);
+    c.insert("review", &r.review);
+    c.insert("commentary", &r.commentary);
+}
+
+/// tera's errors keep their cause (the template line) in the source chain.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomerView {
+    pub id: String,
+    pub name: String,
+}
+
+/// A period in a customer's index.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodLink {
+    pub href: String,
+    pub label: String,
+    pub revision: u32,
+    pub summary: String,
+    pub earlier: Vec<RevisionLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionLink {
+    pub href: String,
+    pub label: String,
+}
+
+/// A customer's line in the provider overview.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomerSummary {
+    pub id: String,
+    pub name: String,
+    pub latest: Option<String>,
+    pub latest_label: String,
+    pub percent_met: String,
+    pub breaches: usize,
+    pub credits: String,
+}

@@ -1,0 +1,327 @@
+//! What the templates see: the results turned into text, ready to print.
+//!
+//! Formatting lives here, in Rust, so themes stay simple and every number on
+//! a page is formatted the same way as in `slareport measure`.
+
+use serde::Serialize;
+
+use crate::draw::{chart_id, Chart};
+use crate::measure::exact::Status;
+use crate::measure::print::format_value;
+use crate::measure::results::{Results, TargetResult};
+use crate::model::AgreementKind;
+
+#[derive(Debug, Serialize)]
+pub struct Headline {
+    pub percent_met: String,
+    pub breaches: usize,
+    pub at_risk: usize,
+    pub credits: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChartView {
+    pub file: String,
+    pub title: String,
+    pub description: String,
+    pub svg: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TrendRow {
+    pub period: String,
+    pub value: String,
+    pub status: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Row {
+    pub key: String,
+    pub agreement: String,
+    pub agreement_title: String,
+    pub target: String,
+    pub service: String,
+    pub value: String,
+    pub objective: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub trend_text: String,
+    pub rule: String,
+    pub budget: Option<String>,
+    pub coverage: Option<String>,
+    pub remarks: Vec<String>,
+    pub charts: Vec<ChartView>,
+    pub trend: Vec<TrendRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BreachRow {
+    pub agreement_title: String,
+    pub target: String,
+    pub service: String,
+    pub value: String,
+    pub severity: String,
+    pub credit: String,
+    pub lost: String,
+    pub causes: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AgreementRow {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub party: String,
+    pub version: String,
+    pub effective: String,
+    pub review_due: String,
+    pub overdue: bool,
+    pub review: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ActionRow {
+    pub id: String,
+    pub title: String,
+    pub target: String,
+    pub owner: String,
+    pub raised: String,
+    pub due: String,
+    pub status: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TicketRow {
+    pub service: String,
+    pub priority: String,
+    pub opened: usize,
+    pub resolved: usize,
+    pub open: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReviewView {
+    pub meeting: Option<String>,
+    pub attendees: Vec<String>,
+    pub satisfaction: Option<String>,
+    pub complaints: u32,
+    pub compliments: u32,
+    pub meetings: usize,
+}
+
+/// The whole monthly report.
+#[derive(Debug, Serialize)]
+pub struct ReportView {
+    pub period: String,
+    pub period_label: String,
+    pub revision: u32,
+    pub headline: Headline,
+    pub rows: Vec<Row>,
+    pub breaches: Vec<BreachRow>,
+    pub satisfaction: Vec<Row>,
+    pub agreements: Vec<AgreementRow>,
+    pub actions: Vec<ActionRow>,
+    pub tickets: Vec<TicketRow>,
+    pub review: ReviewView,
+    pub commentary: Option<String>,
+}
+
+/// "October 2026".
+pub fn period_label(period: crate::measure::Period) -> String {
+    period.first_day().format("%B %Y").to_string()
+}
+
+fn glyph(status: Status) -> char {
+    match status {
+        Status::Met => '●',
+        Status::AtRisk => '◇',
+        Status::Breached => '▲',
+        Status::NoData => '·',
+    }
+}
+
+fn status_key(status: Status) -> &'static str {
+    match status {
+        Status::Met => "met",
+        Status::AtRisk => "at_risk",
+        Status::Breached => "breached",
+        Status::NoData => "no_data",
+    }
+}
+
+/// Seconds as "5 h 59 min", "12 min 30 s".
+pub fn duration(seconds: f64) -> String {
+    let s = seconds.round() as i64;
+    let (h, m, sec) = (s / 3600, s % 3600 / 60, s % 60);
+    match (h, m, sec) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, 0) => format!("{m} min"),
+        (0, m, s) => format!("{m} min {s} s"),
+        (h, m, _) => format!("{h} h {m} min"),
+    }
+}
+
+fn amount(value: f64, unit: &str) -> String {
+    match unit {
+        "seconds" => duration(value),
+        u => format!("{} {u}", format_value(Some(value), "count")),
+    }
+}
+
+fn objective(t: &TargetResult) -> String {
+    let sign = if t.higher_is_better { "at least" } else { "at most" };
+    format!("{sign} {}", format_value(Some(t.objective), t.unit))
+}
+
+fn row(t: &TargetResult, title: &str, charts: &[Chart]) -> Row {
+    Row {
+        key: chart_id(t),
+        agreement: t.agreement.clone(),
+        agreement_title: title.to_string(),
+        target: t.target.clone(),
+        service: t.service.clone(),
+        value: format_value(t.value, t.unit),
+        objective: objective(t),
+        status: status_key(t.status),
+        status_label: t.status.label(),
+        trend_text: t.trend.iter().map(|p| glyph(p.status)).collect(),
+        rule: t.rule.clone(),
+        budget: t.budget.as_ref().map(|b| {
+            format!(
+                "{} allowed, {} used, {} {}",
+                amount(b.allowed, b.unit),
+                amount(b.used, b.unit),
+                amount(b.remaining.abs(), b.unit),
+                if b.remaining < 0.0 { "over" } else { "left" }
+            )
+        }),
+        coverage: t.coverage.map(|c| format_value(Some(c), "%")),
+        remarks: t.remarks.clone(),
+        charts: charts
+            .iter()
+            .map(|c| ChartView { file: c.file.clone(), title: c.title.clone(), description: c.description.clone(), svg: c.svg.clone() })
+            .collect(),
+        trend: t
+            .trend
+            .iter()
+            .map(|p| TrendRow { period: p.period.to_string(), value: format_value(p.value, t.unit), status: p.status.label() })
+            .collect(),
+    }
+}
+
+fn causes(results: &Results, t: &TargetResult, titles: &dyn Fn(&str) -> String) -> String {
+    if t.attribution.is_empty() {
+        return "none recorded".to_string();
+    }
+    let unit = t.budget.as_ref().map_or("seconds", |b| b.unit);
+    t.attribution
+        .iter()
+        .map(|a| {
+            let who = match (&a.cause, a.cause_kind) {
+                (Some(c), Some(kind)) => {
+                    let figure = results
+                        .targets
+                        .iter()
+                        .find(|u| u.agreement == *c && u.service == t.service && u.metric == t.metric);
+                    let their = figure.map_or(String::new(), |u| {
+                        format!("; its {} {} ({})", u.target, format_value(u.value, u.unit), u.status.label())
+                    });
+                    format!("{} ({}, {}{their})", titles(c), kind, c)
+                }
+                (Some(c), None) => c.clone(),
+                (None, _) => "unattributed".to_string(),
+            };
+            format!("{who}: {}", amount(a.amount, unit))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Builds the report view of one customer's results.
+pub fn report(results: &Results, charts: &[(String, Vec<Chart>)], commentary: Option<String>, revision: u32) -> ReportView {
+    let title_of = |id: &str| results.agreements.iter().find(|a| a.id == id).map_or(id.to_string(), |a| a.title.clone());
+    let charts_of = |t: &TargetResult| charts.iter().find(|(k, _)| *k == chart_id(t)).map_or(&[][..], |(_, c)| c.as_slice());
+    let slas: Vec<&TargetResult> = results.targets.iter().filter(|t| t.kind == AgreementKind::Sla).collect();
+    let rows: Vec<Row> = slas.iter().map(|t| row(t, &title_of(&t.agreement), charts_of(t))).collect();
+    let satisfaction = slas
+        .iter()
+        .filter(|t| t.metric == "satisfaction")
+        .map(|t| row(t, &title_of(&t.agreement), &[]))
+        .collect();
+    let breaches = slas
+        .iter()
+        .filter(|t| t.status == Status::Breached)
+        .map(|t| BreachRow {
+            agreement_title: title_of(&t.agreement),
+            target: t.target.clone(),
+            service: t.service.clone(),
+            value: format_value(t.value, t.unit),
+            severity: match t.severity {
+                Some(0) | None => "below the objective, above every credit tier".to_string(),
+                Some(n) => format!("credit tier {n}"),
+            },
+            credit: if t.credit_percent > 0.0 { format!("{}% of the monthly charge", t.credit_percent) } else { "none".to_string() },
+            lost: t.budget.as_ref().map_or(String::new(), |b| amount(b.used, b.unit)),
+            causes: causes(results, t, &title_of),
+        })
+        .collect();
+    let s = &results.summary;
+    let credits: f64 = s.credits_by_customer.values().sum();
+    let review = results.reviews.first();
+    ReportView {
+        period: results.period.to_string(),
+        period_label: period_label(results.period),
+        revision,
+        headline: Headline {
+            percent_met: s.percent_met.map_or("no data".to_string(), |p| format!("{p:.1}%")),
+            breaches: s.breached,
+            at_risk: s.at_risk,
+            credits: if credits > 0.0 { format!("{credits}%") } else { "none".to_string() },
+        },
+        rows,
+        breaches,
+        satisfaction,
+        agreements: results
+            .agreements
+            .iter()
+            .map(|a| AgreementRow {
+                id: a.id.clone(),
+                title: a.title.clone(),
+                kind: a.kind.to_string(),
+                party: a.party.clone(),
+                version: a.version.clone(),
+                effective: a.effective.to_string(),
+                review_due: a.review_due.to_string(),
+                overdue: a.overdue,
+                review: if a.overdue { format!("overdue by {} days", a.days_overdue) } else { "up to date".to_string() },
+            })
+            .collect(),
+        actions: results
+            .actions
+            .iter()
+            .map(|a| ActionRow {
+                id: a.action.id.clone(),
+                title: a.action.title.clone(),
+                target: a.action.target.clone().unwrap_or_default(),
+                owner: a.action.owner.clone().unwrap_or_default(),
+                raised: a.action.raised.clone().unwrap_or_default(),
+                due: a.action.due.map(|d| d.to_string()).unwrap_or_default(),
+                status: format!("{:?}{}", a.action.status, if a.overdue { " (overdue)" } else { "" }).to_lowercase(),
+            })
+            .collect(),
+        tickets: results
+            .tickets
+            .iter()
+            .map(|t| TicketRow { service: t.service.clone(), priority: t.priority.clone(), opened: t.opened, resolved: t.resolved, open: t.open_at_end })
+            .collect(),
+        review: ReviewView {
+            meeting: review.and_then(|r| r.meeting).map(|d| d.to_string()),
+            attendees: review.map(|r| r.attendees.clone()).unwrap_or_default(),
+            satisfaction: review.and_then(|r| r.satisfaction).map(|s| format!("{s}")),
+            complaints: review.map_or(0, |r| r.complaints),
+            compliments: review.map_or(0, |r| r.compliments),
+            meetings: review.map_or(0, |r| r.meetings_last_12_months),
+        },
+        commentary,
+    }
+}
