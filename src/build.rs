@@ -69,6 +69,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let periods = periods(&prepared, options);
     let site = SiteView { title: config.title.clone() };
     let inputs = input_files(&options.root, &prepared);
+    let other_customers = |c: &str| -> Vec<String> {
+        prepared.site.customers().into_iter().filter(|o| *o != c).map(|o| o.to_string()).collect()
+    };
 
     let mut pages: Vec<Page> = Vec::new();
     let mut report = BuildReport { out: out.clone(), warnings: prepared.warnings.clone(), ..BuildReport::default() };
@@ -115,7 +118,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
                 }
             };
             let folder = PathBuf::from(&customer.id).join(folder_name(period, revision));
-            pages.extend(period_pages(&renderer, &site, customer, &prepared, &options.root, &results, revision, &folder, content, &inputs)?);
+            let own_inputs = customer_inputs(&inputs, &prepared, &results, &other_customers(&customer.id));
+            pages.extend(period_pages(&renderer, &site, customer, &prepared, &options.root, &results, revision, &folder, content, &own_inputs)?);
             report.published.push((customer.id.clone(), period, revision));
             new_revisions.push((period, revision, results));
         }
@@ -242,6 +246,20 @@ fn input_files(root: &Path, prepared: &Prepared) -> Vec<InputFile> {
             let bytes = std::fs::read(root.join(&p)).ok()?;
             Some(InputFile { path: p.to_string_lossy().replace('\\', "/"), sha256: sha256(&bytes), bytes: bytes.len() as u64 })
         })
+        .collect()
+}
+
+/// The inputs a customer's manifest lists: the site configuration, the data
+/// files, the agreements its report used and its own notes; never another
+/// customer's files.
+fn customer_inputs(inputs: &[InputFile], prepared: &Prepared, results: &Results, others: &[String]) -> Vec<InputFile> {
+    let used: Vec<String> = used_agreements(prepared, results).iter().map(|a| a.file.to_string_lossy().replace('\\', "/")).collect();
+    let agreement_files: Vec<String> = prepared.site.agreements.iter().map(|a| a.file.to_string_lossy().replace('\\', "/")).collect();
+    inputs
+        .iter()
+        .filter(|i| !agreement_files.contains(&i.path) || used.contains(&i.path))
+        .filter(|i| !others.iter().any(|o| i.path.starts_with(&format!("{}/{o}/", crate::load::notes::NOTES_DIR))))
+        .cloned()
         .collect()
 }
 

@@ -379,7 +379,9 @@ fn incidents_count_and_zero_is_met() {
         "{TICKETS_HEADER}E,svc,P1,2026-02-10T09:00:00Z,,,,\nF,svc,P1,2026-02-11T09:00:00Z,,,,vendor-upc\nG,svc,P2,2026-02-11T09:00:00Z,,,,\n"
     );
     let targets = "[[targets]]\nid = \"i\"\nmetric = \"incidents\"\npriority = \"P1\"\nobjective = 1\ncredits = [{ above = 1, percent = 5 }]\n";
-    let s = site(targets, &[("data/tickets.csv", &tickets)]);
+    // A survey answer in March: the site has data for March, in which no P1 was opened.
+    let surveys = "time,service,score\n2026-03-05T10:00:00Z,svc,4\n";
+    let s = site(targets, &[("data/tickets.csv", &tickets), ("data/surveys.csv", surveys)]);
     // Two P1s in February against a maximum of 1: breached, tier 1.
     let feb = result(&s, "2026-02", "i");
     assert_value(&feb, 2.0);
@@ -388,6 +390,8 @@ fn incidents_count_and_zero_is_met() {
     let mar = result(&s, "2026-03", "i");
     assert_value(&mar, 0.0);
     assert_eq!(mar.status, Status::Met);
+    // April has no measurement of any kind: no data, not 0.
+    assert_eq!(result(&s, "2026-04", "i").status, Status::NoData);
 }
 
 #[test]

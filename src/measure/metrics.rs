@@ -528,9 +528,11 @@ fn incidents(subject: &Subject, data: &Data, priority: &str) -> Figure {
         losses: sorted_losses(by_cause.into_iter()),
         ..Figure::default()
     };
-    // An agreement not yet in force for any of the period has no figure;
-    // otherwise no incidents is a value, 0.
-    if from < to {
+    // An agreement not yet in force for any of the period has no figure,
+    // nor has a period without any measurement; otherwise no incidents is
+    // a value, 0.
+    let (period_start, period_end) = subject.period.bounds(subject.config.timezone);
+    if from < to && data.has_rows_in(period_start, period_end) {
         figure.value = Some(Fraction::whole(n as i128));
         figure.budget = Some(Budget::new("incidents", subject.target.objective, n as f64));
     }

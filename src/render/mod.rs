@@ -86,6 +86,7 @@ impl Renderer {
         };
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(escape_html);
         if let Err(e) = tera.add_raw_templates(templates) {
             problems.push(
                 Diagnostic::error(format!("a template of theme `{name}` does not parse: {}", error_chain(&e)))
@@ -155,6 +156,23 @@ fn insert_report(c: &mut Context, r: &view::ReportView) {
     c.insert("tickets", &r.tickets);
     c.insert("review", &r.review);
     c.insert("commentary", &r.commentary);
+}
+
+/// Escapes text for HTML content and quoted attributes. tera's own escaper
+/// also turns `/` into `&#x2F;`, which is safe but makes every link unreadable.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// tera's errors keep their cause (the template line) in the source chain.

@@ -266,7 +266,14 @@ pub fn report(results: &Results, charts: &[(String, Vec<Chart>)], commentary: Op
         })
         .collect();
     let s = &results.summary;
-    let credits: f64 = s.credits_by_customer.values().sum();
+    let mut credits: Vec<(String, f64)> = Vec::new();
+    for t in slas.iter().filter(|t| t.credit_percent > 0.0) {
+        let title = title_of(&t.agreement);
+        match credits.iter_mut().find(|(a, _)| *a == title) {
+            Some((_, p)) => *p += t.credit_percent,
+            None => credits.push((title, t.credit_percent)),
+        }
+    }
     let review = results.reviews.first();
     ReportView {
         period: results.period.to_string(),
@@ -276,7 +283,11 @@ pub fn report(results: &Results, charts: &[(String, Vec<Chart>)], commentary: Op
             percent_met: s.percent_met.map_or("no data".to_string(), |p| format!("{p:.1}%")),
             breaches: s.breached,
             at_risk: s.at_risk,
-            credits: if credits > 0.0 { format!("{credits}%") } else { "none".to_string() },
+            credits: if credits.is_empty() {
+                "none".to_string()
+            } else {
+                credits.iter().map(|(a, p)| format!("{a}: {p}%")).collect::<Vec<_>>().join("; ")
+            },
         },
         rows,
         breaches,

@@ -1,0 +1,234 @@
+//! The published site as a reader and an auditor see it: pages that agree
+//! with results.json, links that resolve, no external requests, byte-for-byte
+//! rebuilds, refused changes to published months, revisions, and no markup
+//! from input reaching a page.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use scraper::{Html, Selector};
+use slareport::build::{build, BuildError, BuildOptions};
+use slareport::measure::Period;
+
+/// 2026-11-23 00:00 UTC.
+const NOW: i64 = 1_795_392_000;
+
+fn options(root: &Path, out: &Path, period: Option<&str>) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        out: Some(out.to_path_buf()),
+        period: period.map(|p| p.parse::<Period>().unwrap()),
+        customer: None,
+        revise: false,
+        now: NOW,
+        source_date_epoch: Some(NOW),
+        progress: false,
+    }
+}
+
+/// A copy of sample-data in a temporary folder, so tests may edit it.
+fn sample_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(&from).unwrap();
+        if rel.starts_with("public") {
+            continue;
+        }
+        let to = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    dir
+}
+
+fn files(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(root).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    html.select(&Selector::parse(css).unwrap()).collect()
+}
+
+fn text(e: &scraper::ElementRef) -> String {
+    e.text().collect::<String>().trim().to_string()
+}
+
+#[test]
+fn the_sample_site_agrees_with_its_results_links_resolve_and_nothing_is_fetched() {
+    let out = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let report = build(&options(&sample, out.path(), Some("2026-02"))).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(report.published.len(), 3);
+    let all = files(out.path());
+
+    // Each target row shows the value and status of results.json.
+    let folder = out.path().join("acme/2026-02");
+    let results: serde_json::Value = serde_json::from_slice(&std::fs::read(folder.join("results.json")).unwrap()).unwrap();
+    let page = Html::parse_document(&std::fs::read_to_string(folder.join("index.html")).unwrap());
+    let rows = select(&page, "#targets tbody tr");
+    let slas: Vec<&serde_json::Value> = results["targets"].as_array().unwrap().iter().filter(|t| t["kind"] == "sla").collect();
+    assert_eq!(rows.len(), slas.len());
+    assert!(rows.len() >= 10);
+    for t in &slas {
+        let key = format!("{}--{}--{}", t["agreement"].as_str().unwrap(), t["target"].as_str().unwrap(), t["service"].as_str().unwrap());
+        let row = rows.iter().find(|r| r.value().attr("data-target") == Some(key.as_str())).unwrap_or_else(|| panic!("no row {key}"));
+        let cells: Vec<String> = select_in(row, "td").iter().map(text).collect();
+        let value = slareport::measure::print::format_value(t["value"].as_f64(), t["unit"].as_str().unwrap());
+        assert_eq!(cells[3], value, "{key}");
+        let status = t["status"].as_str().unwrap().replace('_', " ");
+        assert!(cells[5].ends_with(&status), "{key}: {} vs {status}", cells[5]);
+    }
+    // The planted February e-mail outage: 96.188 %, breached.
+    let email = rows.iter().find(|r| r.value().attr("data-target") == Some("acme-email--availability--email")).unwrap();
+    assert_eq!(text(&select_in(email, "td.value")[0]), "96.188%");
+
+    // Every relative link and image of every page resolves to a file.
+    for (path, bytes) in &all {
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = Html::parse_document(std::str::from_utf8(bytes).unwrap());
+        for (css, attr) in [("a[href]", "href"), ("img[src]", "src"), ("link[href]", "href"), ("script[src]", "src")] {
+            for e in select(&html, css) {
+                let target = e.value().attr(attr).unwrap();
+                assert!(!target.contains("://") && !target.starts_with("//"), "{}: external {target}", path.display());
+                let target = target.split('#').next().unwrap();
+                if target.is_empty() {
+                    continue;
+                }
+                let resolved = normalise(&path.parent().unwrap().join(target));
+                assert!(all.contains_key(&resolved), "{}: {target} does not resolve", path.display());
+            }
+        }
+    }
+
+    // report.html is self-contained: inline CSS and SVG, no URL at all.
+    let single = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    let html = Html::parse_document(&single);
+    assert!(select(&html, "link, script, img, iframe").is_empty());
+    assert!(!select(&html, "style").is_empty());
+    assert!(select(&html, "figure svg").len() >= 10);
+    assert!(!single.contains("http://") && !single.contains("https://") || only_namespaces(&single));
+
+    // A customer's folder holds nothing about another customer.
+    for (path, bytes) in &all {
+        if path.starts_with("acme") {
+            let t = String::from_utf8_lossy(bytes);
+            assert!(!t.contains("globex") && !t.contains("initech") && !t.contains("Globex"), "{}", path.display());
+        }
+    }
+}
+
+fn select_in<'a>(e: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    e.select(&Selector::parse(css).unwrap()).collect()
+}
+
+/// The only URLs allowed in a page are XML namespace names in inline SVG.
+fn only_namespaces(text: &str) -> bool {
+    text.match_indices("http").all(|(i, _)| text[i..].starts_with("http://www.w3.org/"))
+}
+
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[test]
+fn building_twice_gives_the_same_bytes() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    build(&options(&sample, a.path(), Some("2026-10"))).unwrap_or_else(|e| panic!("{e:?}"));
+    build(&options(&sample, b.path(), Some("2026-10"))).unwrap_or_else(|e| panic!("{e:?}"));
+    let (fa, fb) = (files(a.path()), files(b.path()));
+    assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
+    for (path, bytes) in &fa {
+        assert!(bytes == &fb[path], "{} differs", path.display());
+    }
+    // Building again into the same folder keeps the published month untouched.
+    let before = files(a.path());
+    let again = build(&options(&sample, a.path(), Some("2026-10"))).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!((again.published.len(), again.kept), (0, 3));
+    assert_eq!(before, files(a.path()));
+}
+
+#[test]
+fn a_changed_row_of_a_published_month_is_refused_until_revised() {
+    let site = sample_copy();
+    let out = tempfile::tempdir().unwrap();
+    build(&options(site.path(), out.path(), Some("2026-07"))).unwrap_or_else(|e| panic!("{e:?}"));
+    let first = files(out.path());
+    // Move the end of the July VPN outage ten minutes later.
+    let csv = site.path().join("data/outages.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let line = text.lines().find(|l| l.contains(",vpn,2026-07-14T03:10")).expect("the planted VPN outage").to_string();
+    let fields: Vec<&str> = line.split(',').collect();
+    let later = fields[3].replace("05:55", "06:05");
+    assert_ne!(later, fields[3]);
+    std::fs::write(&csv, text.replace(&line, &line.replace(fields[3], &later))).unwrap();
+
+    let refused = build(&options(site.path(), out.path(), Some("2026-07")));
+    let Err(BuildError::Refused(reasons)) = refused else { panic!("not refused: {refused:?}") };
+    assert!(reasons.iter().any(|r| r.starts_with("globex/2026-07 is published (revision 1) and would change: its figures (results.json) changed, measurement rows of the period changed")), "{reasons:?}");
+    // Nothing was written.
+    assert_eq!(first, files(out.path()));
+
+    let mut revise = options(site.path(), out.path(), Some("2026-07"));
+    revise.revise = true;
+    let report = build(&revise).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(report.published.contains(&("globex".to_string(), "2026-07".parse().unwrap(), 2)));
+    let after = files(out.path());
+    // Revision 1 is still there, byte for byte; revision 2 beside it.
+    for (path, bytes) in &first {
+        if path.starts_with("globex/2026-07") {
+            assert_eq!(&after[path], bytes, "{}", path.display());
+        }
+    }
+    assert!(after.contains_key(Path::new("globex/2026-07-r2/index.html")));
+    let index = String::from_utf8(after[Path::new("globex/index.html")].clone()).unwrap();
+    assert!(index.contains("2026-07-r2/index.html") && index.contains("2026-07/index.html"), "{index}");
+}
+
+#[test]
+fn markup_in_notes_and_agreement_titles_never_reaches_a_page() {
+    let site = sample_copy();
+    let sla = site.path().join("agreements/acme/email.toml");
+    let text = std::fs::read_to_string(&sla).unwrap();
+    std::fs::write(&sla, text.replace("title = \"Corporate e-mail\"", "title = \"<script>alert('t')</script> e-mail\"")).unwrap();
+    let note = site.path().join("notes/acme/2026-10.md");
+    let text = std::fs::read_to_string(&note).unwrap();
+    std::fs::write(
+        &note,
+        format!("{text}\n<script>alert('n')</script>\n\n[bad](javascript:alert('l')) <a href=\"javascript:alert(2)\" onclick=\"x()\">y</a>\n"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    build(&options(site.path(), out.path(), Some("2026-10"))).unwrap_or_else(|e| panic!("{e:?}"));
+    for name in ["index.html", "report.html"] {
+        let page = std::fs::read_to_string(out.path().join("acme/2026-10").join(name)).unwrap();
+        assert!(!page.contains("<script"), "{name}");
+        assert!(!page.contains("javascript:"), "{name}");
+        assert!(!page.contains("onclick"), "{name}");
+        assert!(page.contains("&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; e-mail"), "{name}: title escaped as text");
+    }
+}
