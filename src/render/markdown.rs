@@ -15,6 +15,9 @@ pub fn to_safe_html(markdown: &str) -> String {
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .link_rel(Some("noopener noreferrer"))
         .add_generic_attributes(["id"])
+        // Footnotes: pulldown-cmark marks references and definitions by class.
+        .add_tag_attributes("sup", ["class"])
+        .add_tag_attributes("div", ["class"])
         .clean(&raw)
         .to_string()
 }
@@ -28,7 +31,8 @@ mod tests {
         let html = to_safe_html("| a | b |\n| - | - |\n| 1 | 2 |\n\nText[^1].\n\n[^1]: A note.\n");
         assert!(html.contains("<table>"), "{html}");
         assert!(html.contains("<td>1</td>"), "{html}");
-        assert!(html.contains("footnote"), "{html}");
+        assert!(html.contains("<sup class=\"footnote-reference\"><a href=\"#1\" rel=\"noopener noreferrer\">1</a></sup>"), "{html}");
+        assert!(html.contains("<div class=\"footnote-definition\" id=\"1\">"), "{html}");
     }
 
     #[test]
