@@ -232,3 +232,23 @@ fn markup_in_notes_and_agreement_titles_never_reaches_a_page() {
         assert!(page.contains("&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; e-mail"), "{name}: title escaped as text");
     }
 }
+
+#[test]
+fn a_sites_own_theme_overrides_a_template_by_name() {
+    let site = common::Fixture::valid();
+    let text = std::fs::read_to_string(site.path("slareport.toml")).unwrap();
+    site.write("slareport.toml", &text.replace("timezone = \"Europe/London\"", "timezone = \"Europe/London\"\ntheme = \"house\""));
+    site.write(
+        "themes/house/templates/base.html",
+        "<!DOCTYPE html><html lang=\"en\"><head><title>{% block title %}{% endblock title %}</title></head><body>{% block content %}{% endblock content %}<p class=\"house\">House style</p></body></html>",
+    );
+    site.write("themes/house/style.css", "body { color: black; }");
+    let out = tempfile::tempdir().unwrap();
+    let report = build(&options(site.root(), out.path(), Some("2026-10"))).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(report.published.len(), 1);
+    let page = std::fs::read_to_string(out.path().join("acme/2026-10/index.html")).unwrap();
+    assert!(page.contains("<p class=\"house\">House style</p>"));
+    // The other templates still come from the built-in theme.
+    assert!(page.contains("Service report: Acme Ltd, October 2026"));
+    assert_eq!(std::fs::read_to_string(out.path().join("acme/2026-10/style.css")).unwrap(), "body { color: black; }");
+}

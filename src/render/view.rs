@@ -52,6 +52,18 @@ pub struct Row {
     pub remarks: Vec<String>,
     pub charts: Vec<ChartView>,
     pub trend: Vec<TrendRow>,
+    /// The figures of the daily chart.
+    pub daily: Vec<TrendRow>,
+    /// The figures of the ticket chart.
+    pub tickets: Vec<TicketTimeRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TicketTimeRow {
+    pub id: String,
+    pub taken: String,
+    pub within: bool,
+    pub cause: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -205,6 +217,24 @@ fn row(t: &TargetResult, title: &str, charts: &[Chart]) -> Row {
             .trend
             .iter()
             .map(|p| TrendRow { period: p.period.to_string(), value: format_value(p.value, t.unit), status: p.status.label() })
+            .collect(),
+        daily: t
+            .daily
+            .iter()
+            .map(|d| {
+                let status = crate::measure::exact::status(d.value.map(crate::measure::exact::Fraction::decimal), t.objective, t.warning, true);
+                TrendRow { period: d.date.to_string(), value: format_value(d.value, "%"), status: status.label() }
+            })
+            .collect(),
+        tickets: t
+            .tickets
+            .iter()
+            .map(|p| TicketTimeRow {
+                id: p.id.clone(),
+                taken: p.elapsed_seconds.map_or("still open".to_string(), |s| duration(s as f64)),
+                within: p.within,
+                cause: p.cause.clone().unwrap_or_default(),
+            })
             .collect(),
     }
 }
