@@ -12,7 +12,7 @@ pub fn format_value(value: Option<f64>, unit: &str) -> String {
         Some(v) => match unit {
             "%" => format!("{}%", trim(format!("{v:.3}"))),
             "ms" => format!("{} ms", trim(format!("{v:.1}"))),
-            "score" => format!("{v:.2}"),
+            "score" => trim(format!("{v:.3}")),
             _ => format!("{v:.0}"),
         },
     }

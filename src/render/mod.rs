@@ -120,7 +120,9 @@ impl Renderer {
     pub fn report(&self, site: &SiteView, customer: &CustomerView, report: &view::ReportView) -> Result<(String, String), Diagnostics> {
         let mut c = self.context(site, false, "style.css");
         c.insert("customer", customer);
-        insert_report(&mut c, report);
+        let fields = Context::from_serialize(report)
+            .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot prepare the report page: {}", error_chain(&e)))))?;
+        c.extend(fields);
         let linked = self.render("report.html", &c)?;
         c.insert("standalone", &true);
         let standalone = self.render("report.html", &c)?;
@@ -141,21 +143,6 @@ impl Renderer {
         c.insert("customers", customers);
         self.render("index.html", &c)
     }
-}
-
-fn insert_report(c: &mut Context, r: &view::ReportView) {
-    c.insert("period", &r.period);
-    c.insert("period_label", &r.period_label);
-    c.insert("revision", &r.revision);
-    c.insert("headline", &r.headline);
-    c.insert("rows", &r.rows);
-    c.insert("breaches", &r.breaches);
-    c.insert("satisfaction", &r.satisfaction);
-    c.insert("agreements", &r.agreements);
-    c.insert("actions", &r.actions);
-    c.insert("tickets", &r.tickets);
-    c.insert("review", &r.review);
-    c.insert("commentary", &r.commentary);
 }
 
 /// Escapes text for HTML content and quoted attributes. tera's own escaper
