@@ -133,7 +133,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         return Err(BuildError::Refused(refusals));
     }
     if options.customer.is_none() {
-        let html = renderer.provider(&site, &summaries).map_err(BuildError::Problems)?;
+        let latest = all_results.values().next_back().map(view::provider);
+        let html = renderer.provider(&site, &summaries, latest.as_ref()).map_err(BuildError::Problems)?;
         pages.push(Page::new("index.html", html));
         pages.push(Page::new("style.css", renderer.css.clone()));
     }

@@ -122,6 +122,13 @@ fn the_sample_site_agrees_with_its_results_links_resolve_and_nothing_is_fetched(
     assert!(select(&html, "figure svg").len() >= 10);
     assert!(!single.contains("http://") && !single.contains("https://") || only_namespaces(&single));
 
+    // The provider overview sums up every agreement of the month; it lives
+    // only at the top of the site.
+    let overview = String::from_utf8(all[Path::new("index.html")].clone()).unwrap();
+    assert!(overview.contains("All agreements, February 2026"), "{overview}");
+    assert!(overview.contains("cloudmail-upc (UPC, cloudmail): availability on email was 99.059%"), "{overview}");
+    assert!(!all.keys().any(|p| p.starts_with("acme") && p.file_name().unwrap() == "index.html" && all[p] == all[Path::new("index.html")]));
+
     // A customer's folder holds nothing about another customer.
     for (path, bytes) in &all {
         if path.starts_with("acme") {

@@ -256,3 +256,13 @@ fn five_different_problems_are_all_reported() {
     }
     assert!(!report.is_clean());
 }
+
+#[test]
+fn the_sample_site_checks_clean() {
+    let report = slareport::check::check(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"));
+    assert!(report.problems.is_empty(), "{}", render(&report.problems.clone().into_vec()));
+    let summary = report.summary.expect("a summary");
+    assert_eq!(summary.customers, 3);
+    assert_eq!(summary.targets, 46);
+    assert_eq!(summary.agreements.values().sum::<usize>(), 10);
+}

@@ -138,9 +138,10 @@ impl Renderer {
     }
 
     /// The provider overview.
-    pub fn provider(&self, site: &SiteView, customers: &[CustomerSummary]) -> Result<String, Diagnostics> {
+    pub fn provider(&self, site: &SiteView, customers: &[CustomerSummary], provider: Option<&view::ProviderView>) -> Result<String, Diagnostics> {
         let mut c = self.context(site, false, "style.css");
         c.insert("customers", customers);
+        c.insert("provider", &provider);
         self.render("index.html", &c)
     }
 }

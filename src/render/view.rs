@@ -366,3 +366,66 @@ pub fn report(results: &Results, charts: &[(String, Vec<Chart>)], commentary: Op
         commentary,
     }
 }
+
+/// Provider-level figures of one month, for the overview page.
+#[derive(Debug, Serialize)]
+pub struct ProviderView {
+    pub period_label: String,
+    pub figures: usize,
+    pub percent_met: String,
+    pub met: usize,
+    pub at_risk: usize,
+    pub breached: usize,
+    pub no_data: usize,
+    pub severity: Vec<(String, usize)>,
+    pub supplier: usize,
+    pub internal: usize,
+    pub unattributed: usize,
+    pub overdue: Vec<String>,
+    pub agreements: usize,
+    pub reviews_held: usize,
+    pub customers: usize,
+    pub actions_open: usize,
+    pub actions_overdue: usize,
+    pub actions_done: usize,
+    pub actions_dropped: usize,
+    /// Breached OLA and UPC targets: which team or supplier missed what.
+    pub underpinning_breaches: Vec<String>,
+}
+
+/// The provider view of the full (all-customer) results of a month.
+pub fn provider(results: &Results) -> ProviderView {
+    let s = &results.summary;
+    ProviderView {
+        period_label: period_label(results.period),
+        figures: s.figures,
+        percent_met: s.percent_met.map_or("no data".to_string(), |p| format!("{p:.1}%")),
+        met: s.met,
+        at_risk: s.at_risk,
+        breached: s.breached,
+        no_data: s.no_data,
+        severity: s.breaches_by_severity.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        supplier: s.breaches_supplier,
+        internal: s.breaches_internal,
+        unattributed: s.breaches_unattributed,
+        overdue: results
+            .agreements
+            .iter()
+            .filter(|a| a.overdue)
+            .map(|a| format!("{} ({}, {}): review was due {}", a.title, a.kind, a.party, a.review_due))
+            .collect(),
+        agreements: s.agreements,
+        reviews_held: s.reviews_held,
+        customers: s.customers,
+        actions_open: s.actions_open,
+        actions_overdue: s.actions_overdue,
+        actions_done: s.actions_done,
+        actions_dropped: s.actions_dropped,
+        underpinning_breaches: results
+            .targets
+            .iter()
+            .filter(|t| t.kind != AgreementKind::Sla && t.status == Status::Breached)
+            .map(|t| format!("{} ({}, {}): {} on {} was {} against {}", t.agreement, t.kind, t.party, t.target, t.service, format_value(t.value, t.unit), objective(t)))
+            .collect(),
+    }
+}

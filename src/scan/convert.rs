@@ -237,7 +237,13 @@ fn instants(raw: &Column, source: &Source, parser: &TimestampParser, cells: &mut
                     .map(|(i, v)| {
                         let seconds = v?.div_euclid(per_second);
                         if !naive {
-                            return Some(seconds);
+                            return match super::timestamp::in_range(seconds) {
+                                Ok(t) => Some(t),
+                                Err(e) => {
+                                    cells.push(i, e);
+                                    None
+                                }
+                            };
                         }
                         // A timestamp without a zone is wall time in the source's zone.
                         let wall = chrono::DateTime::from_timestamp(seconds, 0)?.naive_utc();

@@ -152,7 +152,12 @@ fn read_file(root: &Path, path: &Path, source: &Source) -> Result<RawPart, Diagn
             .map_err(|e| fail(format!("{e}")).with_hint("is it a Parquet file?"))?;
         return Ok(RawPart { file: shown, frame, rows: RowNumbers::Rows, partitions: Vec::new() });
     }
-    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    let mut bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    // Spreadsheet programs start UTF-8 CSV with a byte order mark; it is not
+    // part of the first column's name.
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     if std::str::from_utf8(&bytes).is_err() {
         return Err(fail("it is not UTF-8 text".into()).with_hint("export the CSV as UTF-8"));
     }

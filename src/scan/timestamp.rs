@@ -27,6 +27,20 @@ pub struct TimestampParser {
     format_has_offset: bool,
 }
 
+/// Instants outside 1970..2200 are refused: they are typing errors, and the
+/// calendar arithmetic walks every day between the first and last instant.
+const EARLIEST: i64 = 0;
+const LATEST: i64 = 7_258_118_400; // 2200-01-01T00:00:00Z
+
+/// Checks that an instant lies in the years 1970 to 2199.
+pub fn in_range(t: i64) -> Result<i64, String> {
+    if (EARLIEST..LATEST).contains(&t) {
+        Ok(t)
+    } else {
+        Err(format!("{t} s since 1970 is outside the years 1970 to 2199"))
+    }
+}
+
 /// Naive layouts tried, in order, when no format is given.
 const ISO_NAIVE: [&str; 4] = [
     "%Y-%m-%dT%H:%M:%S%.f",
@@ -54,6 +68,11 @@ impl TimestampParser {
 
     /// UTC seconds since 1970 of one cell.
     pub fn parse(&self, text: &str) -> Result<i64, String> {
+        let t = self.parse_any(text)?;
+        in_range(t).map_err(|_| format!("`{}` is outside the years 1970 to 2199", text.trim()))
+    }
+
+    fn parse_any(&self, text: &str) -> Result<i64, String> {
         let text = text.trim();
         match &self.format {
             Some(format) if self.format_has_offset => DateTime::parse_from_str(text, format)
@@ -141,6 +160,14 @@ mod tests {
         assert!(e.contains("%d/%m/%Y %H:%M"), "{e}");
         let with_offset = TimestampParser::new(Some("%d/%m/%Y %H:%M %z"), London);
         assert_eq!(with_offset.parse("03/02/2026 14:05 +0100"), Ok(utc("2026-02-03T13:05:00Z")));
+    }
+
+    #[test]
+    fn instants_outside_1970_to_2199_are_refused() {
+        let p = TimestampParser::new(None, London);
+        assert!(p.parse("9999-01-01T00:00:00Z").unwrap_err().contains("outside the years"));
+        assert!(p.parse("1969-12-31T23:59:59Z").is_err());
+        assert_eq!(p.parse("2199-12-31T23:59:59Z"), Ok(7_258_118_399));
     }
 
     #[test]
