@@ -46,30 +46,16 @@ enum Command {
     },
     /// Compute every target for a period and print the results table.
     Measure {
-        /// The site folder (holding slareport.toml).
-        #[arg(default_value = ".")]
-        dir: PathBuf,
-        /// The month to measure, YYYY-MM; default the last complete month.
-        #[arg(long, value_parser = parse_period)]
-        period: Option<Period>,
-        /// Only this customer's SLAs and the OLAs and UPCs underpinning them.
-        #[arg(long)]
-        customer: Option<String>,
+        #[command(flatten)]
+        what: Selection,
         /// What to print: a table, results.json or results.csv.
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
     /// Build the report site: every complete month with data, or one.
     Build {
-        /// The site folder (holding slareport.toml).
-        #[arg(default_value = ".")]
-        dir: PathBuf,
-        /// Only this month, YYYY-MM.
-        #[arg(long, value_parser = parse_period)]
-        period: Option<Period>,
-        /// Only this customer.
-        #[arg(long)]
-        customer: Option<String>,
+        #[command(flatten)]
+        what: Selection,
         /// The output folder (default: `output` of slareport.toml, inside the site).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -79,16 +65,31 @@ enum Command {
     },
 }
 
+/// A site, and optionally one month and one customer of it.
+#[derive(Debug, clap::Args)]
+struct Selection {
+    /// The site folder (holding slareport.toml).
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Only this month, YYYY-MM (measure: default the last complete month;
+    /// build: default every complete month with data).
+    #[arg(long, value_parser = parse_period)]
+    period: Option<Period>,
+    /// Only this customer: its SLAs and the OLAs and UPCs underpinning them.
+    #[arg(long)]
+    customer: Option<String>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { dir } => check(dir),
-        Command::Measure { dir, period, customer, format } => measure(dir, period, customer, format),
-        Command::Build { dir, period, customer, out, revise } => build(BuildOptions {
-            root: dir,
+        Command::Measure { what, format } => measure(what, format),
+        Command::Build { what, out, revise } => build(BuildOptions {
+            root: what.dir,
             out,
-            period,
-            customer,
+            period: what.period,
+            customer: what.customer,
             revise,
             now: now(),
             source_date_epoch: source_date_epoch(),
@@ -111,7 +112,8 @@ enum Format {
     Csv,
 }
 
-fn measure(dir: PathBuf, period: Option<Period>, customer: Option<String>, format: Format) -> ExitCode {
+fn measure(what: Selection, format: Format) -> ExitCode {
+    let Selection { dir, period, customer } = what;
     let prepared = match slareport::measure::prepare(&dir) {
         Ok(p) => p,
         Err(problems) => {

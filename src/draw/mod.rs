@@ -80,7 +80,7 @@ pub fn daily(t: &TargetResult) -> Option<Chart> {
         .enumerate()
         .map(|(i, d)| {
             let status = crate::measure::exact::status(
-                d.value.map(|v| crate::measure::exact::Fraction::decimal(v)),
+                d.value.map(crate::measure::exact::Fraction::decimal),
                 t.objective,
                 t.warning,
                 true,
@@ -118,7 +118,7 @@ pub fn tickets(t: &TargetResult) -> Option<Chart> {
             (i, p.elapsed_seconds.map(|s| s as f64 / 3600.0), status)
         })
         .collect();
-    let limit = within_hours(&t.rule);
+    let limit = t.within_seconds.map(|s| s as f64 / 3600.0);
     let title = format!("{} / {} ({}): business hours per ticket", t.agreement, t.target, t.service);
     let late: Vec<String> = t
         .tickets
@@ -140,14 +140,6 @@ pub fn tickets(t: &TargetResult) -> Option<Chart> {
     let in_hours = TargetResult { unit: "h", ..t.clone() };
     let svg = plot(&title, &labels, &hours, limit, &in_hours, (t.tickets.len() / 8).max(1));
     Some(Chart { file: format!("{}-tickets.svg", chart_id(t)), title, description, svg })
-}
-
-/// The hours allowed, read back from the rule text ("within 4h00m").
-fn within_hours(rule: &str) -> Option<f64> {
-    let rest = rule.split(" within ").nth(1)?;
-    let token = rest.split_whitespace().next()?;
-    let (h, m) = token.trim_end_matches('m').split_once('h')?;
-    Some(h.parse::<f64>().ok()? + m.parse::<f64>().ok()? / 60.0)
 }
 
 /// The y range: for percentages from a little under the lowest value (or

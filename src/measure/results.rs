@@ -83,6 +83,9 @@ pub struct TargetResult {
     pub tickets: Vec<TicketPoint>,
     /// How the figure was worked out, in words.
     pub rule: String,
+    /// Response and resolution: the business time allowed per ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within_seconds: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -334,6 +337,10 @@ fn target_result(
         contributors,
         underpinned_by: target.underpinned_by.clone(),
         rule: rule_text(site, target),
+        within_seconds: match &target.measure {
+            crate::model::Measure::Response { within, .. } | crate::model::Measure::Resolution { within, .. } => Some(*within),
+            _ => None,
+        },
         basis,
         remarks,
         trend,

@@ -261,9 +261,9 @@ fn instants(raw: &Column, source: &Source, parser: &TimestampParser, cells: &mut
         }
         other => {
             cells.push(0, format!("holds {other} values; expected timestamps"));
-            cells.listed.last_mut().map(|d| {
-                d.hint = Some("write instants as ISO 8601 text (2026-10-01T08:30:00Z) or as Parquet timestamps".into())
-            });
+            if let Some(d) = cells.listed.last_mut() {
+                d.hint = Some("write instants as ISO 8601 text (2026-10-01T08:30:00Z) or as Parquet timestamps".into());
+            }
             None
         }
     }
@@ -385,7 +385,7 @@ fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, V
                         for i in 0..height {
                             if let (Some(a), Some(b)) = (o[i], l[i]) {
                                 if b < a {
-                                    row_error(i, &export(later), format!("is before the ticket was opened"));
+                                    row_error(i, &export(later), "is before the ticket was opened".to_string());
                                 }
                             }
                         }
