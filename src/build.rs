@@ -69,6 +69,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let periods = periods(&prepared, options);
     let site = SiteView { title: config.title.clone() };
     let inputs = input_files(&options.root, &prepared);
+    let agreement_texts = agreement_texts(&options.root, &prepared)?;
     let other_customers = |c: &str| -> Vec<String> {
         prepared.site.customers().into_iter().filter(|o| *o != c).map(|o| o.to_string()).collect()
     };
@@ -94,7 +95,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             if results.targets.iter().all(|t| t.kind != AgreementKind::Sla) {
                 continue;
             }
-            let content = content(&prepared, &options.root, customer, &results);
+            let results_json = results_json(&results);
+            let content = content(&prepared, &options.root, customer, &results, &results_json, &agreement_texts);
             let revision = match latest.get(&period) {
                 None => 1,
                 Some(p) => {
@@ -119,7 +121,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             };
             let folder = PathBuf::from(&customer.id).join(folder_name(period, revision));
             let own_inputs = customer_inputs(&inputs, &prepared, &results, &other_customers(&customer.id));
-            pages.extend(period_pages(&renderer, &site, customer, &prepared, &options.root, &results, revision, &folder, content, &own_inputs)?);
+            let input = PeriodInput { results: &results, results_json, revision, content, inputs: own_inputs };
+            pages.extend(period_pages(&renderer, &site, customer, &prepared, &agreement_texts, input, &folder)?);
             report.published.push((customer.id.clone(), period, revision));
             new_revisions.push((period, revision, results));
         }
@@ -202,11 +205,32 @@ fn used_agreements<'a>(prepared: &'a Prepared, results: &Results) -> Vec<&'a cra
     results.agreements.iter().filter_map(|a| prepared.site.agreement(&a.id)).collect()
 }
 
-fn content(prepared: &Prepared, root: &Path, customer: &CustomerView, results: &Results) -> Content {
-    let results_json = results_json(results);
+/// The text of every agreement file, by agreement id, read once per build:
+/// each report hashes and copies the ones it used.
+fn agreement_texts(root: &Path, prepared: &Prepared) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
+    prepared
+        .site
+        .agreements
+        .iter()
+        .map(|a| {
+            std::fs::read(root.join(&a.file))
+                .map(|bytes| (a.id.clone(), bytes))
+                .map_err(|e| BuildError::Io(format!("cannot read {}: {e}", a.file.display())))
+        })
+        .collect()
+}
+
+fn content(
+    prepared: &Prepared,
+    root: &Path,
+    customer: &CustomerView,
+    results: &Results,
+    results_json: &str,
+    agreement_texts: &BTreeMap<String, Vec<u8>>,
+) -> Content {
     let agreements = used_agreements(prepared, results)
         .into_iter()
-        .map(|a| (a.id.clone(), sha256(&std::fs::read(root.join(&a.file)).unwrap_or_default())))
+        .map(|a| (a.id.clone(), sha256(&agreement_texts[&a.id])))
         .collect();
     let note = prepared
         .notes
@@ -264,19 +288,26 @@ fn customer_inputs(inputs: &[InputFile], prepared: &Prepared, results: &Results,
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One period of one customer, ready to be rendered.
+struct PeriodInput<'a> {
+    results: &'a Results,
+    /// results.json as published (and as hashed in `content`).
+    results_json: String,
+    revision: u32,
+    content: Content,
+    inputs: Vec<InputFile>,
+}
+
 fn period_pages(
     renderer: &Renderer,
     site: &SiteView,
     customer: &CustomerView,
     prepared: &Prepared,
-    root: &Path,
-    results: &Results,
-    revision: u32,
+    agreement_texts: &BTreeMap<String, Vec<u8>>,
+    period: PeriodInput,
     folder: &Path,
-    content: Content,
-    inputs: &[InputFile],
 ) -> Result<Vec<Page>, BuildError> {
+    let PeriodInput { results, results_json, revision, content, inputs } = period;
     let charts: Vec<(String, Vec<draw::Chart>)> = results
         .targets
         .iter()
@@ -292,7 +323,7 @@ fn period_pages(
         ("index.html".into(), linked.into_bytes()),
         ("report.html".into(), standalone.into_bytes()),
         ("style.css".into(), renderer.css.clone().into_bytes()),
-        ("results.json".into(), results_json(results).into_bytes()),
+        ("results.json".into(), results_json.into_bytes()),
         ("results.csv".into(), to_csv(results).into_bytes()),
     ];
     for (_, list) in &charts {
@@ -302,8 +333,7 @@ fn period_pages(
     }
     let mut versions = BTreeMap::new();
     for a in used_agreements(prepared, results) {
-        let bytes = std::fs::read(root.join(&a.file)).map_err(|e| BuildError::Io(format!("cannot read {}: {e}", a.file.display())))?;
-        files.push((format!("agreements/{}.toml", a.id), bytes));
+        files.push((format!("agreements/{}.toml", a.id), agreement_texts[&a.id].clone()));
         versions.insert(a.id.clone(), a.version.clone());
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -314,7 +344,7 @@ fn period_pages(
         revision,
         content,
         agreement_versions: versions,
-        inputs: inputs.to_vec(),
+        inputs,
         files: files.iter().map(|(name, bytes)| (name.clone(), sha256(bytes))).collect(),
     };
     let mut manifest_text = serde_json::to_string_pretty(&manifest).unwrap_or_default();

@@ -85,13 +85,7 @@ fn summarise(site: &Site, measurements: &Measurements) -> Summary {
     for a in &site.agreements {
         *agreements.entry(a.kind).or_insert(0) += 1;
     }
-    let customers = site
-        .agreements
-        .iter()
-        .filter(|a| a.kind == AgreementKind::Sla)
-        .map(|a| a.party.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
+    let customers = site.customers().len();
     Summary {
         customers,
         agreements,

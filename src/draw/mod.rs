@@ -92,7 +92,7 @@ pub fn daily(t: &TargetResult) -> Option<Chart> {
     let below: Vec<String> = t
         .daily
         .iter()
-        .filter(|d| d.value.is_some_and(|v| v < t.objective))
+        .filter(|d| d.status == Status::Breached)
         .map(|d| format!("{} {}", d.date, format_value(d.value, "%")))
         .collect();
     let description = if below.is_empty() {

@@ -86,6 +86,10 @@ pub struct Data {
     pub kinds: Vec<SourceKind>,
     /// Service hours precomputed over the data's span, by calendar name.
     pub calendars: BTreeMap<String, CalendarIndex>,
+    /// Sorted instants of every ticket opening and resolution, survey and
+    /// count, so [`Data::has_rows_in`] is a binary search: it runs for every
+    /// daily availability figure.
+    row_times: Vec<i64>,
 }
 
 impl Data {
@@ -105,6 +109,15 @@ impl Data {
                 SourceKind::Counts => data.counts = counts(&frame)?,
             }
         }
+        data.row_times = data
+            .tickets
+            .values()
+            .flatten()
+            .flat_map(|t| std::iter::once(t.opened).chain(t.resolved))
+            .chain(data.surveys.values().flatten().map(|s| s.time))
+            .chain(data.counts.values().flatten().map(|c| c.time))
+            .collect();
+        data.row_times.sort_unstable();
         Ok(data)
     }
 
@@ -117,15 +130,13 @@ impl Data {
     /// period without any is "no data" even for outage-based availability,
     /// where a quiet outage log otherwise means 100 %.
     pub fn has_rows_in(&self, from: i64, to: i64) -> bool {
-        let inside = |t: i64| from <= t && t < to;
+        let first_at_or_after = |times: &[i64]| {
+            let i = times.partition_point(|&t| t < from);
+            times.get(i).is_some_and(|&t| t < to)
+        };
         self.outages.values().flatten().any(|o| o.start < to && o.end.is_none_or(|e| e > from))
-            || self.samples.values().any(|s| {
-                let i = s.time.partition_point(|&t| t < from);
-                s.time.get(i).is_some_and(|&t| t < to)
-            })
-            || self.tickets.values().flatten().any(|t| inside(t.opened) || t.resolved.is_some_and(inside))
-            || self.surveys.values().flatten().any(|s| inside(s.time))
-            || self.counts.values().flatten().any(|c| inside(c.time))
+            || self.samples.values().any(|s| first_at_or_after(&s.time))
+            || first_at_or_after(&self.row_times)
     }
 
     /// The earliest instant of any row.

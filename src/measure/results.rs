@@ -101,6 +101,8 @@ pub struct Attribution {
 pub struct DailyPoint {
     pub date: NaiveDate,
     pub value: Option<f64>,
+    /// Against the target's objective and warning, from the exact value.
+    pub status: Status,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -358,7 +360,9 @@ fn daily(site: &Site, data: &Data, subject: &Subject) -> Vec<DailyPoint> {
         let next = day.succ_opt().expect("in range");
         let window = Some((super::period::start_of_day(day, tz), super::period::start_of_day(next, tz)));
         let f = figure(&Subject { window, ..*subject }, data);
-        out.push(DailyPoint { date: day, value: f.value.map(Fraction::to_f64) });
+        let target = subject.target;
+        let status = super::exact::status(f.value, target.objective, target.warning, target.measure.higher_is_better());
+        out.push(DailyPoint { date: day, value: f.value.map(Fraction::to_f64), status });
         day = next;
     }
     out
@@ -461,12 +465,7 @@ fn review_status(agreement: &Agreement, period: Period) -> AgreementReview {
 }
 
 fn reviews(site: &Site, notes: &[Note], period: Period) -> Vec<Review> {
-    let customers: std::collections::BTreeSet<&str> = site
-        .agreements
-        .iter()
-        .filter(|a| a.kind == AgreementKind::Sla)
-        .map(|a| a.party.as_str())
-        .collect();
+    let customers = site.customers();
     let window = period.trailing(11);
     customers
         .into_iter()

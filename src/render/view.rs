@@ -221,10 +221,7 @@ fn row(t: &TargetResult, title: &str, charts: &[Chart]) -> Row {
         daily: t
             .daily
             .iter()
-            .map(|d| {
-                let status = crate::measure::exact::status(d.value.map(crate::measure::exact::Fraction::decimal), t.objective, t.warning, true);
-                TrendRow { period: d.date.to_string(), value: format_value(d.value, "%"), status: status.label() }
-            })
+            .map(|d| TrendRow { period: d.date.to_string(), value: format_value(d.value, "%"), status: d.status.label() })
             .collect(),
         tickets: t
             .tickets
