@@ -1,19 +1,30 @@
 //! `slareport build`: every stage in order, from site folder to published site.
 //!
-//! load + scan (`measure::prepare`) -> measure each period -> draw charts ->
-//! render pages -> publish (snapshots, staging, swap).
+//! load + scan (`measure::prepare`) -> schedule the months (as-of) -> measure
+//! each month -> plan (publish::plan: new, kept, refused or revised) -> draw
+//! charts -> render pages -> publish.
+//!
+//! Months and as-of: a month is complete when it ended at least
+//! `publish_after` before as-of; only complete months are published, and a
+//! published month is a snapshot. The month holding as-of is "to date": each
+//! customer gets a provisional page `<customer>/to-date/index.html`, replaced
+//! by every build, with each target's figure so far and its forecast.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::draw;
-use crate::measure::results::{to_csv, FigureCache, Results};
+use crate::measure::results::{to_csv, FigureCache, History, Options, Results};
 use crate::measure::{prepare, Period, Prepared};
 use crate::model::AgreementKind;
 use crate::publish::manifest::{self, sha256, Content, InputFile, Manifest};
+use crate::publish::plan::{self, Candidate, Decision, Revision};
 use crate::publish::{self, folder_name};
-use crate::render::{view, CustomerSummary, CustomerView, Page, PeriodLink, Renderer, RevisionLink, SiteView};
+use crate::render::{view, CustomerSummary, CustomerView, Page, PeriodLink, Renderer, RevisionLink, SiteView, ToDateLink};
+
+/// The folder of a customer's provisional month-to-date page.
+pub const TO_DATE_DIR: &str = "to-date";
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -28,8 +39,9 @@ pub struct BuildOptions {
     pub customer: Option<String>,
     /// Publish a new revision of a published period whose content changed.
     pub revise: bool,
-    /// "Now", UTC seconds: decides which months are complete.
-    pub now: i64,
+    /// As-of, UTC seconds: the facts as they stood then decide which months
+    /// are complete, and where the month in progress stands.
+    pub as_of: i64,
     /// SOURCE_DATE_EPOCH, when set: the only time stamp written to pages.
     pub source_date_epoch: Option<i64>,
     /// Draw a progress bar (on a terminal).
@@ -44,18 +56,109 @@ pub struct BuildReport {
     pub published: Vec<(String, Period, u32)>,
     /// Published periods left as they were.
     pub kept: usize,
+    /// The month in progress, when a to-date page was written for it.
+    pub to_date: Option<Period>,
+    /// Months that have ended but wait for late rows (`publish_after`), with
+    /// the instant they become complete.
+    pub awaiting: Vec<(Period, i64)>,
     pub warnings: Diagnostics,
 }
 
 /// Why a build stopped. Nothing was written in any case.
 #[derive(Debug)]
 pub enum BuildError {
-    /// The site has errors.
+    /// The site has errors, or the month asked for cannot be published.
     Problems(Diagnostics),
     /// Published periods would change.
     Refused(Vec<String>),
     /// Writing the site failed.
     Io(String),
+}
+
+/// Which months a build covers, as of an instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    /// Complete months to publish, oldest first.
+    pub complete: Vec<Period>,
+    /// The month holding as-of, when it is not before the data.
+    pub in_progress: Option<Period>,
+    /// Ended months still waiting for late rows, with the instant they are complete.
+    pub awaiting: Vec<(Period, i64)>,
+}
+
+/// The months of the site as of `as_of`: every complete month with rows
+/// (or the one asked for), the month in progress and the months waiting
+/// for late rows. A month asked for that is before the first row of any
+/// source, or not complete as of `as_of`, is refused with the reason.
+pub fn schedule(prepared: &Prepared, only: Option<Period>, as_of: i64) -> Result<Schedule, Diagnostic> {
+    let tz = prepared.site.config.timezone;
+    let wait = prepared.site.config.publish_after;
+    let first = prepared.data.first_instant();
+    let as_of_text = instant_text(as_of, tz);
+    let first_period = first.and_then(|t| chrono::DateTime::from_timestamp(t, 0)).map(|d| Period::of(d.with_timezone(&tz).date_naive()));
+    let current = chrono::DateTime::from_timestamp(as_of, 0).map(|d| Period::of(d.with_timezone(&tz).date_naive()));
+    let in_progress = current.filter(|c| first_period.is_some_and(|f| f <= *c));
+    let complete = |p: Period| p.bounds(tz).1 + wait <= as_of;
+    if let Some(p) = only {
+        let (start, end) = p.bounds(tz);
+        let Some(first) = first else {
+            return Err(Diagnostic::error(format!("{p} cannot be published: no source has any row")));
+        };
+        if end <= first {
+            return Err(Diagnostic::error(format!(
+                "{p} is before the first measurement ({}): there is nothing to report for it",
+                instant_text(first, tz)
+            )));
+        }
+        if start > as_of {
+            return Err(Diagnostic::error(format!("{p} has not begun as of {as_of_text}")).with_hint("set --as-of to report as of another instant"));
+        }
+        if !complete(p) {
+            let ready = instant_text(end + wait, tz);
+            let why = if end > as_of { "is still in progress".to_string() } else { format!("waits for late rows until {ready} (publish_after)") };
+            return Err(Diagnostic::error(format!("{p} {why} as of {as_of_text}; a month is published once it is complete ({ready})"))
+                .with_hint(format!("each customer's `{TO_DATE_DIR}/` page shows the month in progress; `slareport measure --period {p}` prints it to date")));
+        }
+        return Ok(Schedule { complete: vec![p], in_progress, awaiting: Vec::new() });
+    }
+    let mut out = Schedule { complete: Vec::new(), in_progress, awaiting: Vec::new() };
+    let Some(mut p) = first_period else { return Ok(out) };
+    loop {
+        let (start, end) = p.bounds(tz);
+        if end > as_of {
+            break;
+        }
+        if !complete(p) {
+            out.awaiting.push((p, end + wait));
+        } else if prepared.data.has_rows_in(start, end) {
+            out.complete.push(p);
+        }
+        p = p.next();
+    }
+    Ok(out)
+}
+
+/// The month `measure` reports as of `as_of`: the one asked for (complete,
+/// or in progress and then measured to date), else the last month that has
+/// ended. A month before the first row of any source, or one that has not
+/// begun, is refused.
+pub fn measured_period(prepared: &Prepared, only: Option<Period>, as_of: i64) -> Result<Period, Diagnostic> {
+    let tz = prepared.site.config.timezone;
+    let current = chrono::DateTime::from_timestamp(as_of, 0).map_or(Period { year: 1970, month: 1 }, |d| Period::of(d.with_timezone(&tz).date_naive()));
+    let p = only.unwrap_or_else(|| current.prev());
+    let (start, end) = p.bounds(tz);
+    if start > as_of {
+        return Err(Diagnostic::error(format!("{p} has not begun as of {}", instant_text(as_of, tz))).with_hint("set --as-of to measure as of another instant"));
+    }
+    if let Some(first) = prepared.data.first_instant().filter(|&f| end <= f) {
+        return Err(Diagnostic::error(format!("{p} is before the first measurement ({}): there is nothing to measure", instant_text(first, tz))));
+    }
+    Ok(p)
+}
+
+/// An instant in the site's zone, for messages: "2026-11-25 16:00 GMT".
+pub fn instant_text(t: i64, tz: chrono_tz::Tz) -> String {
+    chrono::DateTime::from_timestamp(t, 0).map_or_else(|| t.to_string(), |d| d.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string())
 }
 
 /// Builds the site.
@@ -66,67 +169,98 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let renderer = Renderer::new(&options.root, &config.theme, built).map_err(BuildError::Problems)?;
     let out = options.out.clone().unwrap_or_else(|| options.root.join(&config.output));
     let customers = customers(&prepared, options.customer.as_deref())?;
-    let periods = periods(&prepared, options);
+    let schedule = schedule(&prepared, options.period, options.as_of).map_err(|d| BuildError::Problems(d.into()))?;
     let site = SiteView { title: config.title.clone() };
     let inputs = input_files(&options.root, &prepared);
     let agreement_texts = agreement_texts(&options.root, &prepared)?;
     let other_customers = |c: &str| -> Vec<String> {
         prepared.site.customers().into_iter().filter(|o| *o != c).map(|o| o.to_string()).collect()
     };
+    let io = |e: std::io::Error| BuildError::Io(e.to_string());
+
+    // Every customer's published months, and their figures as trend history.
+    let mut published_of = BTreeMap::new();
+    let mut history = History::default();
+    for customer in &customers {
+        let published = publish::published(&out, &customer.id).map_err(io)?;
+        history.extend(plan::history(&out, &published).map_err(io)?);
+        published_of.insert(customer.id.clone(), published);
+    }
 
     let mut pages: Vec<Page> = Vec::new();
-    let mut report = BuildReport { out: out.clone(), warnings: prepared.warnings.clone(), ..BuildReport::default() };
+    let mut report = BuildReport { out: out.clone(), warnings: prepared.warnings.clone(), awaiting: schedule.awaiting.clone(), ..BuildReport::default() };
     let mut refusals = Vec::new();
     let mut cache = FigureCache::default();
     let mut all_results: BTreeMap<Period, Results> = BTreeMap::new();
-    let bar = progress_bar(options.progress, (customers.len() * periods.len()) as u64);
+    let bar = progress_bar(options.progress, (customers.len() * schedule.complete.len()) as u64);
     let mut summaries = Vec::new();
+    let complete_options = Options { as_of: None, history: Some(&history), corrections: None };
 
     for customer in &customers {
-        let published = publish::published(&out, &customer.id).map_err(|e| BuildError::Io(e.to_string()))?;
-        let latest = publish::latest(&published);
+        let published = &published_of[&customer.id];
+        let latest = publish::latest(published);
         let mut new_revisions: Vec<(Period, u32, Results)> = Vec::new();
-        for &period in &periods {
+        for &period in &schedule.complete {
             bar.inc(1);
             let results = all_results
                 .entry(period)
-                .or_insert_with(|| prepared.measure_with(period, &mut cache))
+                .or_insert_with(|| prepared.measure_with(period, complete_options, &mut cache))
                 .for_customer(&customer.id);
             if results.targets.iter().all(|t| t.kind != AgreementKind::Sla) {
                 continue;
             }
             let results_json = results_json(&results);
-            let content = content(&prepared, &options.root, customer, &results, &results_json, &agreement_texts);
-            let revision = match latest.get(&period) {
-                None => 1,
-                Some(p) => {
-                    let changes = p.manifest.content.differences(&content);
-                    if changes.is_empty() {
-                        report.kept += 1;
-                        continue;
-                    }
-                    if !options.revise {
-                        refusals.push(format!(
-                            "{}/{} is published (revision {}) and would change: {}; run `slareport build --revise` to publish revision {} beside it",
-                            customer.id,
-                            period,
-                            p.revision,
-                            changes.join(", "),
-                            p.revision + 1
-                        ));
-                        continue;
-                    }
-                    p.revision + 1
+            let results_value: serde_json::Value = serde_json::from_str(&results_json).unwrap_or_default();
+            let content = content(&prepared, &options.root, customer, &results, &results_value, &agreement_texts);
+            let decision = plan::decide(&out, latest.get(&period).copied(), &Candidate { content: &content, results: &results_value }, options.revise).map_err(io)?;
+            let (revision, why) = match decision {
+                Decision::Keep { .. } => {
+                    report.kept += 1;
+                    continue;
                 }
+                Decision::Refuse { revision, changes } => {
+                    refusals.push(format!(
+                        "{}/{} is published (revision {revision}) and would change:\n  - {}\n  run `slareport build --revise` to publish revision {} beside it",
+                        customer.id,
+                        period,
+                        changes.join("\n  - "),
+                        revision + 1
+                    ));
+                    continue;
+                }
+                Decision::New => (1, None),
+                Decision::Revise { revision, why } => (revision, Some(why)),
             };
             let folder = PathBuf::from(&customer.id).join(folder_name(period, revision));
             let own_inputs = customer_inputs(&inputs, &prepared, &results, &other_customers(&customer.id));
-            let input = PeriodInput { results: &results, results_json, revision, content, inputs: own_inputs };
+            let input = PeriodInput { results: &results, results_json, revision, why, content, inputs: own_inputs };
             pages.extend(period_pages(&renderer, &site, customer, &prepared, &agreement_texts, input, &folder)?);
             report.published.push((customer.id.clone(), period, revision));
             new_revisions.push((period, revision, results));
         }
-        let (index, summary) = customer_index(&renderer, &site, customer, &out, &published, &new_revisions)?;
+        let to_date = match schedule.in_progress {
+            Some(period) => {
+                let results = prepared
+                    .measure_with(period, Options { as_of: Some(options.as_of), history: Some(&history), corrections: None }, &mut cache)
+                    .for_customer(&customer.id);
+                let has_sla = results.targets.iter().any(|t| t.kind == AgreementKind::Sla);
+                if has_sla {
+                    pages.extend(to_date_pages(&renderer, &site, customer, &results)?);
+                }
+                has_sla.then(|| ToDateLink {
+                    href: format!("{TO_DATE_DIR}/index.html"),
+                    label: view::period_label(period),
+                    as_of: instant_text(options.as_of, config.timezone),
+                })
+            }
+            None => None,
+        };
+        let awaiting: Vec<String> = schedule
+            .awaiting
+            .iter()
+            .map(|(p, at)| format!("{} is complete on {} (publish_after) and will be published then", view::period_label(*p), instant_text(*at, config.timezone)))
+            .collect();
+        let (index, summary) = customer_index(&renderer, &site, customer, &out, published, &new_revisions, to_date.as_ref(), &awaiting)?;
         pages.push(index);
         pages.push(Page::new(PathBuf::from(&customer.id).join("style.css"), renderer.css.clone()));
         summaries.push(summary);
@@ -135,6 +269,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     if !refusals.is_empty() {
         return Err(BuildError::Refused(refusals));
     }
+    report.to_date = schedule.in_progress;
     if options.customer.is_none() {
         let latest = all_results.values().next_back().map(view::provider);
         let html = renderer.provider(&site, &summaries, latest.as_ref()).map_err(BuildError::Problems)?;
@@ -175,31 +310,6 @@ fn customers(prepared: &Prepared, only: Option<&str>) -> Result<Vec<CustomerView
         .collect())
 }
 
-/// The months to publish: the one asked for, or every complete month
-/// (ended before `now`) in which some source has a row.
-fn periods(prepared: &Prepared, options: &BuildOptions) -> Vec<Period> {
-    if let Some(p) = options.period {
-        return vec![p];
-    }
-    let tz = prepared.site.config.timezone;
-    let Some(first) = prepared.data.first_instant() else { return Vec::new() };
-    let first_day = chrono::DateTime::from_timestamp(first, 0).map(|d| d.with_timezone(&tz).date_naive());
-    let Some(first_day) = first_day else { return Vec::new() };
-    let mut out = Vec::new();
-    let mut p = Period::of(first_day);
-    loop {
-        let (start, end) = p.bounds(tz);
-        if end > options.now {
-            break;
-        }
-        if prepared.data.has_rows_in(start, end) {
-            out.push(p);
-        }
-        p = p.next();
-    }
-    out
-}
-
 /// The agreements a customer's report uses: its SLAs and what underpins them.
 fn used_agreements<'a>(prepared: &'a Prepared, results: &Results) -> Vec<&'a crate::model::Agreement> {
     results.agreements.iter().filter_map(|a| prepared.site.agreement(&a.id)).collect()
@@ -225,7 +335,7 @@ fn content(
     root: &Path,
     customer: &CustomerView,
     results: &Results,
-    results_json: &str,
+    results_value: &serde_json::Value,
     agreement_texts: &BTreeMap<String, Vec<u8>>,
 ) -> Content {
     let agreements = used_agreements(prepared, results)
@@ -239,7 +349,8 @@ fn content(
         .map(|n| sha256(&std::fs::read(root.join(&n.file)).unwrap_or_default()));
     let services: Vec<&str> = results.targets.iter().filter(|t| t.kind == AgreementKind::Sla).map(|t| t.service.as_str()).collect();
     let (start, end) = results.period.bounds(prepared.site.config.timezone);
-    Content { results: sha256(results_json.as_bytes()), rows: prepared.data.rows_digest(&services, start, end), agreements, note }
+    let own = serde_json::to_string(&plan::own_figures(results_value)).unwrap_or_default();
+    Content { results: sha256(own.as_bytes()), rows: prepared.data.rows_digest(&services, start, end), agreements, note }
 }
 
 fn results_json(results: &Results) -> String {
@@ -291,9 +402,11 @@ fn customer_inputs(inputs: &[InputFile], prepared: &Prepared, results: &Results,
 /// One period of one customer, ready to be rendered.
 struct PeriodInput<'a> {
     results: &'a Results,
-    /// results.json as published (and as hashed in `content`).
+    /// results.json as published.
     results_json: String,
     revision: u32,
+    /// Why this revision exists (revisions after the first).
+    why: Option<Revision>,
     content: Content,
     inputs: Vec<InputFile>,
 }
@@ -307,7 +420,7 @@ fn period_pages(
     period: PeriodInput,
     folder: &Path,
 ) -> Result<Vec<Page>, BuildError> {
-    let PeriodInput { results, results_json, revision, content, inputs } = period;
+    let PeriodInput { results, results_json, revision, why, content, inputs } = period;
     let charts: Vec<(String, Vec<draw::Chart>)> = results
         .targets
         .iter()
@@ -316,7 +429,8 @@ fn period_pages(
         .collect();
     let note = prepared.notes.iter().find(|n| n.customer == customer.id && n.period == results.period);
     let commentary = note.map(|n| crate::render::markdown::to_safe_html(&n.body)).filter(|h| !h.trim().is_empty());
-    let report_view = view::report(results, &charts, commentary, revision);
+    let mut report_view = view::report(results, &charts, commentary, revision);
+    report_view.revision_reason = why.as_ref().map(|w| view::RevisionView { replaces: w.replaces, changes: w.changes.clone() });
     let (linked, standalone) = renderer.report(site, customer, &report_view).map_err(BuildError::Problems)?;
 
     let mut files: Vec<(String, Vec<u8>)> = vec![
@@ -342,6 +456,7 @@ fn period_pages(
         customer: customer.id.clone(),
         period: results.period.to_string(),
         revision,
+        revision_of: why,
         content,
         agreement_versions: versions,
         inputs,
@@ -353,8 +468,21 @@ fn period_pages(
     Ok(files.into_iter().map(|(name, bytes)| Page::new(folder.join(name), bytes)).collect())
 }
 
+/// The provisional page of the month in progress: figures so far and where
+/// each target is heading. Replaced by every build; never a snapshot.
+fn to_date_pages(renderer: &Renderer, site: &SiteView, customer: &CustomerView, results: &Results) -> Result<Vec<Page>, BuildError> {
+    let folder = PathBuf::from(&customer.id).join(TO_DATE_DIR);
+    let view = view::to_date(results);
+    let html = renderer.to_date(site, customer, &view).map_err(BuildError::Problems)?;
+    Ok(vec![
+        Page::new(folder.join("index.html"), html),
+        Page::new(folder.join("results.json"), results_json(results)),
+    ])
+}
+
 /// The customer's index of periods, newest first, and its line in the
 /// provider overview.
+#[allow(clippy::too_many_arguments)]
 fn customer_index(
     renderer: &Renderer,
     site: &SiteView,
@@ -362,6 +490,8 @@ fn customer_index(
     out: &Path,
     published: &[publish::Published],
     new: &[(Period, u32, Results)],
+    to_date: Option<&ToDateLink>,
+    awaiting: &[String],
 ) -> Result<(Page, CustomerSummary), BuildError> {
     // Every revision of every period: (period, revision, folder, summary line).
     let mut all: BTreeMap<Period, Vec<(u32, String, String)>> = BTreeMap::new();
@@ -396,7 +526,7 @@ fn customer_index(
                 .collect(),
         });
     }
-    let html = renderer.customer(site, customer, &links).map_err(BuildError::Problems)?;
+    let html = renderer.customer(site, customer, &links, to_date, awaiting).map_err(BuildError::Problems)?;
     let latest_results = latest_summary.as_ref().and_then(|(p, _)| new.iter().find(|(np, _, _)| np == p).map(|(_, _, r)| serde_json::to_value(&r.summary).unwrap_or_default()));
     let latest_results = latest_results.or_else(|| {
         latest_summary.as_ref().and_then(|(_, f)| {

@@ -12,20 +12,34 @@ fn source_date_epoch() -> Option<i64> {
     std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
 }
 
-/// "Now" for deciding which months are complete: SOURCE_DATE_EPOCH when
-/// set, else the wall clock. Never written into output.
-fn now() -> i64 {
-    source_date_epoch().unwrap_or_else(|| chrono::Utc::now().timestamp())
-}
-
 fn parse_period(text: &str) -> Result<Period, String> {
     text.parse()
 }
 
-/// The last month that has ended, by the wall clock: only used to choose a
-/// default period, never written into output.
-fn last_complete_month() -> Period {
-    Period::of(chrono::Local::now().date_naive()).prev()
+/// `--as-of`: a date (the start of that day in the site's zone) or an RFC 3339 instant.
+#[derive(Debug, Clone, Copy)]
+enum AsOf {
+    Day(chrono::NaiveDate),
+    Instant(i64),
+}
+
+fn parse_as_of(text: &str) -> Result<AsOf, String> {
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(AsOf::Day(d));
+    }
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| AsOf::Instant(t.timestamp()))
+        .map_err(|_| format!("`{text}` is not a date like 2026-11-23 or an instant like 2026-11-23T09:00:00Z"))
+}
+
+impl AsOf {
+    /// UTC seconds; a date is the start of that day in `zone`.
+    fn instant(self, zone: chrono_tz::Tz) -> i64 {
+        match self {
+            AsOf::Day(d) => slareport::measure::period::start_of_day(d, zone),
+            AsOf::Instant(t) => t,
+        }
+    }
 }
 
 /// Service level reports from agreements and measurements.
@@ -71,13 +85,27 @@ struct Selection {
     /// The site folder (holding slareport.toml).
     #[arg(default_value = ".")]
     dir: PathBuf,
-    /// Only this month, YYYY-MM (measure: default the last complete month;
-    /// build: default every complete month with data).
+    /// Only this month, YYYY-MM (measure: default the last complete month,
+    /// or the month in progress to date; build: default every complete month
+    /// with data).
     #[arg(long, value_parser = parse_period)]
     period: Option<Period>,
     /// Only this customer: its SLAs and the OLAs and UPCs underpinning them.
     #[arg(long)]
     customer: Option<String>,
+    /// Report as of this date (the start of that day in the site's zone) or
+    /// RFC 3339 instant, instead of now: it decides which months are
+    /// complete and where the month in progress stands.
+    #[arg(long, value_parser = parse_as_of, value_name = "DATE|INSTANT")]
+    as_of: Option<AsOf>,
+}
+
+impl Selection {
+    /// As-of in UTC seconds: the one given, else the wall clock. Never
+    /// SOURCE_DATE_EPOCH, which only stamps pages.
+    fn as_of(&self, zone: chrono_tz::Tz) -> i64 {
+        self.as_of.map_or_else(|| chrono::Utc::now().timestamp(), |a| a.instant(zone))
+    }
 }
 
 fn main() -> ExitCode {
@@ -85,16 +113,20 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { dir } => check(dir),
         Command::Measure { what, format } => measure(what, format),
-        Command::Build { what, out, revise } => build(BuildOptions {
-            root: what.dir,
-            out,
-            period: what.period,
-            customer: what.customer,
-            revise,
-            now: now(),
-            source_date_epoch: source_date_epoch(),
-            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
-        }),
+        Command::Build { what, out, revise } => {
+            // As-of needs the site's zone for a date; an unreadable site fails in build with every problem.
+            let zone = slareport::load::load_site(&what.dir).config.map_or(chrono_tz::UTC, |c| c.timezone);
+            build(BuildOptions {
+                as_of: what.as_of(zone),
+                root: what.dir,
+                out,
+                period: what.period,
+                customer: what.customer,
+                revise,
+                source_date_epoch: source_date_epoch(),
+                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            })
+        }
     }
 }
 
@@ -113,15 +145,16 @@ enum Format {
 }
 
 fn measure(what: Selection, format: Format) -> ExitCode {
-    let Selection { dir, period, customer } = what;
-    let prepared = match slareport::measure::prepare(&dir) {
+    let prepared = match slareport::measure::prepare(&what.dir) {
         Ok(p) => p,
         Err(problems) => {
             print_problems(&problems);
-            eprintln!("slareport: {} has errors; `slareport check {}` lists them", dir.display(), dir.display());
+            eprintln!("slareport: {} has errors; `slareport check {}` lists them", what.dir.display(), what.dir.display());
             return ExitCode::FAILURE;
         }
     };
+    let as_of = what.as_of(prepared.site.config.timezone);
+    let Selection { period, customer, .. } = what;
     print_problems(&prepared.warnings);
     if let Some(customer) = &customer {
         let known = prepared.site.customers();
@@ -130,7 +163,15 @@ fn measure(what: Selection, format: Format) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    let mut results = prepared.measure(period.unwrap_or_else(last_complete_month));
+    let period = match slareport::build::measured_period(&prepared, period, as_of) {
+        Ok(p) => p,
+        Err(problem) => {
+            eprintln!("{problem}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = slareport::measure::results::Options { as_of: Some(as_of), ..Default::default() };
+    let mut results = prepared.measure_with(period, options, &mut Default::default());
     if let Some(customer) = &customer {
         results = results.for_customer(customer);
     }
@@ -155,6 +196,13 @@ fn build(options: BuildOptions) -> ExitCode {
             for (customer, period, revision) in &report.published {
                 let revision = if *revision > 1 { format!(" (revision {revision})") } else { String::new() };
                 println!("published {customer}/{period}{revision}");
+            }
+            for (period, at) in &report.awaiting {
+                let at = chrono::DateTime::from_timestamp(*at, 0).map_or_else(|| at.to_string(), |d| d.format("%Y-%m-%d %H:%M UTC").to_string());
+                println!("{period} has ended and waits for late rows until {at} (publish_after)");
+            }
+            if let Some(period) = report.to_date {
+                println!("{period} is in progress: to-date pages written (provisional)");
             }
             println!(
                 "{}: {} reports published, {} published months unchanged",

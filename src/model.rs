@@ -63,6 +63,9 @@ pub struct SiteConfig {
     /// Where the site is published, relative to the site folder.
     pub output: PathBuf,
     pub theme: String,
+    /// Seconds to wait after a month ends before it is complete enough to
+    /// publish (late rows): `publish_after = "3d"`.
+    pub publish_after: i64,
     /// Display names of customers, by id.
     pub customers: BTreeMap<String, Customer>,
     /// Every calendar by name, the built-in `24x7` included.
@@ -437,7 +440,8 @@ const TICKET_COLUMNS: [Column; 8] = [
     col("paused_minutes", Minutes, false),
     col("cause", Text, false),
 ];
-const SURVEY_COLUMNS: [Column; 3] = [
+const SURVEY_COLUMNS: [Column; 4] = [
+    col("id", Text, false),
     col("time", Instant, true),
     col("service", Text, true),
     col("score", Number, true),

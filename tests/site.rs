@@ -22,7 +22,7 @@ fn options(root: &Path, out: &Path, period: Option<&str>) -> BuildOptions {
         period: period.map(|p| p.parse::<Period>().unwrap()),
         customer: None,
         revise: false,
-        now: NOW,
+        as_of: NOW,
         source_date_epoch: Some(NOW),
         progress: false,
     }

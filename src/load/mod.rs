@@ -7,6 +7,7 @@
 //! collected; nothing is reported one at a time.
 
 pub mod agreement;
+pub mod corrections;
 pub mod notes;
 pub mod site;
 mod toml_file;

@@ -23,6 +23,7 @@ struct RawSite {
     timezone: Spanned<String>,
     output: Option<Spanned<String>>,
     theme: Option<Spanned<String>>,
+    publish_after: Option<Spanned<String>>,
     #[serde(default)]
     customers: BTreeMap<Spanned<String>, RawCustomer>,
     #[serde(default)]
@@ -127,6 +128,13 @@ pub fn load(source: &SourceFile) -> (Option<SiteConfig>, Diagnostics) {
         },
         None => PathBuf::from("public"),
     };
+    let publish_after = match &raw.publish_after {
+        Some(d) => crate::load::values::parse_days(d.get_ref()).unwrap_or_else(|e| {
+            error(d.span(), format!("publish_after: {e}"), Some("how long after a month ends to wait for late rows before publishing it, e.g. \"3d\" or \"12h\""));
+            0
+        }),
+        None => 0,
+    };
     let theme = match &raw.theme {
         Some(t) => {
             if let Err(e) = check_id(t.get_ref()) {
@@ -225,6 +233,7 @@ pub fn load(source: &SourceFile) -> (Option<SiteConfig>, Diagnostics) {
         timezone,
         output,
         theme,
+        publish_after,
         customers,
         calendars,
         sources,

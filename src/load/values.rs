@@ -121,6 +121,20 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
 }
 
 /// Turns a TOML date literal into a date; date-times and times are refused.
+/// A waiting time in days, hours and minutes: `3d`, `36h`, `2d12h`.
+pub fn parse_days(text: &str) -> Result<i64, String> {
+    let bad = || format!("`{text}` is not a waiting time like \"3d\", \"36h\" or \"2d12h\"");
+    let (days, rest) = match text.split_once('d') {
+        Some((d, rest)) => (d.parse::<i64>().map_err(|_| bad())?, rest),
+        None => (0, text),
+    };
+    if !(0..=366).contains(&days) {
+        return Err(bad());
+    }
+    let rest = if rest.is_empty() { 0 } else { parse_duration(rest).map_err(|_| bad())? };
+    Ok(days * 86_400 + rest)
+}
+
 pub fn toml_date(value: &toml::value::Datetime) -> Result<NaiveDate, String> {
     match (value.date, value.time, value.offset) {
         (Some(d), None, None) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
@@ -145,6 +159,15 @@ mod tests {
         assert_eq!(check_id("con").unwrap_err(), "is a reserved name");
         assert_eq!(check_id("index").unwrap_err(), "is a reserved name");
         assert!(check_id(&"a".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn waiting_times_in_days() {
+        assert_eq!(parse_days("3d"), Ok(3 * 86_400));
+        assert_eq!(parse_days("2d12h"), Ok(2 * 86_400 + 12 * 3600));
+        assert_eq!(parse_days("36h"), Ok(36 * 3600));
+        assert!(parse_days("3 days").is_err());
+        assert!(parse_days("d").is_err());
     }
 
     #[test]

@@ -16,6 +16,9 @@ use super::calendar::CalendarIndex;
 use crate::model::{Calendar, SourceKind};
 use crate::scan::Measurements;
 
+/// The version of [`Data::rows_digest`]'s rule, written before each digest.
+pub const ROWS_DIGEST_RULE: &str = "rows-v2";
+
 /// An outage row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outage {
@@ -58,8 +61,10 @@ pub struct Ticket {
 }
 
 /// A survey answer.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Survey {
+    /// The answer's id, when the export has one (corrections name it).
+    pub id: Option<String>,
     pub time: i64,
     pub score: f64,
 }
@@ -109,6 +114,13 @@ impl Data {
                 SourceKind::Counts => data.counts = counts(&frame)?,
             }
         }
+        data.index_rows();
+        Ok(data)
+    }
+
+    /// Sorts the instants behind [`Data::has_rows_in`] (again, after corrections).
+    pub fn index_rows(&mut self) {
+        let data = self;
         data.row_times = data
             .tickets
             .values()
@@ -118,7 +130,6 @@ impl Data {
             .chain(data.counts.values().flatten().map(|c| c.time))
             .collect();
         data.row_times.sort_unstable();
-        Ok(data)
     }
 
     pub fn has(&self, kind: SourceKind) -> bool {
@@ -152,8 +163,12 @@ impl Data {
             .min()
     }
 
-    /// A sha256 of the rows of `services` that fall in `[from, to)`: the
-    /// rows behind a period's figures, in a fixed text form.
+    /// A digest of the rows of `services` behind a period `[from, to)`,
+    /// as they stood at the period's end: an outage's end, a response or a
+    /// resolution after `to` is not known yet, so what happens after a month
+    /// has ended never changes its digest. Export row numbers are left out
+    /// (re-sorting an export changes no fact). Prefixed with the digest rule's
+    /// version, so a digest of another rule is recognised as such.
     pub fn rows_digest(&self, services: &[&str], from: i64, to: i64) -> String {
         use std::fmt::Write;
         let mut text = String::new();
@@ -161,10 +176,11 @@ impl Data {
         services.sort_unstable();
         services.dedup();
         let inside = |t: i64| from <= t && t < to;
+        let known = |t: Option<i64>| t.filter(|&t| t < to);
         for service in services {
             for o in self.outages.get(service).into_iter().flatten() {
                 if o.start < to && o.end.is_none_or(|e| e > from) {
-                    let _ = writeln!(text, "o|{service}|{:?}|{}|{:?}|{:?}|{:?}", o.id, o.start, o.end, o.kind, o.cause);
+                    let _ = writeln!(text, "o|{service}|{:?}|{}|{:?}|{:?}|{:?}", o.id, o.start, known(o.end), o.kind, o.cause);
                 }
             }
             if let Some(s) = self.samples.get(service) {
@@ -175,8 +191,11 @@ impl Data {
                 }
             }
             for t in self.tickets.get(service).into_iter().flatten() {
-                if inside(t.opened) || t.resolved.is_none_or(|r| r >= from) && t.opened < to {
-                    let _ = writeln!(text, "t|{service}|{}|{}|{}|{:?}|{:?}|{}|{:?}", t.id, t.priority, t.opened, t.responded, t.resolved, t.paused, t.cause);
+                if t.opened < to && t.resolved.is_none_or(|r| r >= from) {
+                    let resolved = known(t.resolved);
+                    // Time on hold is only a fact of the period once the ticket is resolved in it.
+                    let paused = resolved.map(|_| t.paused);
+                    let _ = writeln!(text, "t|{service}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}", t.id, t.priority, t.opened, known(t.responded), resolved, paused, t.cause);
                 }
             }
             for s in self.surveys.get(service).into_iter().flatten().filter(|s| inside(s.time)) {
@@ -186,7 +205,7 @@ impl Data {
                 let _ = writeln!(text, "c|{service}|{}|{}|{}", c.time, c.good, c.total);
             }
         }
-        crate::publish::manifest::sha256(text.as_bytes())
+        format!("{ROWS_DIGEST_RULE}:{}", super::digest::sha256(text.as_bytes()))
     }
 
     /// Precomputes every calendar from a month before the earliest
@@ -319,8 +338,8 @@ fn tickets(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Ticket>>> {
 }
 
 fn surveys(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Survey>>> {
-    let (time, score) = (ints(frame, "time")?, floats(frame, "score")?);
-    by_service(frame, |i| Survey { time: time[i].unwrap_or_default(), score: score[i].unwrap_or_default() })
+    let (id, time, score) = (text(frame, "id")?, ints(frame, "time")?, floats(frame, "score")?);
+    by_service(frame, |i| Survey { id: id[i].clone(), time: time[i].unwrap_or_default(), score: score[i].unwrap_or_default() })
 }
 
 fn counts(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Count>>> {

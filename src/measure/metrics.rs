@@ -95,18 +95,25 @@ pub struct Subject<'a> {
     /// A part of the period to measure instead of all of it (a day, for
     /// the daily availability chart), as UTC seconds `[from, to)`.
     pub window: Option<(i64, i64)>,
+    /// The facts as they stood at this instant (UTC seconds): in-scope time
+    /// ends here, and an outage end, a response or a resolution after it
+    /// is not known yet. The period's end for a complete month (so what
+    /// happens after a month has ended never changes it), as-of for the
+    /// month in progress.
+    pub cut: i64,
 }
 
 impl Subject<'_> {
-    fn calendar(&self) -> &Calendar {
+    pub fn calendar(&self) -> &Calendar {
         &self.config.calendars[&self.target.calendar]
     }
 
-    /// `[from, to)`: the period (or window), from the day the agreement took effect.
-    fn span(&self) -> (i64, i64) {
+    /// `[from, to)`: the period (or window), from the day the agreement took
+    /// effect, up to the cut.
+    pub fn span(&self) -> (i64, i64) {
         let (start, end) = self.window.unwrap_or_else(|| self.period.bounds(self.config.timezone));
         let effective = start_of_day(self.agreement.effective, self.config.timezone);
-        (start.max(effective), end)
+        (start.max(effective), end.min(self.cut))
     }
 }
 
@@ -148,7 +155,7 @@ fn planned_windows(data: &Data, service: &str, from: i64, to: i64) -> Vec<Interv
 
 /// In-scope time: period ∩ calendar ∩ [effective, …), less planned
 /// maintenance when `exclude_planned`. Returns the scope and the seconds excluded.
-fn scope(subject: &Subject, data: &Data, exclude_planned: bool) -> (Vec<Interval>, i64) {
+pub fn scope(subject: &Subject, data: &Data, exclude_planned: bool) -> (Vec<Interval>, i64) {
     let (from, to) = subject.span();
     let hours = data.calendar(subject.calendar()).windows(from, to);
     if !exclude_planned {
@@ -162,16 +169,14 @@ fn scope(subject: &Subject, data: &Data, exclude_planned: bool) -> (Vec<Interval
 
 fn ongoing_remarks(data: &Data, subject: &Subject) -> Vec<String> {
     let (from, to) = subject.span();
+    let until = if subject.cut < subject.period.bounds(subject.config.timezone).1 { "as-of" } else { "the end of the period" };
     outages_of(data, subject.service)
         .iter()
-        .filter(|o| o.end.is_none() && o.start < to)
+        .filter(|o| o.end.is_none_or(|e| e > to) && o.start < to)
         .filter(|o| outage_span(o, from, to).is_some())
         .map(|o| {
-            format!(
-                "outage {} (row {}) has no end yet: counted as down to the end of the period",
-                o.id.as_deref().unwrap_or("without id"),
-                o.row
-            )
+            let name = o.id.as_ref().map_or_else(|| format!("without id (row {})", o.row), |id| id.clone());
+            format!("outage {name} had not ended by {until}: counted as down to then")
         })
         .collect()
 }
@@ -198,7 +203,7 @@ fn sorted_losses(items: impl Iterator<Item = (Option<String>, f64)>) -> Vec<Loss
 }
 
 /// Allowed seconds of downtime: `base × (100 − objective) / 100`.
-fn allowed_seconds(base_seconds: i64, objective: f64) -> f64 {
+pub fn allowed_seconds(base_seconds: i64, objective: f64) -> f64 {
     (base_seconds as i128 * (100 * 1_000_000 - micros(objective))) as f64 / 100_000_000.0
 }
 
@@ -431,7 +436,15 @@ pub struct TicketOutcome {
 
 /// Decides one ticket on `calendar` against `within` seconds.
 pub fn ticket_outcome(ticket: &Ticket, calendar: &CalendarIndex, within: i64, resolution: bool) -> TicketOutcome {
-    let stop = if resolution { ticket.resolved } else { ticket.responded.or(ticket.resolved) };
+    ticket_outcome_at(ticket, calendar, within, resolution, i64::MAX)
+}
+
+/// [`ticket_outcome`] as the ticket stood at `cut`: a response or a
+/// resolution at or after `cut` is not known yet (the ticket is open). Time
+/// on hold is taken as exported (the export gives no hold times).
+pub fn ticket_outcome_at(ticket: &Ticket, calendar: &CalendarIndex, within: i64, resolution: bool, cut: i64) -> TicketOutcome {
+    let known = |t: Option<i64>| t.filter(|&t| t < cut);
+    let stop = if resolution { known(ticket.resolved) } else { known(ticket.responded).or(known(ticket.resolved)) };
     let paused = if resolution { ticket.paused } else { 0 };
     let deadline = calendar.add_business(ticket.opened, within + paused);
     match stop {
@@ -465,7 +478,7 @@ fn decided_tickets<'d>(subject: &Subject, data: &'d Data, priority: &str, within
         .iter()
         .filter(|t| t.priority == priority && t.opened >= effective)
         .filter_map(|t| {
-            let outcome = ticket_outcome(t, &calendar, within, resolution);
+            let outcome = ticket_outcome_at(t, &calendar, within, resolution, subject.cut);
             let decided = outcome.decided?;
             (from <= decided && decided < to).then_some((t, outcome))
         })

@@ -8,8 +8,11 @@
 //! [`results`] assembles what the report shows.
 
 pub mod calendar;
+pub mod corrections;
 pub mod data;
+pub mod digest;
 pub mod exact;
+pub mod forecast;
 pub mod intervals;
 pub mod metrics;
 pub mod period;
@@ -29,7 +32,11 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 pub struct Prepared {
     pub site: crate::model::Site,
     pub notes: Vec<crate::load::notes::Note>,
+    /// The measurements, corrected.
     pub data: Data,
+    /// `corrections.toml` as applied, and the data as exported (only when
+    /// there are corrections), to show what each one moved.
+    pub corrections: Option<results::Corrections>,
     /// Warnings met on the way (errors stop preparation).
     pub warnings: Diagnostics,
 }
@@ -57,16 +64,38 @@ pub fn prepare(root: &Path) -> Result<Prepared, Diagnostics> {
     let mut data = Data::from_measurements(&measurements, interval)
         .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot arrange the measurements: {e}"))))?;
     data.index_calendars(&site.config.calendars);
-    Ok(Prepared { site, notes, data, warnings: problems })
+    let (list, p) = crate::load::corrections::load_corrections(&site);
+    problems.extend(p);
+    let mut corrections = None;
+    if !list.is_empty() {
+        let uncorrected = data.clone();
+        let (applied, unmatched) = corrections::apply(&mut data, &list);
+        for c in unmatched {
+            problems.push(
+                Diagnostic::error(format!("the correction names {} `{}`, which no export has", c.row.kind(), c.row.id()))
+                    .at_line(&c.file, c.line)
+                    .with_hint("check the id against the export; a correction must name an existing row"),
+            );
+        }
+        corrections = Some(results::Corrections { applied, uncorrected });
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok(Prepared { site, notes, data, corrections, warnings: problems })
 }
 
 impl Prepared {
     pub fn measure(&self, period: Period) -> Results {
-        measure(&self.site, &self.data, &self.notes, period)
+        let options = results::Options { corrections: self.corrections.as_ref(), ..results::Options::default() };
+        results::measure_with(&self.site, &self.data, &self.notes, period, options, &mut results::FigureCache::default())
     }
 
-    /// [`Prepared::measure`], sharing figures across periods through `cache`.
-    pub fn measure_with(&self, period: Period, cache: &mut results::FigureCache) -> Results {
-        results::measure_with(&self.site, &self.data, &self.notes, period, cache)
+    /// [`Prepared::measure`] as `options` say, sharing figures across
+    /// periods through `cache`.
+    /// The corrections of `corrections.toml` are always applied.
+    pub fn measure_with(&self, period: Period, options: results::Options, cache: &mut results::FigureCache) -> Results {
+        let options = results::Options { corrections: self.corrections.as_ref(), ..options };
+        results::measure_with(&self.site, &self.data, &self.notes, period, options, cache)
     }
 }

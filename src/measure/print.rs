@@ -34,8 +34,13 @@ fn objective(t: &TargetResult) -> String {
 /// The table of every figure of `results`.
 pub fn table(results: &Results) -> String {
     let rows: Vec<&TargetResult> = results.targets.iter().collect();
-    let header = ["agreement", "target", "service", "value", "objective", "status", "credit", "budget left", "main cause"];
-    let mut cells: Vec<[String; 9]> = Vec::new();
+    let to_date = results.as_of.is_some();
+    let header = if to_date {
+        ["agreement", "target", "service", "to date", "objective", "status so far", "credit so far", "budget left", "main cause", "forecast"]
+    } else {
+        ["agreement", "target", "service", "value", "objective", "status", "credit", "budget left", "main cause", ""]
+    };
+    let mut cells: Vec<[String; 10]> = Vec::new();
     for t in &rows {
         let status = match (t.status, t.severity) {
             (Status::Breached, Some(n)) if n > 0 => format!("BREACHED (tier {n})"),
@@ -60,6 +65,7 @@ pub fn table(results: &Results) -> String {
             if t.credit_percent > 0.0 { format!("{}%", t.credit_percent) } else { String::new() },
             budget,
             cause,
+            t.forecast.as_ref().map_or(String::new(), |f| f.words.clone()),
         ]);
     }
     let mut widths = header.map(|h| h.chars().count());
@@ -73,7 +79,14 @@ pub fn table(results: &Results) -> String {
         let padded: Vec<String> = row.iter().zip(widths).map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count()))).collect();
         let _ = writeln!(out, "{}", padded.join("  ").trim_end());
     };
-    let _ = writeln!(out, "{} — {} ({} to {})", results.title, results.period, results.starts, results.ends);
+    match &results.as_of {
+        Some(as_of) => {
+            let _ = writeln!(out, "{} — {} to date, as of {as_of} (month {} to {}; provisional)", results.title, results.period, results.starts, results.ends);
+        }
+        None => {
+            let _ = writeln!(out, "{} — {} ({} to {})", results.title, results.period, results.starts, results.ends);
+        }
+    }
     line(&mut out, &header.map(String::from));
     for row in &cells {
         line(&mut out, row);

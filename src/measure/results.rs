@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use super::data::Data;
 use super::exact::{worse_than, Fraction, Status};
+use super::corrections::{Applied, CorrectionResult};
+use super::forecast::{forecast, Forecast, Progress};
 use super::metrics::{figure, ticket_points, Basis, Budget, Figure, Loss, Subject, TicketPoint};
 use super::period::Period;
 use crate::load::notes::{Action, ActionStatus, Note};
@@ -24,6 +26,10 @@ pub struct Results {
     /// `[start, end)` of the period, RFC 3339 in UTC.
     pub starts: String,
     pub ends: String,
+    /// The month in progress: measured up to this instant (RFC 3339, UTC);
+    /// every figure is "to date" and carries a forecast.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
     pub summary: Summary,
     pub targets: Vec<TargetResult>,
     pub agreements: Vec<AgreementReview>,
@@ -31,6 +37,9 @@ pub struct Results {
     pub actions: Vec<ActionResult>,
     /// Tickets by service and priority.
     pub tickets: Vec<TicketCount>,
+    /// Corrections that touched rows of the period, with the figures they moved.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<CorrectionResult>,
 }
 
 /// Tickets of one service and priority in the period.
@@ -86,6 +95,9 @@ pub struct TargetResult {
     /// Response and resolution: the business time allowed per ticket.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub within_seconds: Option<i64>,
+    /// The month in progress: where the target is heading at this rate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<Forecast>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -105,7 +117,7 @@ pub struct DailyPoint {
     pub status: Status,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct TrendPoint {
     pub period: Period,
     pub value: Option<f64>,
@@ -195,39 +207,99 @@ impl FigureCache {
         let key = (agreement.id.clone(), target.id.clone(), service.to_string(), period);
         self.figures
             .entry(key)
-            .or_insert_with(|| figure(&Subject { config: &site.config, agreement, target, service, period, window: None }, data))
+            .or_insert_with(|| {
+                let cut = period.bounds(site.config.timezone).1;
+                figure(&Subject { config: &site.config, agreement, target, service, period, window: None, cut }, data)
+            })
             .clone()
+    }
+}
+
+/// How a period is measured.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// The facts as they stood at this instant (UTC seconds), for the month
+    /// in progress: in-scope time ends here and each target gets a forecast.
+    /// `None`, or an instant at or after the period's end: the whole month.
+    pub as_of: Option<i64>,
+    /// Figures of earlier months as published: their trend points are read
+    /// from here, so a new month shows what was reported then.
+    pub history: Option<&'a History>,
+    /// The corrections applied to the data, listed in each month they touch
+    /// with the figures they moved.
+    pub corrections: Option<&'a Corrections>,
+}
+
+/// Corrections as applied, and the data before them.
+#[derive(Debug, Clone)]
+pub struct Corrections {
+    pub applied: Vec<Applied>,
+    pub uncorrected: Data,
+}
+
+/// Published figures of earlier months, by agreement, target, service and period.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    points: std::collections::HashMap<(String, String, String, Period), TrendPoint>,
+}
+
+impl History {
+    /// Records the figure of a published month.
+    pub fn insert(&mut self, agreement: &str, target: &str, service: &str, point: TrendPoint) {
+        self.points.insert((agreement.to_string(), target.to_string(), service.to_string(), point.period), point);
+    }
+
+    fn get(&self, agreement: &str, target: &str, service: &str, period: Period) -> Option<&TrendPoint> {
+        self.points.get(&(agreement.to_string(), target.to_string(), service.to_string(), period))
+    }
+
+    /// Adds every figure of `other`; on the same key, `other`'s wins.
+    pub fn extend(&mut self, other: History) {
+        self.points.extend(other.points);
+    }
+
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
     }
 }
 
 /// Measures every target of every agreement for `period`, with trends.
 pub fn measure(site: &Site, data: &Data, notes: &[Note], period: Period) -> Results {
-    measure_with(site, data, notes, period, &mut FigureCache::default())
+    measure_with(site, data, notes, period, Options::default(), &mut FigureCache::default())
 }
 
-/// [`measure`], reusing and filling `cache`.
-pub fn measure_with(site: &Site, data: &Data, notes: &[Note], period: Period, cache: &mut FigureCache) -> Results {
+/// [`measure`] as `options` say, reusing and filling `cache`.
+pub fn measure_with(site: &Site, data: &Data, notes: &[Note], period: Period, options: Options, cache: &mut FigureCache) -> Results {
     let tz = site.config.timezone;
     let (start, end) = period.bounds(tz);
+    let cut = options.as_of.map_or(end, |t| t.min(end));
     let mut targets = Vec::new();
     for agreement in &site.agreements {
         for target in &agreement.targets {
             for service in services_of(agreement, target) {
-                targets.push(target_result(site, data, agreement, target, service, period, cache));
+                let key = Key { agreement, target, service, period, cut };
+                targets.push(target_result(site, data, key, options.history, cache));
             }
         }
     }
     let agreements: Vec<AgreementReview> = site.agreements.iter().map(|a| review_status(a, period)).collect();
     let reviews = reviews(site, notes, period);
     let actions = actions(notes, period);
-    let tickets = ticket_counts(data, start, end);
+    let tickets = ticket_counts(data, start, cut);
     let summary = summarise(&targets, &agreements, &reviews, &actions);
+    let corrections = options.corrections.map_or_else(Vec::new, |c| corrections_of(site, c, &targets, period, start, cut));
     Results {
         period,
         title: site.config.title.clone(),
         timezone: tz.name().to_string(),
         starts: rfc3339(start),
         ends: rfc3339(end),
+        as_of: (cut < end).then(|| rfc3339(cut)),
+        corrections,
         summary,
         targets,
         agreements,
@@ -274,17 +346,21 @@ pub fn services_of<'a>(agreement: &'a Agreement, target: &'a Target) -> Vec<&'a 
     }
 }
 
-fn target_result(
-    site: &Site,
-    data: &Data,
-    agreement: &Agreement,
-    target: &Target,
-    service: &str,
+/// One target of one service in one period, measured up to `cut`.
+#[derive(Clone, Copy)]
+struct Key<'a> {
+    agreement: &'a Agreement,
+    target: &'a Target,
+    service: &'a str,
     period: Period,
-    cache: &mut FigureCache,
-) -> TargetResult {
-    let subject = |p: Period| Subject { config: &site.config, agreement, target, service, period: p, window: None };
-    let figure = cache.get(site, data, agreement, target, service, period);
+    cut: i64,
+}
+
+fn target_result(site: &Site, data: &Data, key: Key, history: Option<&History>, cache: &mut FigureCache) -> TargetResult {
+    let Key { agreement, target, service, period, cut } = key;
+    let subject = Subject { config: &site.config, agreement, target, service, period, window: None, cut };
+    let complete = cut >= period.bounds(site.config.timezone).1;
+    let figure = if complete { cache.get(site, data, agreement, target, service, period) } else { figure(&subject, data) };
     let higher = target.measure.higher_is_better();
     let status = super::exact::status(figure.value, target.objective, target.warning, higher);
     let (severity, credit_percent) = credit(target, figure.value, status);
@@ -292,6 +368,9 @@ fn target_result(
         .trailing(TREND_PERIODS)
         .into_iter()
         .map(|p| {
+            if let Some(point) = history.and_then(|h| h.get(&agreement.id, &target.id, service, p)).filter(|_| p != period) {
+                return point.clone();
+            }
             let f = if p == period { figure.clone() } else { cache.get(site, data, agreement, target, service, p) };
             TrendPoint {
                 period: p,
@@ -300,6 +379,7 @@ fn target_result(
             }
         })
         .collect();
+    let forecast = (!complete).then(|| forecast_of(site, data, &subject, &figure));
     let attribution = attribute(site, &figure.losses);
     let contributors = if status == Status::Breached {
         attribution
@@ -311,11 +391,11 @@ fn target_result(
         Vec::new()
     };
     let daily = if target.metric == crate::model::Metric::Availability && figure.value.is_some() {
-        daily(site, data, &subject(period))
+        daily(site, data, &subject)
     } else {
         Vec::new()
     };
-    let tickets = ticket_points(&subject(period), data);
+    let tickets = ticket_points(&subject, data);
     let Figure { value, coverage, budget, basis, remarks, .. } = figure;
     TargetResult {
         agreement: agreement.id.clone(),
@@ -348,7 +428,94 @@ fn target_result(
         trend,
         daily,
         tickets,
+        forecast,
     }
+}
+
+/// The corrections touching `[start, cut)`, each with the figures of its
+/// service that differ from the figures of the data as exported.
+fn corrections_of(site: &Site, c: &Corrections, targets: &[TargetResult], period: Period, start: i64, cut: i64) -> Vec<CorrectionResult> {
+    let touching: Vec<&Applied> = c.applied.iter().filter(|a| a.touches(start, cut)).collect();
+    let mut moved_of: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for a in &touching {
+        if moved_of.contains_key(a.service.as_str()) {
+            continue;
+        }
+        let mut moved = Vec::new();
+        for t in targets.iter().filter(|t| t.service == a.service) {
+            let (Some(agreement), Some(target)) = (site.agreement(&t.agreement), site.agreement(&t.agreement).and_then(|ag| ag.targets.iter().find(|x| x.id == t.target))) else {
+                continue;
+            };
+            let subject = Subject { config: &site.config, agreement, target, service: &t.service, period, window: None, cut };
+            let before = figure(&subject, &c.uncorrected);
+            let shown = |v: Option<f64>| super::print::format_value(v, t.unit);
+            let was = shown(before.value.map(Fraction::to_f64));
+            if was != shown(t.value) || super::exact::status(before.value, target.objective, target.warning, t.higher_is_better) != t.status {
+                moved.push(format!("{}/{} ({}): {was} as exported -> {} corrected", t.agreement, t.target, t.service, shown(t.value)));
+            }
+        }
+        moved_of.insert(a.service.as_str(), moved);
+    }
+    touching
+        .iter()
+        .map(|a| CorrectionResult {
+            date: a.correction.date,
+            by: a.correction.by.clone(),
+            reason: a.correction.reason.clone(),
+            service: a.service.clone(),
+            change: a.correction.describe(),
+            moved: moved_of.get(a.service.as_str()).cloned().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The forecast of a to-date figure (see [`super::forecast`]).
+fn forecast_of(site: &Site, data: &Data, subject: &Subject, so_far: &Figure) -> Forecast {
+    use crate::model::{Measure, Planned};
+    let tz = site.config.timezone;
+    let (period_start, period_end) = subject.period.bounds(tz);
+    let calendar = data.calendar(subject.calendar());
+    let (from, until) = subject.span();
+    let whole_subject = Subject { cut: period_end, ..*subject };
+    let (_, month_end) = whole_subject.span();
+    let elapsed = calendar.business_seconds(from, until.max(from));
+    let whole = calendar.business_seconds(from, month_end.max(from));
+    let target = subject.target;
+    let scale = if elapsed > 0 { whole as f64 / elapsed as f64 } else { 0.0 };
+    // Items go on at the month's pace: the month's allowance is the allowed
+    // share of the projected volume, unrounded, so "heading for a breach"
+    // agrees with the projected value.
+    let share = |fraction: f64, count: Option<f64>| count.map(|n| n * scale * fraction);
+    let allowed_share = (100.0 - target.objective) / 100.0;
+    let exact_budget = match &target.measure {
+        Measure::OutageAvailability { planned, .. } => {
+            let (scope, _) = super::metrics::scope(&whole_subject, data, *planned == Planned::Excluded);
+            Some(super::metrics::allowed_seconds(super::intervals::total(&scope), target.objective))
+        }
+        Measure::Incidents { .. } => Some(target.objective),
+        Measure::Response { .. } | Measure::Resolution { .. } | Measure::LatencyShare { .. } | Measure::SatisfactionShare { .. } => {
+            share(allowed_share, so_far.basis.count.map(|n| n as f64))
+        }
+        Measure::Ratio => share(allowed_share, so_far.basis.total),
+        Measure::LatencyPercentile { percentile } => share((100.0 - percentile) / 100.0, so_far.basis.count.map(|n| n as f64)),
+        Measure::SampleAvailability { .. } | Measure::SatisfactionMean => None,
+    };
+    let progress = Progress {
+        elapsed,
+        whole,
+        calendar_elapsed: until - period_start.max(from.min(until)),
+        exact_budget,
+        objective: target.objective,
+        warning: target.warning,
+        higher_is_better: target.measure.higher_is_better(),
+        count: matches!(target.measure, Measure::Incidents { .. }),
+    };
+    forecast(
+        so_far,
+        &progress,
+        |after| calendar.add_business(until, after),
+        |t| chrono::DateTime::from_timestamp(t, 0).map_or(subject.period.last_day(), |d| d.with_timezone(&tz).date_naive()),
+    )
 }
 
 /// Availability day by day (local days of the site's zone).
@@ -356,7 +523,10 @@ fn daily(site: &Site, data: &Data, subject: &Subject) -> Vec<DailyPoint> {
     let tz = site.config.timezone;
     let mut out = Vec::new();
     let mut day = subject.period.first_day();
-    while day <= subject.period.last_day() {
+    let last = chrono::DateTime::from_timestamp(subject.cut - 1, 0)
+        .map_or(subject.period.last_day(), |d| d.with_timezone(&tz).date_naive())
+        .min(subject.period.last_day());
+    while day <= last {
         let next = day.succ_opt().expect("in range");
         let window = Some((super::period::start_of_day(day, tz), super::period::start_of_day(next, tz)));
         let f = figure(&Subject { window, ..*subject }, data);
@@ -637,6 +807,7 @@ impl Results {
         let tickets: Vec<TicketCount> = self.tickets.iter().filter(|t| services.contains(t.service.as_str())).cloned().collect();
         let reviews: Vec<Review> = self.reviews.iter().filter(|r| r.customer == customer).cloned().collect();
         let actions: Vec<ActionResult> = self.actions.iter().filter(|a| a.customer == customer).cloned().collect();
+        let corrections: Vec<CorrectionResult> = self.corrections.iter().filter(|c| services.contains(c.service.as_str())).cloned().collect();
         let own: Vec<TargetResult> = targets.iter().filter(|t| t.kind == AgreementKind::Sla).cloned().collect();
         let own_agreements: Vec<AgreementReview> = agreements.iter().filter(|a| a.kind == AgreementKind::Sla).cloned().collect();
         Results {
@@ -646,6 +817,7 @@ impl Results {
             reviews,
             actions,
             tickets,
+            corrections,
             ..self.clone()
         }
     }

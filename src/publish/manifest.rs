@@ -9,15 +9,9 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+pub use crate::measure::digest::sha256;
 
 pub const FILE: &str = "manifest.json";
-
-/// Hex sha256 of bytes.
-pub fn sha256(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -25,6 +19,9 @@ pub struct Manifest {
     pub customer: String,
     pub period: String,
     pub revision: u32,
+    /// For a revision after the first: the revision it replaces and what changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision_of: Option<super::plan::Revision>,
     pub content: Content,
     /// Agreement id -> version, for the agreements the report used.
     pub agreement_versions: BTreeMap<String, String>,
@@ -36,7 +33,8 @@ pub struct Manifest {
 /// Hashes of the period's own content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Content {
-    /// results.json of the period.
+    /// results.json of the period without the trend of earlier months (the
+    /// figures the period owns).
     pub results: String,
     /// The measurement rows of the customer's services in the period.
     pub rows: String,
@@ -51,34 +49,4 @@ pub struct InputFile {
     pub path: String,
     pub sha256: String,
     pub bytes: u64,
-}
-
-impl Content {
-    /// What differs between a published period's content and a new one, in
-    /// words, or nothing when they agree.
-    pub fn differences(&self, new: &Content) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.results != new.results {
-            out.push("its figures (results.json) changed".to_string());
-        }
-        if self.rows != new.rows {
-            out.push("measurement rows of the period changed".to_string());
-        }
-        for (id, hash) in &new.agreements {
-            match self.agreements.get(id) {
-                None => out.push(format!("agreement `{id}` is new to it")),
-                Some(h) if h != hash => out.push(format!("agreement `{id}` changed")),
-                _ => {}
-            }
-        }
-        for id in self.agreements.keys() {
-            if !new.agreements.contains_key(id) {
-                out.push(format!("agreement `{id}` is no longer used"));
-            }
-        }
-        if self.note != new.note {
-            out.push("its note changed".to_string());
-        }
-        out
-    }
 }

@@ -12,6 +12,7 @@
 //! the last site as it was.
 
 pub mod manifest;
+pub mod plan;
 
 use std::collections::BTreeMap;
 use std::fs;

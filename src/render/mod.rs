@@ -16,12 +16,13 @@ use tera::{Context, Tera};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// The default theme, embedded: (name, text).
-const DEFAULT_TEMPLATES: [(&str, &str); 5] = [
+const DEFAULT_TEMPLATES: [(&str, &str); 6] = [
     ("base.html", include_str!("../../themes/default/templates/base.html")),
     ("macros.html", include_str!("../../themes/default/templates/macros.html")),
     ("index.html", include_str!("../../themes/default/templates/index.html")),
     ("customer.html", include_str!("../../themes/default/templates/customer.html")),
     ("report.html", include_str!("../../themes/default/templates/report.html")),
+    ("to-date.html", include_str!("../../themes/default/templates/to-date.html")),
 ];
 const DEFAULT_CSS: &str = include_str!("../../themes/default/style.css");
 
@@ -130,11 +131,28 @@ impl Renderer {
     }
 
     /// A customer's list of published periods.
-    pub fn customer(&self, site: &SiteView, customer: &CustomerView, periods: &[PeriodLink]) -> Result<String, Diagnostics> {
+    pub fn customer(
+        &self,
+        site: &SiteView,
+        customer: &CustomerView,
+        periods: &[PeriodLink],
+        to_date: Option<&ToDateLink>,
+        awaiting: &[String],
+    ) -> Result<String, Diagnostics> {
         let mut c = self.context(site, false, "style.css");
         c.insert("customer", customer);
         c.insert("periods", periods);
+        c.insert("to_date", &to_date);
+        c.insert("awaiting", awaiting);
         self.render("customer.html", &c)
+    }
+
+    /// The provisional page of the month in progress.
+    pub fn to_date(&self, site: &SiteView, customer: &CustomerView, view: &view::ToDateView) -> Result<String, Diagnostics> {
+        let mut c = self.context(site, false, "../style.css");
+        c.insert("customer", customer);
+        c.insert("report", view);
+        self.render("to-date.html", &c)
     }
 
     /// The provider overview.
@@ -179,6 +197,14 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 pub struct CustomerView {
     pub id: String,
     pub name: String,
+}
+
+/// The link to a customer's provisional page of the month in progress.
+#[derive(Debug, Clone, Serialize)]
+pub struct ToDateLink {
+    pub href: String,
+    pub label: String,
+    pub as_of: String,
 }
 
 /// A period in a customer's index.

@@ -136,6 +136,17 @@ pub struct ReportView {
     pub tickets: Vec<TicketRow>,
     pub review: ReviewView,
     pub commentary: Option<String>,
+    /// For a revision after the first: why it exists.
+    pub revision_reason: Option<RevisionView>,
+    /// Corrections applied to rows of the month.
+    pub corrections: Vec<crate::measure::corrections::CorrectionResult>,
+}
+
+/// Why a revision of a published month exists.
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionView {
+    pub replaces: u32,
+    pub changes: Vec<String>,
 }
 
 /// "October 2026".
@@ -361,6 +372,73 @@ pub fn report(results: &Results, charts: &[(String, Vec<Chart>)], commentary: Op
             meetings: review.map_or(0, |r| r.meetings_last_12_months),
         },
         commentary,
+        revision_reason: None,
+        corrections: results.corrections.clone(),
+    }
+}
+
+/// One target of the month in progress.
+#[derive(Debug, Serialize)]
+pub struct ToDateRow {
+    pub agreement_title: String,
+    pub target: String,
+    pub service: String,
+    pub value: String,
+    pub objective: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub elapsed: String,
+    pub budget_used: String,
+    pub budget_left: String,
+    pub burn: String,
+    pub projected: String,
+    pub forecast: String,
+    pub heading_for_breach: bool,
+}
+
+/// The provisional page of the month in progress.
+#[derive(Debug, Serialize)]
+pub struct ToDateView {
+    pub period_label: String,
+    pub as_of: String,
+    pub heading: usize,
+    pub rows: Vec<ToDateRow>,
+}
+
+/// The month in progress as the to-date page shows it.
+pub fn to_date(results: &Results) -> ToDateView {
+    let title_of = |id: &str| results.agreements.iter().find(|a| a.id == id).map_or(id.to_string(), |a| a.title.clone());
+    let rows: Vec<ToDateRow> = results
+        .targets
+        .iter()
+        .filter(|t| t.kind == AgreementKind::Sla)
+        .map(|t| {
+            let f = t.forecast.as_ref();
+            let unit = f.and_then(|f| f.budget_unit).unwrap_or("");
+            let money = |v: Option<f64>| v.map_or(String::new(), |v| amount(v.max(0.0), unit));
+            ToDateRow {
+                agreement_title: title_of(&t.agreement),
+                target: t.target.clone(),
+                service: t.service.clone(),
+                value: format_value(t.value, t.unit),
+                objective: objective(t),
+                status: status_key(t.status),
+                status_label: t.status.label(),
+                elapsed: f.map_or(String::new(), |f| format!("{:.0}%", f.elapsed_percent)),
+                budget_used: f.and_then(|f| f.budget_used.zip(f.budget_month)).map_or(String::new(), |(u, m)| format!("{} of {}", amount(u, unit), amount(m, unit))),
+                budget_left: f.map_or(String::new(), |f| money(f.budget_left)),
+                burn: f.and_then(|f| f.burn_per_day).map_or(String::new(), |b| format!("{} a day", amount(b, unit))),
+                projected: f.map_or(String::new(), |f| format_value(f.projected_value, t.unit)),
+                forecast: f.map_or(String::new(), |f| f.words.clone()),
+                heading_for_breach: f.is_some_and(|f| f.heading_for_breach),
+            }
+        })
+        .collect();
+    ToDateView {
+        period_label: period_label(results.period),
+        as_of: results.as_of.clone().unwrap_or_default(),
+        heading: rows.iter().filter(|r| r.heading_for_breach).count(),
+        rows,
     }
 }
 

@@ -1,0 +1,211 @@
+//! The publishing plan: for each period of each customer, whether it is new,
+//! kept as published, refused, or published as a new revision, and why.
+//!
+//! A published period is compared with what it would hold now on its own
+//! content only:
+//! - its own figures: results.json without the trend of earlier months (each
+//!   earlier month has a snapshot of its own, so a correction to February
+//!   revises February, and March keeps the trend it was published with);
+//! - the rows behind them as they stood at the period's end;
+//! - the agreement versions it used and its note.
+//!
+//! A change is described figure by figure ("acme-email/availability (email):
+//! 96.188% -> 96.101%, credit 15% -> 15%"), so a refusal says exactly what
+//! would change, and a revision carries the same words as the reason it
+//! exists.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::manifest::{Content, Manifest};
+use super::Published;
+use crate::measure::print::format_value;
+use crate::measure::results::{History, TrendPoint};
+use crate::measure::Period;
+
+/// What publishing does with one period of one customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Not published yet: publish revision 1.
+    New,
+    /// Published, and its content is the same: left byte for byte.
+    Keep { revision: u32 },
+    /// Published, and its content would change: refused.
+    Refuse { revision: u32, changes: Vec<String> },
+    /// Published, and its content changed: publish `revision` beside it.
+    Revise { revision: u32, why: Revision },
+}
+
+/// Why a revision exists: the revision it replaces and what changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    pub replaces: u32,
+    pub changes: Vec<String>,
+}
+
+impl Decision {
+    /// The revision this decision publishes, if any.
+    pub fn publishes(&self) -> Option<u32> {
+        match self {
+            Decision::New => Some(1),
+            Decision::Revise { revision, .. } => Some(*revision),
+            _ => None,
+        }
+    }
+}
+
+/// A period as it would be published now.
+pub struct Candidate<'a> {
+    pub content: &'a Content,
+    /// results.json as it would be published.
+    pub results: &'a Value,
+}
+
+/// Decides what to do with a period, given its latest published revision.
+pub fn decide(out: &Path, published: Option<&Published>, candidate: &Candidate, revise: bool) -> io::Result<Decision> {
+    let Some(p) = published else { return Ok(Decision::New) };
+    let old = read_results(out, p)?;
+    let changes = changes(&p.manifest, &old, candidate);
+    Ok(if changes.is_empty() {
+        Decision::Keep { revision: p.revision }
+    } else if revise {
+        Decision::Revise { revision: p.revision + 1, why: Revision { replaces: p.revision, changes } }
+    } else {
+        Decision::Refuse { revision: p.revision, changes }
+    })
+}
+
+/// The results.json of a published period.
+pub fn read_results(out: &Path, p: &Published) -> io::Result<Value> {
+    let path = out.join(&p.folder).join("results.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{}: {e}", path.display())))
+}
+
+/// Results without the trend of earlier months: what a period owns.
+pub fn own_figures(results: &Value) -> Value {
+    let mut v = results.clone();
+    if let Some(targets) = v.get_mut("targets").and_then(Value::as_array_mut) {
+        for t in targets {
+            if let Some(t) = t.as_object_mut() {
+                t.remove("trend");
+            }
+        }
+    }
+    v
+}
+
+/// Every difference between a published period and its candidate, in words.
+fn changes(manifest: &Manifest, old: &Value, new: &Candidate) -> Vec<String> {
+    let mut out = figure_changes(&own_figures(old), &own_figures(new.results));
+    let (was, now) = (&manifest.content, new.content);
+    let same_rule = was.rows.split_once(':').map(|(r, _)| r) == now.rows.split_once(':').map(|(r, _)| r);
+    if same_rule && was.rows != now.rows {
+        out.push("measurement rows behind the period changed".to_string());
+    }
+    for (id, hash) in &now.agreements {
+        match was.agreements.get(id) {
+            None => out.push(format!("agreement `{id}` is new to it")),
+            Some(h) if h != hash => out.push(format!("agreement `{id}` changed")),
+            _ => {}
+        }
+    }
+    for id in was.agreements.keys() {
+        if !now.agreements.contains_key(id) {
+            out.push(format!("agreement `{id}` is no longer used"));
+        }
+    }
+    if was.note != now.note {
+        out.push("its note changed".to_string());
+    }
+    out
+}
+
+/// A target's key and its figure, from results.json.
+fn targets(results: &Value) -> BTreeMap<String, &Value> {
+    results["targets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| (format!("{}/{} ({})", text(&t["agreement"]), text(&t["target"]), text(&t["service"])), t))
+        .collect()
+}
+
+fn text(v: &Value) -> &str {
+    v.as_str().unwrap_or_default()
+}
+
+fn shown(t: &Value) -> String {
+    format_value(t["value"].as_f64(), text(&t["unit"]))
+}
+
+fn credit(t: &Value) -> String {
+    format!("{}%", t["credit_percent"].as_f64().unwrap_or(0.0))
+}
+
+/// Figure by figure, then section by section.
+fn figure_changes(old: &Value, new: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let (before, after) = (targets(old), targets(new));
+    for (key, t) in &after {
+        match before.get(key) {
+            None => out.push(format!("{key}: new target, {}", shown(t))),
+            Some(o) if o != t => {
+                let mut line = format!("{key}: {} -> {}", shown(o), shown(t));
+                if o["status"] != t["status"] {
+                    line.push_str(&format!(" ({} -> {})", text(&o["status"]), text(&t["status"])));
+                }
+                line.push_str(&format!(", credit {} -> {}", credit(o), credit(t)));
+                if shown(o) == shown(t) && o["status"] == t["status"] && o["credit_percent"] == t["credit_percent"] {
+                    let what: Vec<&str> = ["attribution", "basis", "remarks", "daily", "tickets", "budget", "coverage", "rule"]
+                        .into_iter()
+                        .filter(|f| o[*f] != t[*f])
+                        .collect();
+                    line.push_str(&format!(" (same figure; changed: {})", what.join(", ")));
+                }
+                out.push(line);
+            }
+            _ => {}
+        }
+    }
+    for key in before.keys() {
+        if !after.contains_key(key) {
+            out.push(format!("{key}: no longer reported"));
+        }
+    }
+    let sections = [
+        ("agreements", "its agreements' review status"),
+        ("reviews", "its service review"),
+        ("actions", "its improvement actions"),
+        ("tickets", "its tickets by priority"),
+        ("corrections", "the corrections applied to it"),
+    ];
+    for (field, words) in sections {
+        if old.get(field) != new.get(field) {
+            out.push(format!("{words} changed"));
+        }
+    }
+    out
+}
+
+/// The figures of every published period of `published` (the latest
+/// revision of each), as trend points for later months.
+pub fn history(out: &Path, published: &[Published]) -> io::Result<History> {
+    let mut history = History::default();
+    for p in super::latest(published).values() {
+        let results = read_results(out, p)?;
+        let period: Period = p.period;
+        for t in results["targets"].as_array().into_iter().flatten() {
+            let status = serde_json::from_value(t["status"].clone()).map_err(|e| {
+                io::Error::new(io::ErrorKind::InvalidData, format!("{}/results.json: {e}", p.folder.display()))
+            })?;
+            let point = TrendPoint { period, value: t["value"].as_f64(), status };
+            history.insert(text(&t["agreement"]), text(&t["target"]), text(&t["service"]), point);
+        }
+    }
+    Ok(history)
+}
