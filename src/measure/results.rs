@@ -237,6 +237,14 @@ pub struct Corrections {
     pub uncorrected: Data,
 }
 
+/// A trend value: rounded to six decimals, so it reads back from JSON as
+/// the same number (serde_json's float parsing is exact only for short
+/// decimals), and a trend read from published results is the trend
+/// computed from data, bit for bit.
+pub fn trend_value(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
 /// Published figures of earlier months, by agreement, target, service and period.
 #[derive(Debug, Clone, Default)]
 pub struct History {
@@ -244,8 +252,9 @@ pub struct History {
 }
 
 impl History {
-    /// Records the figure of a published month.
-    pub fn insert(&mut self, agreement: &str, target: &str, service: &str, point: TrendPoint) {
+    /// Records the figure of a published month (its value as in [`trend_value`]).
+    pub fn insert(&mut self, agreement: &str, target: &str, service: &str, mut point: TrendPoint) {
+        point.value = point.value.map(trend_value);
         self.points.insert((agreement.to_string(), target.to_string(), service.to_string(), point.period), point);
     }
 
@@ -374,7 +383,7 @@ fn target_result(site: &Site, data: &Data, key: Key, history: Option<&History>, 
             let f = if p == period { figure.clone() } else { cache.get(site, data, agreement, target, service, p) };
             TrendPoint {
                 period: p,
-                value: f.value.map(Fraction::to_f64),
+                value: f.value.map(|v| trend_value(v.to_f64())),
                 status: super::exact::status(f.value, target.objective, target.warning, higher),
             }
         })

@@ -177,12 +177,20 @@ fn figure_changes(old: &Value, new: &Value) -> Vec<String> {
             out.push(format!("{key}: no longer reported"));
         }
     }
+    // Corrections, one by one, with their reasons.
+    let listed = |v: &Value| v.get("corrections").and_then(Value::as_array).cloned().unwrap_or_default();
+    let (was, now) = (listed(old), listed(new));
+    for c in now.iter().filter(|c| !was.contains(c)) {
+        out.push(format!("correction of {} by {}: {} (reason: {})", text(&c["date"]), text(&c["by"]), text(&c["change"]), text(&c["reason"])));
+    }
+    for c in was.iter().filter(|c| !now.contains(c)) {
+        out.push(format!("correction of {} by {} withdrawn: {}", text(&c["date"]), text(&c["by"]), text(&c["change"])));
+    }
     let sections = [
         ("agreements", "its agreements' review status"),
         ("reviews", "its service review"),
         ("actions", "its improvement actions"),
         ("tickets", "its tickets by priority"),
-        ("corrections", "the corrections applied to it"),
     ];
     for (field, words) in sections {
         if old.get(field) != new.get(field) {
