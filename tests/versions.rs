@@ -333,3 +333,33 @@ fn reviews_must_name_a_month_not_after_the_note() {
     f.write("notes/acme/2026-10.md", &NOTE_OCTOBER.replace("meeting = 2026-10-14\n", ""));
     assert_at(&f.error(), "notes/acme/2026-10.md", 2, "reviews names the month a meeting reviewed, but this note records no meeting");
 }
+
+/// The report page of `results` for customer acme, as published (linked twin).
+fn page(f: &Fixture, results: &Results) -> String {
+    use slareport::render::{CustomerView, Renderer, SiteView};
+    let view = slareport::render::view::report(&results.for_customer("acme"), &[], None, 1);
+    let renderer = Renderer::new(f.root(), "default", None).unwrap_or_else(|p| panic!("{}", common::render(&p.into_vec())));
+    let site = SiteView { title: "Version tests".into() };
+    let customer = CustomerView { id: "acme".into(), name: "Acme Ltd".into() };
+    renderer.report(&site, &customer, &view).unwrap_or_else(|p| panic!("{}", common::render(&p.into_vec()))).0
+}
+
+#[test]
+fn the_report_page_shows_the_changes_and_the_review_of_the_month_before() {
+    let f = site();
+    add_version_2(&f, "2026-07-01");
+    f.write("notes/acme/2026-07.md", "+++\nmeeting = 2026-07-08\nreviews = \"2026-06\"\nsatisfaction = 4\n+++\n# June review\n");
+    let july = page(&f, &measure(&f, "2026-07"));
+    // The changes are listed with the agreement, escaped as all text is.
+    assert!(july.contains("E-mail: version 2 replaces version 1 from this month"), "{july}");
+    assert!(july.contains("<li>`availability`: objective at least 99.5% -&gt; at least 99.9%</li>"), "{july}");
+    assert!(july.contains("<li>target `incidents` removed (was P1 incidents opened, objective at most 2 tickets)</li>"), "{july}");
+    // The changed targets are marked in the targets table: availability and the new P2 target.
+    assert_eq!(july.matches("class=\"changed\" href=\"#changes-sla\"").count(), 2, "{july}");
+    // The meeting held in July is the review of June; its rating is not July's satisfaction.
+    assert!(july.contains("Review of June 2026, held 8 July: rating 4."), "{july}");
+    assert!(!july.contains("Rating given in the review meeting"), "{july}");
+    // August has no new version: no list of changes, no marker.
+    let august = page(&f, &measure(&f, "2026-08"));
+    assert!(!august.contains("replaces version") && !august.contains("class=\"changed\""), "{august}");
+}
