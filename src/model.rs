@@ -55,7 +55,7 @@ impl Site {
         let first_day = period.first_day();
         let mut versions = self.versions.iter().filter(|a| a.id == id);
         let first = versions.next()?;
-        Some(versions.filter(|a| a.effective <= first_day).next_back().unwrap_or(first))
+        Some(versions.rfind(|a| a.effective <= first_day).unwrap_or(first))
     }
 
 
