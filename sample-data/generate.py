@@ -1354,6 +1354,7 @@ objective = 450
 NOTES = {
     "acme/2026-08.md": '''+++
 meeting = 2026-08-12
+reviews = "2026-07"
 attendees = ["R. Patel (Acme, IT manager)", "S. Moreau (Acme, finance systems)", "J. Doe (service level manager)"]
 satisfaction = 4
 complaints = 1
@@ -1403,6 +1404,7 @@ A quiet month for Acme's services. All e-mail and ERP targets were met.
 ''',
     "acme/2026-09.md": '''+++
 meeting = 2026-09-09
+reviews = "2026-08"
 attendees = ["R. Patel (Acme, IT manager)", "J. Doe (service level manager)", "K. Obi (messaging lead)"]
 satisfaction = 4
 complaints = 0
@@ -1449,6 +1451,7 @@ month at risk. SIP-13 was raised for it.
 ''',
     "acme/2026-10.md": '''+++
 meeting = 2026-10-14
+reviews = "2026-09"
 attendees = ["R. Patel (Acme, IT manager)", "S. Moreau (Acme, finance systems)", "J. Doe (service level manager)"]
 satisfaction = 5
 complaints = 0
@@ -1496,6 +1499,7 @@ covers the same need. The ERP batch move (SIP-12) is scheduled for the November 
 ''',
     "globex/2026-08.md": '''+++
 meeting = 2026-08-19
+reviews = "2026-07"
 attendees = ["M. Chen (Globex, head of IT)", "J. Doe (service level manager)", "P. Novak (network lead)"]
 satisfaction = 3
 complaints = 2
@@ -1540,6 +1544,7 @@ The API gateway checks agreed after June's incident are in place (SIP-08 done).
 ''',
     "globex/2026-09.md": '''+++
 meeting = 2026-09-16
+reviews = "2026-08"
 attendees = ["M. Chen (Globex, head of IT)", "J. Doe (service level manager)"]
 satisfaction = 4
 complaints = 0
@@ -1587,6 +1592,7 @@ the reason for SIP-10.
 ''',
     "globex/2026-10.md": '''+++
 meeting = 2026-10-21
+reviews = "2026-09"
 attendees = ["M. Chen (Globex, head of IT)", "A. Kowalski (Globex, procurement)", "J. Doe (service level manager)"]
 satisfaction = 4
 complaints = 1
@@ -1628,6 +1634,7 @@ month's data was exported; it will be reported in November.
 ''',
     "initech/2026-08.md": '''+++
 meeting = 2026-08-06
+reviews = "2026-07"
 attendees = ["L. Haddad (Initech, operations)", "J. Doe (service level manager)"]
 satisfaction = 4
 complaints = 0
@@ -1698,6 +1705,7 @@ SIP-11 is dropped: the new storage platform, live since 24 August, alerts on quo
 ''',
     "initech/2026-10.md": '''+++
 meeting = 2026-10-08
+reviews = "2026-09"
 attendees = ["L. Haddad (Initech, operations)", "T. Brown (Initech, finance)", "J. Doe (service level manager)"]
 satisfaction = 4
 complaints = 0

@@ -310,21 +310,31 @@ fn customers(prepared: &Prepared, only: Option<&str>) -> Result<Vec<CustomerView
         .collect())
 }
 
-/// The agreements a customer's report uses: its SLAs and what underpins them.
-fn used_agreements<'a>(prepared: &'a Prepared, results: &Results) -> Vec<&'a crate::model::Agreement> {
-    results.agreements.iter().filter_map(|a| prepared.site.agreement(&a.id)).collect()
+/// A file's path relative to the site, with `/`.
+fn slashed(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
 }
 
-/// The text of every agreement file, by agreement id, read once per build:
-/// each report hashes and copies the ones it used.
+/// The agreement versions a customer's report used: its SLAs and what
+/// underpins them, each in the version in force in the period.
+fn used_agreements<'a>(prepared: &'a Prepared, results: &Results) -> Vec<&'a crate::model::Agreement> {
+    results
+        .agreements
+        .iter()
+        .filter_map(|a| prepared.site.versions.iter().find(|v| v.id == a.id && slashed(&v.file) == a.file))
+        .collect()
+}
+
+/// The text of every agreement file (every version), by its path, read once
+/// per build: each report hashes and copies the versions it used.
 fn agreement_texts(root: &Path, prepared: &Prepared) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
     prepared
         .site
-        .agreements
+        .versions
         .iter()
         .map(|a| {
             std::fs::read(root.join(&a.file))
-                .map(|bytes| (a.id.clone(), bytes))
+                .map(|bytes| (slashed(&a.file), bytes))
                 .map_err(|e| BuildError::Io(format!("cannot read {}: {e}", a.file.display())))
         })
         .collect()
@@ -340,7 +350,7 @@ fn content(
 ) -> Content {
     let agreements = used_agreements(prepared, results)
         .into_iter()
-        .map(|a| (a.id.clone(), sha256(&agreement_texts[&a.id])))
+        .map(|a| (a.id.clone(), sha256(&agreement_texts[&slashed(&a.file)])))
         .collect();
     let note = prepared
         .notes
@@ -362,7 +372,7 @@ fn results_json(results: &Results) -> String {
 /// sha256 and size of every input file (provenance only).
 fn input_files(root: &Path, prepared: &Prepared) -> Vec<InputFile> {
     let mut paths: Vec<PathBuf> = vec![PathBuf::from(crate::load::CONFIG_FILE)];
-    paths.extend(prepared.site.agreements.iter().map(|a| a.file.clone()));
+    paths.extend(prepared.site.versions.iter().map(|a| a.file.clone()));
     paths.extend(prepared.notes.iter().map(|n| n.file.clone()));
     for source in prepared.site.config.sources.values() {
         let full = root.join(&source.path);
@@ -389,8 +399,8 @@ fn input_files(root: &Path, prepared: &Prepared) -> Vec<InputFile> {
 /// files, the agreements its report used and its own notes; never another
 /// customer's files.
 fn customer_inputs(inputs: &[InputFile], prepared: &Prepared, results: &Results, others: &[String]) -> Vec<InputFile> {
-    let used: Vec<String> = used_agreements(prepared, results).iter().map(|a| a.file.to_string_lossy().replace('\\', "/")).collect();
-    let agreement_files: Vec<String> = prepared.site.agreements.iter().map(|a| a.file.to_string_lossy().replace('\\', "/")).collect();
+    let used: Vec<String> = results.agreements.iter().map(|a| a.file.clone()).collect();
+    let agreement_files: Vec<String> = prepared.site.versions.iter().map(|a| slashed(&a.file)).collect();
     inputs
         .iter()
         .filter(|i| !agreement_files.contains(&i.path) || used.contains(&i.path))
@@ -447,7 +457,7 @@ fn period_pages(
     }
     let mut versions = BTreeMap::new();
     for a in used_agreements(prepared, results) {
-        files.push((format!("agreements/{}.toml", a.id), agreement_texts[&a.id].clone()));
+        files.push((format!("agreements/{}.toml", a.id), agreement_texts[&slashed(&a.file)].clone()));
         versions.insert(a.id.clone(), a.version.clone());
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));

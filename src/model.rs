@@ -13,6 +13,8 @@ use chrono::{NaiveDate, Weekday};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::measure::period::Period;
+
 /// The name of the built-in calendar that covers every second.
 pub const ALWAYS: &str = "24x7";
 
@@ -22,10 +24,41 @@ pub struct Site {
     /// The site folder; every path below is relative to it.
     pub root: PathBuf,
     pub config: SiteConfig,
+    /// The agreements to measure, one version of each: as loaded, the
+    /// latest; in the view of a period ([`Site::in_force`]), the version in
+    /// force in that period.
     pub agreements: Vec<Agreement>,
+    /// Every version of every agreement, in the order of `agreements`, each
+    /// agreement's versions oldest (earliest `effective`) first.
+    pub versions: Vec<Agreement>,
 }
 
 impl Site {
+    /// The site as it stood in `period`: each agreement in the version in
+    /// force then (see [`Site::version_in_force`]).
+    pub fn in_force(&self, period: Period) -> Site {
+        let agreements = self
+            .agreements
+            .iter()
+            .map(|a| self.version_in_force(&a.id, period).unwrap_or(a).clone())
+            .collect();
+        Site { agreements, ..self.clone() }
+    }
+
+    /// The version of agreement `id` that governs `period`. A version
+    /// governs whole months: the one in force on the period's first day
+    /// (the latest whose `effective` is on or before it). A version effective
+    /// mid-month so takes over from the next month. Before the first
+    /// version took effect, the first version (its figures start on its
+    /// `effective` day, so earlier months have no data).
+    pub fn version_in_force(&self, id: &str, period: Period) -> Option<&Agreement> {
+        let first_day = period.first_day();
+        let mut versions = self.versions.iter().filter(|a| a.id == id);
+        let first = versions.next()?;
+        Some(versions.rfind(|a| a.effective <= first_day).unwrap_or(first))
+    }
+
+
     pub fn agreement(&self, id: &str) -> Option<&Agreement> {
         self.agreements.iter().find(|a| a.id == id)
     }
@@ -247,7 +280,11 @@ pub struct Agreement {
     pub party: String,
     pub title: String,
     pub version: String,
+    /// When this version takes effect.
     pub effective: NaiveDate,
+    /// When the agreement's first version took effect: figures start here.
+    /// The same as `effective` for a first version.
+    pub first_effective: NaiveDate,
     pub review_due: NaiveDate,
     pub drafted: Option<NaiveDate>,
     pub agreed: Option<NaiveDate>,

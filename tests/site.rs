@@ -200,7 +200,12 @@ fn a_changed_row_of_a_published_month_is_refused_until_revised() {
 
     let refused = build(&options(site.path(), out.path(), Some("2026-07")));
     let Err(BuildError::Refused(reasons)) = refused else { panic!("not refused: {refused:?}") };
-    assert!(reasons.iter().any(|r| r.starts_with("globex/2026-07 is published (revision 1) and would change: its figures (results.json) changed, measurement rows of the period changed")), "{reasons:?}");
+    // Ten more minutes down (600 s) of July's 744 h = 2,678,400 s (24x7)
+    // take 600 / 2,678,400 = 0.0224 points off: 99.41% -> 99.388%. The
+    // refusal names the figure, old and new, and its credit.
+    let globex = reasons.iter().find(|r| r.starts_with("globex/2026-07 is published (revision 1) and would change:")).expect("globex refused");
+    assert!(globex.contains("  - globex-workplace/vpn-availability (vpn): 99.41% -> 99.388%, credit 10% -> 10%"), "{globex}");
+    assert!(globex.contains("  - measurement rows behind the period changed"), "{globex}");
     // Nothing was written.
     assert_eq!(first, files(out.path()));
 

@@ -97,12 +97,17 @@ fn an_sla_cannot_underpin() {
 
 #[test]
 fn duplicate_agreement_id() {
+    // A second file with the same id is a second version: a copy has the
+    // same version and effective date, so it is refused twice.
     let site = Fixture::valid();
     site.write("agreements/acme/email-copy.toml", common::SLA);
-    let e = site.error();
+    let errors = site.errors();
+    assert_eq!(errors.len(), 2, "{}", common::render(&errors));
     // Files are read in name order: email-copy.toml comes first.
-    assert_at(&e, "agreements/acme/email.toml", 1, "agreement id `acme-email` is used twice");
-    assert_hint(&e, "agreements/acme/email-copy.toml:1:6");
+    assert_at(&errors[0], "agreements/acme/email.toml", 5, "agreement `acme-email` has version `1` twice");
+    assert_hint(&errors[0], "agreements/acme/email-copy.toml:5:11");
+    assert_at(&errors[1], "agreements/acme/email.toml", 6, "agreement `acme-email` has two versions effective 2026-01-01");
+    assert_hint(&errors[1], "agreements/acme/email-copy.toml:6:13");
 }
 
 #[test]

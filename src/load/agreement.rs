@@ -22,7 +22,7 @@ use crate::model::{
 #[serde(deny_unknown_fields)]
 struct RawAgreement {
     id: Spanned<String>,
-    kind: AgreementKind,
+    kind: Spanned<AgreementKind>,
     customer: Option<Spanned<String>>,
     team: Option<Spanned<String>>,
     supplier: Option<Spanned<String>>,
@@ -92,6 +92,9 @@ pub struct LoadedAgreement {
     pub underpinned_spans: Vec<Vec<Spanned<String>>>,
     /// The span of the customer/team/supplier value.
     pub party_span: Range<usize>,
+    pub version_span: Range<usize>,
+    pub effective_span: Range<usize>,
+    pub kind_span: Range<usize>,
 }
 
 /// Collects problems for one file.
@@ -190,11 +193,12 @@ pub fn load(source: SourceFile, folder: &str, config: &SiteConfig) -> Result<Loa
     }
     let agreement = Agreement {
         id: raw.id.get_ref().clone(),
-        kind: raw.kind,
+        kind: *raw.kind.get_ref(),
         party,
         title: raw.title,
         version: version.to_string(),
         effective: effective.expect("checked above"),
+        first_effective: effective.expect("checked above"),
         review_due: review_due.expect("checked above"),
         drafted,
         agreed,
@@ -208,6 +212,9 @@ pub fn load(source: SourceFile, folder: &str, config: &SiteConfig) -> Result<Loa
         id_span: raw.id.span(),
         underpinned_spans,
         party_span,
+        version_span: raw.version.span(),
+        effective_span: raw.effective.span(),
+        kind_span: raw.kind.span(),
         source,
     })
 }
@@ -220,7 +227,7 @@ fn check_party(
     folder: &str,
     config: &SiteConfig,
 ) -> (String, Range<usize>) {
-    let kind = raw.kind;
+    let kind = *raw.kind.get_ref();
     let fields = [("customer", &raw.customer), ("team", &raw.team), ("supplier", &raw.supplier)];
     for (field, value) in fields {
         if let Some(value) = value {

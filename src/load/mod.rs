@@ -76,10 +76,16 @@ pub fn load_site(root: &Path) -> Loaded {
     let agreements_ok = !problems.has_errors();
     problems.extend(check_references(&loaded));
 
-    let site = (agreements_ok && !problems.has_errors()).then(|| Site {
-        root: root.to_path_buf(),
-        config: config.clone(),
-        agreements: loaded.into_iter().map(|l| l.agreement).collect(),
+    let site = (agreements_ok && !problems.has_errors()).then(|| {
+        let versions = arrange_versions(loaded.into_iter().map(|l| l.agreement).collect());
+        let mut agreements: Vec<crate::model::Agreement> = Vec::new();
+        for version in &versions {
+            match agreements.last_mut() {
+                Some(latest) if latest.id == version.id => *latest = version.clone(),
+                _ => agreements.push(version.clone()),
+            }
+        }
+        Site { root: root.to_path_buf(), config: config.clone(), agreements, versions }
     });
     Loaded { site, config: Some(config), problems }
 }
@@ -116,23 +122,37 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     }
 }
 
-/// Checks what can only be checked with every agreement at hand: ids are
-/// unique, and `underpinned_by` names existing OLAs or UPCs.
+/// Orders the versions of every agreement: agreements in the order their
+/// first version's file was read (so a new version never moves an agreement
+/// in the results), each agreement's versions by `effective`. Every version
+/// learns when the agreement's first version took effect.
+fn arrange_versions(mut all: Vec<crate::model::Agreement>) -> Vec<crate::model::Agreement> {
+    let mut first: BTreeMap<String, (chrono::NaiveDate, usize)> = BTreeMap::new();
+    for (position, a) in all.iter().enumerate() {
+        let entry = first.entry(a.id.clone()).or_insert((a.effective, position));
+        if a.effective < entry.0 {
+            *entry = (a.effective, position);
+        }
+    }
+    all.sort_by_key(|a| (first[&a.id].1, a.effective));
+    for a in &mut all {
+        a.first_effective = first[&a.id].0;
+    }
+    all
+}
+
+/// Checks what can only be checked with every agreement at hand: the
+/// versions of one agreement differ in `version` and `effective` and agree on
+/// kind and party, and `underpinned_by` names existing OLAs or UPCs.
 fn check_references(loaded: &[LoadedAgreement]) -> Diagnostics {
     let mut problems = Diagnostics::new();
     let mut first: BTreeMap<&str, &LoadedAgreement> = BTreeMap::new();
-    for a in loaded {
+    for (i, a) in loaded.iter().enumerate() {
         let id = a.agreement.id.as_str();
-        if let Some(earlier) = first.get(id) {
-            let (location, _) = earlier.source.locate(earlier.id_span.clone());
-            problems.push(
-                Diagnostic::error(format!("agreement id `{id}` is used twice"))
-                    .at(&a.source, a.id_span.clone())
-                    .with_hint(format!("first used at {location}; agreement ids are unique across the site")),
-            );
-        } else {
-            first.insert(id, a);
+        for earlier in loaded[..i].iter().filter(|e| e.agreement.id == id) {
+            problems.extend(check_versions(earlier, a));
         }
+        first.entry(id).or_insert(a);
     }
     for a in loaded {
         for refs in &a.underpinned_spans {
@@ -158,6 +178,44 @@ fn check_references(loaded: &[LoadedAgreement]) -> Diagnostics {
                 }
             }
         }
+    }
+    problems
+}
+
+/// Checks a second version `later` of an agreement against an `earlier` one
+/// (read first): both name the other's file and line.
+fn check_versions(earlier: &LoadedAgreement, later: &LoadedAgreement) -> Diagnostics {
+    let mut problems = Diagnostics::new();
+    let (e, l) = (&earlier.agreement, &later.agreement);
+    let at = |span: &std::ops::Range<usize>| earlier.source.locate(span.clone()).0;
+    const SHARED: &str = "the versions of one agreement are files with the same id, each with its own `version` and `effective` date";
+    if e.version == l.version {
+        problems.push(
+            Diagnostic::error(format!("agreement `{}` has version `{}` twice", l.id, l.version))
+                .at(&later.source, later.version_span.clone())
+                .with_hint(format!("also at {}; give this version another `version`, or another `id` if it is another agreement; {SHARED}", at(&earlier.version_span))),
+        );
+    }
+    if e.effective == l.effective {
+        problems.push(
+            Diagnostic::error(format!("agreement `{}` has two versions effective {}", l.id, l.effective))
+                .at(&later.source, later.effective_span.clone())
+                .with_hint(format!("version `{}` at {} takes effect the same day; {SHARED}", e.version, at(&earlier.effective_span))),
+        );
+    }
+    if e.kind != l.kind {
+        problems.push(
+            Diagnostic::error(format!("agreement `{}` is an {} here but an {} at {}", l.id, l.kind, e.kind, at(&earlier.kind_span)))
+                .at(&later.source, later.kind_span.clone())
+                .with_hint("every version of an agreement has the same kind; a new kind is a new agreement with its own id"),
+        );
+    } else if e.party != l.party {
+        let field = l.kind.party_field();
+        problems.push(
+            Diagnostic::error(format!("agreement `{}` is with {field} `{}` here but with `{}` at {}", l.id, l.party, e.party, at(&earlier.party_span)))
+                .at(&later.source, later.party_span.clone())
+                .with_hint(format!("every version of an agreement has the same {field}; another {field} is another agreement with its own id")),
+        );
     }
     problems
 }

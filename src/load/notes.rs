@@ -26,6 +26,9 @@ pub struct Note {
     pub period: Period,
     /// The day of the review meeting, if one was held.
     pub meeting: Option<NaiveDate>,
+    /// The month the meeting reviewed, when the note says (`reviews`): a
+    /// meeting early in October usually reviews September.
+    pub reviews: Option<Period>,
     pub attendees: Vec<String>,
     /// The customer's own rating in the meeting.
     pub satisfaction: Option<f64>,
@@ -62,6 +65,7 @@ pub enum ActionStatus {
 #[serde(deny_unknown_fields)]
 struct RawNote {
     meeting: Option<Spanned<toml::value::Datetime>>,
+    reviews: Option<Spanned<String>>,
     #[serde(default)]
     attendees: Vec<String>,
     satisfaction: Option<Spanned<f64>>,
@@ -95,7 +99,7 @@ pub fn load_notes(site: &Site) -> (Vec<Note>, Diagnostics) {
         return (notes, problems);
     }
     let targets: BTreeMap<String, ()> = site
-        .agreements
+        .versions
         .iter()
         .flat_map(|a| a.targets.iter().map(move |t| (format!("{}/{}", a.id, t.id), ())))
         .collect();
@@ -140,6 +144,7 @@ fn load_note(source: &SourceFile, site: &Site, targets: &BTreeMap<String, ()>) -
         Some(raw) => raw,
         None if problems.is_empty() => RawNote {
             meeting: None,
+            reviews: None,
             attendees: Vec::new(),
             satisfaction: None,
             complaints: 0,
@@ -162,6 +167,20 @@ fn load_note(source: &SourceFile, site: &Site, targets: &BTreeMap<String, ()>) -
             problems.push(Diagnostic::error(format!("meeting {e}")).at(source, m.span()));
             None
         }
+    });
+    let reviews = raw.reviews.as_ref().and_then(|r| {
+        let problem = match r.get_ref().parse::<Period>() {
+            Err(_) => format!("reviews `{}` is not a month like 2026-09", r.get_ref()),
+            Ok(month) if month > period => format!("reviews {month} is after {period}, the month of this note"),
+            Ok(_) if raw.meeting.is_none() => "reviews names the month a meeting reviewed, but this note records no meeting".to_string(),
+            Ok(month) => return Some(month),
+        };
+        problems.push(
+            Diagnostic::error(problem)
+                .at(source, r.span())
+                .with_hint("a review meeting reviews a month that has ended, e.g. reviews = \"2026-09\" in notes/<customer>/2026-10.md"),
+        );
+        None
     });
     let (lo, hi) = site.config.sources.get(&crate::model::SourceKind::Surveys).map_or((1.0, 5.0), |s| s.scale);
     if let Some(s) = &raw.satisfaction {
@@ -212,6 +231,7 @@ fn load_note(source: &SourceFile, site: &Site, targets: &BTreeMap<String, ()>) -
         customer,
         period,
         meeting,
+        reviews,
         attendees: raw.attendees,
         satisfaction: raw.satisfaction.map(Spanned::into_inner),
         complaints: raw.complaints,

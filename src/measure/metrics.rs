@@ -112,7 +112,7 @@ impl Subject<'_> {
     /// effect, up to the cut.
     pub fn span(&self) -> (i64, i64) {
         let (start, end) = self.window.unwrap_or_else(|| self.period.bounds(self.config.timezone));
-        let effective = start_of_day(self.agreement.effective, self.config.timezone);
+        let effective = start_of_day(self.agreement.first_effective, self.config.timezone);
         (start.max(effective), end.min(self.cut))
     }
 }
@@ -470,7 +470,7 @@ pub struct TicketPoint {
 /// Tickets of `priority` decided in the subject's span, with their outcomes.
 fn decided_tickets<'d>(subject: &Subject, data: &'d Data, priority: &str, within: i64, resolution: bool) -> Vec<(&'d Ticket, TicketOutcome)> {
     let (from, to) = subject.span();
-    let effective = start_of_day(subject.agreement.effective, subject.config.timezone);
+    let effective = start_of_day(subject.agreement.first_effective, subject.config.timezone);
     let calendar = data.calendar(subject.calendar());
     data.tickets
         .get(subject.service)

@@ -8,6 +8,7 @@
 //! [`results`] assembles what the report shows.
 
 pub mod calendar;
+pub mod changes;
 pub mod corrections;
 pub mod data;
 pub mod digest;

@@ -98,6 +98,10 @@ pub struct TargetResult {
     /// The month in progress: where the target is heading at this rate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forecast: Option<Forecast>,
+    /// How this target changed from the version of its agreement in force
+    /// the month before, when a new version governs this month.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -131,7 +135,10 @@ pub struct AgreementReview {
     pub kind: AgreementKind,
     pub party: String,
     pub title: String,
+    /// The version in force in the period (the one measured).
     pub version: String,
+    /// Its file, relative to the site folder.
+    pub file: String,
     pub effective: NaiveDate,
     pub review_due: NaiveDate,
     pub overdue: bool,
@@ -139,13 +146,23 @@ pub struct AgreementReview {
     pub days_overdue: i64,
     /// Days from drafted to agreed, when both are recorded.
     pub days_to_agree: Option<i64>,
+    /// The version in force the month before, when another one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_version: Option<String>,
+    /// What changed from the previous version, in words.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
 }
 
 /// The service review of one customer in the period.
 #[derive(Debug, Clone, Serialize)]
 pub struct Review {
     pub customer: String,
+    /// The review meeting held in the period, if any.
     pub meeting: Option<NaiveDate>,
+    /// The month that meeting reviewed: the note's `reviews`, else the period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<Period>,
     pub attendees: Vec<String>,
     pub satisfaction: Option<f64>,
     pub complaints: u32,
@@ -186,6 +203,12 @@ pub struct Summary {
     pub agreements: usize,
     pub agreements_overdue: usize,
     pub reviews_held: usize,
+    /// Customers whose review of this month has been held (in this month or
+    /// a later one), and the mean rating they gave in it. A customer's
+    /// results count only a meeting held in the month itself, so a published
+    /// month never depends on a later note; the provider's count them all.
+    pub reviewed: usize,
+    pub review_rating: Option<f64>,
     pub customers: usize,
     pub actions_open: usize,
     pub actions_done: usize,
@@ -199,12 +222,13 @@ pub struct Summary {
 /// the figures of the months before it instead of computing them again.
 #[derive(Debug, Default)]
 pub struct FigureCache {
-    figures: std::collections::HashMap<(String, String, String, Period), Figure>,
+    /// By agreement, version, target, service and period.
+    figures: std::collections::HashMap<(String, String, String, String, Period), Figure>,
 }
 
 impl FigureCache {
     fn get(&mut self, site: &Site, data: &Data, agreement: &Agreement, target: &Target, service: &str, period: Period) -> Figure {
-        let key = (agreement.id.clone(), target.id.clone(), service.to_string(), period);
+        let key = (agreement.id.clone(), agreement.version.clone(), target.id.clone(), service.to_string(), period);
         self.figures
             .entry(key)
             .or_insert_with(|| {
@@ -281,8 +305,10 @@ pub fn measure(site: &Site, data: &Data, notes: &[Note], period: Period) -> Resu
     measure_with(site, data, notes, period, Options::default(), &mut FigureCache::default())
 }
 
-/// [`measure`] as `options` say, reusing and filling `cache`.
+/// [`measure`] as `options` say, reusing and filling `cache`. Each month is
+/// measured against the agreement versions in force in it.
 pub fn measure_with(site: &Site, data: &Data, notes: &[Note], period: Period, options: Options, cache: &mut FigureCache) -> Results {
+    let site = &site.in_force(period);
     let tz = site.config.timezone;
     let (start, end) = period.bounds(tz);
     let cut = options.as_of.map_or(end, |t| t.min(end));
@@ -295,11 +321,12 @@ pub fn measure_with(site: &Site, data: &Data, notes: &[Note], period: Period, op
             }
         }
     }
-    let agreements: Vec<AgreementReview> = site.agreements.iter().map(|a| review_status(a, period)).collect();
+    let agreements: Vec<AgreementReview> = site.agreements.iter().map(|a| review_status(site, a, period)).collect();
     let reviews = reviews(site, notes, period);
     let actions = actions(notes, period);
     let tickets = ticket_counts(data, start, cut);
-    let summary = summarise(&targets, &agreements, &reviews, &actions);
+    let mut summary = summarise(&targets, &agreements, &reviews, &actions);
+    (summary.reviewed, summary.review_rating) = reviews_of(notes, period);
     let corrections = options.corrections.map_or_else(Vec::new, |c| corrections_of(site, c, &targets, period, start, cut));
     Results {
         period,
@@ -377,14 +404,23 @@ fn target_result(site: &Site, data: &Data, key: Key, history: Option<&History>, 
         .trailing(TREND_PERIODS)
         .into_iter()
         .map(|p| {
-            if let Some(point) = history.and_then(|h| h.get(&agreement.id, &target.id, service, p)).filter(|_| p != period) {
+            if p == period {
+                return TrendPoint { period: p, value: figure.value.map(|v| trend_value(v.to_f64())), status };
+            }
+            if let Some(point) = history.and_then(|h| h.get(&agreement.id, &target.id, service, p)) {
                 return point.clone();
             }
-            let f = if p == period { figure.clone() } else { cache.get(site, data, agreement, target, service, p) };
+            // Each month against its own version; no data where that version
+            // lacks the target or the service.
+            let then = site.version_in_force(&agreement.id, p).unwrap_or(agreement);
+            let Some(t) = then.targets.iter().find(|t| t.id == target.id && services_of(then, t).contains(&service)) else {
+                return TrendPoint { period: p, value: None, status: Status::NoData };
+            };
+            let f = cache.get(site, data, then, t, service, p);
             TrendPoint {
                 period: p,
                 value: f.value.map(|v| trend_value(v.to_f64())),
-                status: super::exact::status(f.value, target.objective, target.warning, higher),
+                status: super::exact::status(f.value, t.objective, t.warning, t.measure.higher_is_better()),
             }
         })
         .collect();
@@ -405,6 +441,11 @@ fn target_result(site: &Site, data: &Data, key: Key, history: Option<&History>, 
         Vec::new()
     };
     let tickets = ticket_points(&subject, data);
+    let changes = version_changes(site, agreement, period)
+        .into_iter()
+        .filter(|c| c.target.as_deref() == Some(target.id.as_str()))
+        .map(|c| c.text)
+        .collect();
     let Figure { value, coverage, budget, basis, remarks, .. } = figure;
     TargetResult {
         agreement: agreement.id.clone(),
@@ -438,6 +479,7 @@ fn target_result(site: &Site, data: &Data, key: Key, history: Option<&History>, 
         daily,
         tickets,
         forecast,
+        changes,
     }
 }
 
@@ -626,15 +668,28 @@ fn rule_text(site: &Site, target: &Target) -> String {
     }
 }
 
-fn review_status(agreement: &Agreement, period: Period) -> AgreementReview {
+/// The changes from the version of `agreement` in force the month before
+/// `period` to `agreement`, when that was another version.
+fn version_changes(site: &Site, agreement: &Agreement, period: Period) -> Vec<super::changes::Change> {
+    match site.version_in_force(&agreement.id, period.prev()) {
+        Some(before) if before.version != agreement.version => super::changes::changes(before, agreement),
+        _ => Vec::new(),
+    }
+}
+
+fn review_status(site: &Site, agreement: &Agreement, period: Period) -> AgreementReview {
     let last = period.last_day();
     let days_overdue = (last - agreement.review_due).num_days().max(0);
+    let previous = site.version_in_force(&agreement.id, period.prev()).filter(|b| b.version != agreement.version);
     AgreementReview {
         id: agreement.id.clone(),
         kind: agreement.kind,
         party: agreement.party.clone(),
         title: agreement.title.clone(),
         version: agreement.version.clone(),
+        file: agreement.file.to_string_lossy().replace('\\', "/"),
+        previous_version: previous.map(|b| b.version.clone()),
+        changes: version_changes(site, agreement, period).into_iter().map(|c| c.text).collect(),
         effective: agreement.effective,
         review_due: agreement.review_due,
         overdue: agreement.review_due < last,
@@ -654,9 +709,11 @@ fn reviews(site: &Site, notes: &[Note], period: Period) -> Vec<Review> {
                 .iter()
                 .filter(|n| n.customer == customer && window.contains(&n.period) && n.meeting.is_some())
                 .count();
+            let meeting = note.and_then(|n| n.meeting);
             Review {
                 customer: customer.to_string(),
-                meeting: note.and_then(|n| n.meeting),
+                meeting,
+                reviewed: meeting.and(note.map(|n| n.reviews.unwrap_or(period))),
                 attendees: note.map(|n| n.attendees.clone()).unwrap_or_default(),
                 satisfaction: note.and_then(|n| n.satisfaction),
                 complaints: note.map_or(0, |n| n.complaints),
@@ -665,6 +722,21 @@ fn reviews(site: &Site, notes: &[Note], period: Period) -> Vec<Review> {
             }
         })
         .collect()
+}
+
+/// Customers whose review of `period` has been held, in any note, and the
+/// mean rating they gave: for each customer, the latest meeting that
+/// reviewed the period (a note without `reviews` reviews its own month).
+fn reviews_of(notes: &[Note], period: Period) -> (usize, Option<f64>) {
+    let mut latest: BTreeMap<&str, &Note> = BTreeMap::new();
+    for n in notes.iter().filter(|n| n.meeting.is_some() && n.reviews.unwrap_or(n.period) == period) {
+        if latest.get(n.customer.as_str()).is_none_or(|l| l.period < n.period) {
+            latest.insert(&n.customer, n);
+        }
+    }
+    let ratings: Vec<f64> = latest.values().filter_map(|n| n.satisfaction).collect();
+    let rating = (!ratings.is_empty()).then(|| ratings.iter().sum::<f64>() / ratings.len() as f64);
+    (latest.len(), rating)
 }
 
 fn actions(notes: &[Note], period: Period) -> Vec<ActionResult> {
@@ -819,8 +891,13 @@ impl Results {
         let corrections: Vec<CorrectionResult> = self.corrections.iter().filter(|c| services.contains(c.service.as_str())).cloned().collect();
         let own: Vec<TargetResult> = targets.iter().filter(|t| t.kind == AgreementKind::Sla).cloned().collect();
         let own_agreements: Vec<AgreementReview> = agreements.iter().filter(|a| a.kind == AgreementKind::Sla).cloned().collect();
+        let mut summary = summarise(&own, &own_agreements, &reviews, &actions);
+        // Only the customer's own note of the month, never a later one.
+        let own_review: Vec<f64> = reviews.iter().filter(|r| r.reviewed == Some(self.period)).filter_map(|r| r.satisfaction).collect();
+        summary.reviewed = reviews.iter().filter(|r| r.reviewed == Some(self.period)).count();
+        summary.review_rating = (!own_review.is_empty()).then(|| own_review.iter().sum::<f64>() / own_review.len() as f64);
         Results {
-            summary: summarise(&own, &own_agreements, &reviews, &actions),
+            summary,
             targets,
             agreements,
             reviews,

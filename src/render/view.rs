@@ -56,6 +56,8 @@ pub struct Row {
     pub daily: Vec<TrendRow>,
     /// The figures of the ticket chart.
     pub tickets: Vec<TicketTimeRow>,
+    /// How the target changed with a new version of its agreement this month.
+    pub changes: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -89,6 +91,9 @@ pub struct AgreementRow {
     pub review_due: String,
     pub overdue: bool,
     pub review: String,
+    /// The version it replaced this month, and what changed.
+    pub previous_version: Option<String>,
+    pub changes: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -114,7 +119,10 @@ pub struct TicketRow {
 #[derive(Debug, Serialize)]
 pub struct ReviewView {
     pub meeting: Option<String>,
+    /// "Review of September 2026, held 14 October: rating 5".
+    pub heading: Option<String>,
     pub attendees: Vec<String>,
+    /// The rating given in the meeting, when it reviewed this month.
     pub satisfaction: Option<String>,
     pub complaints: u32,
     pub compliments: u32,
@@ -244,6 +252,7 @@ fn row(t: &TargetResult, title: &str, charts: &[Chart]) -> Row {
                 cause: p.cause.clone().unwrap_or_default(),
             })
             .collect(),
+        changes: t.changes.clone(),
     }
 }
 
@@ -343,6 +352,8 @@ pub fn report(results: &Results, charts: &[(String, Vec<Chart>)], commentary: Op
                 review_due: a.review_due.to_string(),
                 overdue: a.overdue,
                 review: if a.overdue { format!("overdue by {} days", a.days_overdue) } else { "up to date".to_string() },
+                previous_version: a.previous_version.clone(),
+                changes: a.changes.clone(),
             })
             .collect(),
         actions: results
@@ -365,8 +376,9 @@ pub fn report(results: &Results, charts: &[(String, Vec<Chart>)], commentary: Op
             .collect(),
         review: ReviewView {
             meeting: review.and_then(|r| r.meeting).map(|d| d.to_string()),
+            heading: review.and_then(review_heading),
             attendees: review.map(|r| r.attendees.clone()).unwrap_or_default(),
-            satisfaction: review.and_then(|r| r.satisfaction).map(|s| format!("{s}")),
+            satisfaction: review.filter(|r| r.reviewed == Some(results.period)).and_then(|r| r.satisfaction).map(|s| format!("{s}")),
             complaints: review.map_or(0, |r| r.complaints),
             compliments: review.map_or(0, |r| r.compliments),
             meetings: review.map_or(0, |r| r.meetings_last_12_months),
@@ -442,6 +454,15 @@ pub fn to_date(results: &Results) -> ToDateView {
     }
 }
 
+/// "Review of September 2026, held 14 October: rating 5": the meeting held in
+/// the month, named after the month it reviewed.
+fn review_heading(review: &crate::measure::results::Review) -> Option<String> {
+    let (meeting, reviewed) = (review.meeting?, review.reviewed?);
+    let held = if meeting.format("%Y").to_string() == reviewed.year.to_string() { "%-d %B" } else { "%-d %B %Y" };
+    let rating = review.satisfaction.map_or(String::new(), |s| format!(": rating {s}"));
+    Some(format!("Review of {}, held {}{rating}", period_label(reviewed), meeting.format(held)))
+}
+
 /// Provider-level figures of one month, for the overview page.
 #[derive(Debug, Serialize)]
 pub struct ProviderView {
@@ -459,6 +480,10 @@ pub struct ProviderView {
     pub overdue: Vec<String>,
     pub agreements: usize,
     pub reviews_held: usize,
+    /// Customers whose month has been reviewed (in a meeting then or later),
+    /// and the mean rating they gave.
+    pub reviewed: usize,
+    pub review_rating: Option<String>,
     pub customers: usize,
     pub actions_open: usize,
     pub actions_overdue: usize,
@@ -491,6 +516,8 @@ pub fn provider(results: &Results) -> ProviderView {
             .collect(),
         agreements: s.agreements,
         reviews_held: s.reviews_held,
+        reviewed: s.reviewed,
+        review_rating: s.review_rating.map(|r| format_value(Some(r), "score")),
         customers: s.customers,
         actions_open: s.actions_open,
         actions_overdue: s.actions_overdue,

@@ -1,0 +1,123 @@
+//! What changed between two versions of an agreement, in words a reader of
+//! the report understands: targets added and removed, objectives, warning
+//! levels, calendars, credits, services and metric options.
+
+use super::print::format_value;
+use crate::model::{Agreement, CreditTier, Measure, Planned, Target, Unknown};
+
+/// One change, and the target it concerns (`None` for the agreement).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub target: Option<String>,
+    pub text: String,
+}
+
+/// The changes from `previous` to `current`, agreement first, then target by
+/// target in the order of `current` (removed targets last).
+pub fn changes(previous: &Agreement, current: &Agreement) -> Vec<Change> {
+    let mut out = Vec::new();
+    let agreement = |text: String| Change { target: None, text };
+    if previous.services != current.services {
+        out.push(agreement(format!("services: {} -> {}", previous.services.join(", "), current.services.join(", "))));
+    }
+    for target in &current.targets {
+        match previous.targets.iter().find(|t| t.id == target.id) {
+            None => out.push(Change {
+                target: Some(target.id.clone()),
+                text: format!("target `{}` added: {}, objective {}", target.id, options(&target.measure), objective(target)),
+            }),
+            Some(old) => out.extend(target_changes(old, target).into_iter().map(|text| Change {
+                target: Some(target.id.clone()),
+                text: format!("`{}`: {text}", target.id),
+            })),
+        }
+    }
+    for old in &previous.targets {
+        if !current.targets.iter().any(|t| t.id == old.id) {
+            out.push(agreement(format!("target `{}` removed (was {}, objective {})", old.id, options(&old.measure), objective(old))));
+        }
+    }
+    out
+}
+
+fn target_changes(old: &Target, new: &Target) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut differs = |what: &str, a: String, b: String| {
+        if a != b {
+            out.push(format!("{what} {a} -> {b}"));
+        }
+    };
+    let service = |t: &Target| t.service.clone().unwrap_or_else(|| "each of the agreement's".to_string());
+    differs("service", service(old), service(new));
+    differs("measured as", options(&old.measure), options(&new.measure));
+    differs("calendar", old.calendar.clone(), new.calendar.clone());
+    differs("objective", objective(old), objective(new));
+    let warning = |t: &Target| t.warning.map_or("none".to_string(), |w| value(w, &t.measure));
+    differs("warning", warning(old), warning(new));
+    differs("credit tiers", tiers(old), tiers(new));
+    let cap = |t: &Target| t.credit_cap.map_or("none".to_string(), |c| format!("{c}%"));
+    differs("credit cap", cap(old), cap(new));
+    let underpinned = |t: &Target| if t.underpinned_by.is_empty() { "nothing".to_string() } else { t.underpinned_by.join(", ") };
+    differs("underpinned by", underpinned(old), underpinned(new));
+    out
+}
+
+fn value(v: f64, measure: &Measure) -> String {
+    match measure.unit() {
+        "tickets" => format!("{v} tickets"),
+        unit => format_value(Some(v), unit),
+    }
+}
+
+fn objective(t: &Target) -> String {
+    let sign = if t.measure.higher_is_better() { "at least" } else { "at most" };
+    format!("{sign} {}", value(t.objective, &t.measure))
+}
+
+fn tiers(t: &Target) -> String {
+    if t.credits.is_empty() {
+        return "none".to_string();
+    }
+    let word = if t.measure.higher_is_better() { "below" } else { "above" };
+    let tier = |c: &CreditTier| format!("{word} {}: {}%", value(c.bound, &t.measure), c.percent);
+    t.credits.iter().map(tier).collect::<Vec<_>>().join(", ")
+}
+
+fn hours(seconds: i64) -> String {
+    match seconds % 3600 {
+        0 => format!("{}h", seconds / 3600),
+        rest => format!("{}h{:02}m", seconds / 3600, rest / 60),
+    }
+}
+
+/// The metric and its options, e.g. "availability from outages (planned
+/// maintenance excluded, degraded time 50% down)".
+fn options(measure: &Measure) -> String {
+    match measure {
+        Measure::OutageAvailability { planned, degraded } => format!(
+            "availability from outages (planned maintenance {}, degraded time {}% down)",
+            match planned {
+                Planned::Excluded => "excluded",
+                Planned::Downtime => "as downtime",
+                Planned::Uptime => "as uptime",
+            },
+            degraded * 100.0
+        ),
+        Measure::SampleAvailability { unknown } => format!(
+            "availability from samples (time without samples {})",
+            match unknown {
+                Unknown::Exclude => "left out",
+                Unknown::Down => "down",
+                Unknown::Up => "up",
+            }
+        ),
+        Measure::LatencyPercentile { percentile } => format!("latency, {percentile}th percentile"),
+        Measure::LatencyShare { threshold_ms } => format!("latency, share at or under {threshold_ms} ms"),
+        Measure::Response { priority, within } => format!("{priority} response within {}", hours(*within)),
+        Measure::Resolution { priority, within } => format!("{priority} resolution within {}", hours(*within)),
+        Measure::SatisfactionMean => "satisfaction, mean score".to_string(),
+        Measure::SatisfactionShare { threshold } => format!("satisfaction, share scoring {threshold} or more"),
+        Measure::Ratio => "ratio of good to all requests".to_string(),
+        Measure::Incidents { priority } => format!("{priority} incidents opened"),
+    }
+}
