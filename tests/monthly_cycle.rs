@@ -330,3 +330,57 @@ fn the_month_in_progress_is_measured_to_as_of_with_a_forecast() {
     let results = json(out.path().join("acme/to-date/results.json"));
     assert_eq!(target(&results, "availability")["basis"]["scope_seconds"], 19 * 86_400 + 12 * 3600);
 }
+
+/// A second version of the SLA, effective 1 April, tightens the objective
+/// and adds a credit tier. Adding it changes no published month: February
+/// and March stay byte for byte and copy version 1; April is measured
+/// against version 2, copies its file and lists what changed.
+#[test]
+fn a_new_agreement_version_leaves_published_months_and_lists_its_changes() {
+    // March: 10 min down of 743 h (the clocks go forward) = 2,674,800 s:
+    // (2,674,800 − 600) / 2,674,800 = 99.97757 % (met against 99.9).
+    // April: 30 min down of 30 days = 2,592,000 s: (2,592,000 − 1,800) /
+    // 2,592,000 = 99.93056 %: met against version 1's 99.9, breached against
+    // version 2's 99.95.
+    let outages = "OUT-7,email,2026-02-10T09:00:00Z,2026-02-10T11:00:00Z,unplanned,\nOUT-8,email,2026-03-03T09:00:00Z,2026-03-03T09:10:00Z,unplanned,\nOUT-9,email,2026-04-07T09:00:00Z,2026-04-07T09:30:00Z,unplanned,\n";
+    let f = site(outages, "");
+    let out = tempfile::tempdir().unwrap();
+    let first = build(&options(f.root(), out.path(), "2026-04-02T00:00:00Z")).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(first.published.len(), 2);
+    let before = files(out.path());
+
+    let v2 = SLA.replace("version = \"1\"", "version = \"2\"").replace("effective = 2026-01-01", "effective = 2026-04-01").replace(
+        "objective = 99.9\ncredits = [{ below = 99.9, percent = 5 }, { below = 99.0, percent = 15 }]",
+        "objective = 99.95\ncredits = [{ below = 99.95, percent = 5 }, { below = 99.5, percent = 10 }, { below = 99.0, percent = 15 }]",
+    );
+    assert_ne!(v2, SLA);
+    f.write("agreements/acme/email-v2.toml", &v2);
+    let second = build(&options(f.root(), out.path(), "2026-05-02T00:00:00Z")).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(second.published, vec![("acme".to_string(), period("2026-04"), 1)]);
+    assert_eq!(second.kept, 2);
+    let after = files(out.path());
+    for (path, bytes) in &before {
+        if path.starts_with("acme/2026-") {
+            assert!(after.get(path) == Some(bytes), "{} changed", path.display());
+        }
+    }
+    // March copied version 1; April copies version 2.
+    assert_eq!(after[Path::new("acme/2026-03/agreements/acme-email.toml")], SLA.as_bytes());
+    assert_eq!(after[Path::new("acme/2026-04/agreements/acme-email.toml")], v2.as_bytes());
+    let april = json(out.path().join("acme/2026-04/results.json"));
+    let t = target(&april, "availability");
+    assert!((t["value"].as_f64().unwrap() - 99.930_556).abs() < 1e-5, "{t}");
+    assert_eq!(t["objective"], 99.95);
+    assert_eq!(t["status"], "breached");
+    assert_eq!(t["credit_percent"], 5.0);
+    let a = &april["agreements"][0];
+    assert_eq!(a["version"], "2");
+    assert_eq!(a["previous_version"], "1");
+    let changes: Vec<&str> = a["changes"].as_array().unwrap().iter().map(|c| c["text"].as_str().or(c.as_str()).unwrap()).collect();
+    assert!(changes.iter().any(|c| c.contains("objective at least 99.9% -> at least 99.95%")), "{changes:?}");
+    let page = std::fs::read_to_string(out.path().join("acme/2026-04/report.html")).unwrap();
+    assert!(page.contains("version 2 replaces version 1"), "the report lists the change of version");
+    // March's manifest names version 1, April's version 2.
+    assert_eq!(json(out.path().join("acme/2026-03/manifest.json"))["agreement_versions"]["acme-email"], "1");
+    assert_eq!(json(out.path().join("acme/2026-04/manifest.json"))["agreement_versions"]["acme-email"], "2");
+}

@@ -155,18 +155,20 @@ fn figure_changes(old: &Value, new: &Value) -> Vec<String> {
         match before.get(key) {
             None => out.push(format!("{key}: new target, {}", shown(t))),
             Some(o) if o != t => {
+                let same = shown(o) == shown(t) && o["status"] == t["status"] && o["credit_percent"] == t["credit_percent"];
+                if same {
+                    let what: Vec<&str> = ["attribution", "basis", "remarks", "daily", "tickets", "budget", "coverage", "rule", "changes"]
+                        .into_iter()
+                        .filter(|f| o[*f] != t[*f])
+                        .collect();
+                    out.push(format!("{key}: {} unchanged, but its {} changed", shown(t), what.join(", ")));
+                    continue;
+                }
                 let mut line = format!("{key}: {} -> {}", shown(o), shown(t));
                 if o["status"] != t["status"] {
                     line.push_str(&format!(" ({} -> {})", text(&o["status"]), text(&t["status"])));
                 }
                 line.push_str(&format!(", credit {} -> {}", credit(o), credit(t)));
-                if shown(o) == shown(t) && o["status"] == t["status"] && o["credit_percent"] == t["credit_percent"] {
-                    let what: Vec<&str> = ["attribution", "basis", "remarks", "daily", "tickets", "budget", "coverage", "rule"]
-                        .into_iter()
-                        .filter(|f| o[*f] != t[*f])
-                        .collect();
-                    line.push_str(&format!(" (same figure; changed: {})", what.join(", ")));
-                }
                 out.push(line);
             }
             _ => {}
