@@ -156,8 +156,8 @@ pub fn forecast(
         // Service seconds after as-of until the use passes the budget, at the
         // rate so far (used / elapsed per service second), in exact integers
         // where the budget is in seconds or items: (month − used) × elapsed / used.
-        let left_micros = micros(month) as i128 - micros(used) as i128;
-        let used_micros = micros(used) as i128;
+        let left_micros = micros(month) - micros(used);
+        let used_micros = micros(used);
         let after = if used_micros > 0 { (left_micros * p.elapsed as i128 + used_micros - 1) / used_micros } else { 0 };
         f.breach_on = service_instant(after as i64).map(day);
         f.words = match f.breach_on {

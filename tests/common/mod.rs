@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use slareport::check::{check, Report};
@@ -139,4 +140,14 @@ pub fn assert_at(d: &Diagnostic, file: &str, line: usize, message: &str) {
 pub fn assert_hint(d: &Diagnostic, part: &str) {
     let hint = d.hint.as_deref().unwrap_or_else(|| panic!("no hint: {d}"));
     assert!(hint.contains(part), "hint `{hint}` lacks `{part}`");
+}
+
+/// Every file below `root`, by its path relative to `root`, with its bytes.
+pub fn files(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(root).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect()
 }
