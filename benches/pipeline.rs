@@ -42,7 +42,7 @@ fn main() {
             period: None,
             customer: None,
             revise: false,
-            as_of: 1_795_392_000,
+            as_of: slareport::measure::period::AsOf::Instant(1_795_392_000),
             source_date_epoch: Some(1_795_392_000),
             progress: false,
         };

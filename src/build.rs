@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::draw;
 use crate::measure::results::{to_csv, FigureCache, History, Options, Results};
+use crate::measure::period::AsOf;
 use crate::measure::{prepare, Period, Prepared};
 use crate::model::AgreementKind;
 use crate::publish::manifest::{self, sha256, Content, InputFile, Manifest};
@@ -39,9 +40,9 @@ pub struct BuildOptions {
     pub customer: Option<String>,
     /// Publish a new revision of a published period whose content changed.
     pub revise: bool,
-    /// As-of, UTC seconds: the facts as they stood then decide which months
-    /// are complete, and where the month in progress stands.
-    pub as_of: i64,
+    /// As-of: the facts as they stood then decide which months are
+    /// complete, and where the month in progress stands.
+    pub as_of: AsOf,
     /// SOURCE_DATE_EPOCH, when set: the only time stamp written to pages.
     pub source_date_epoch: Option<i64>,
     /// Draw a progress bar (on a terminal).
@@ -169,7 +170,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let renderer = Renderer::new(&options.root, &config.theme, built).map_err(BuildError::Problems)?;
     let out = options.out.clone().unwrap_or_else(|| options.root.join(&config.output));
     let customers = customers(&prepared, options.customer.as_deref())?;
-    let schedule = schedule(&prepared, options.period, options.as_of).map_err(|d| BuildError::Problems(d.into()))?;
+    let as_of = options.as_of.instant(config.timezone);
+    let schedule = schedule(&prepared, options.period, as_of).map_err(|d| BuildError::Problems(d.into()))?;
     let site = SiteView { title: config.title.clone() };
     let inputs = input_files(&options.root, &prepared);
     let agreement_texts = agreement_texts(&options.root, &prepared)?;
@@ -241,7 +243,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         let to_date = match schedule.in_progress {
             Some(period) => {
                 let results = prepared
-                    .measure_with(period, Options { as_of: Some(options.as_of), history: Some(&history), corrections: None }, &mut cache)
+                    .measure_with(period, Options { as_of: Some(as_of), history: Some(&history), corrections: None }, &mut cache)
                     .for_customer(&customer.id);
                 let has_sla = results.targets.iter().any(|t| t.kind == AgreementKind::Sla);
                 if has_sla {
@@ -250,7 +252,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
                 has_sla.then(|| ToDateLink {
                     href: format!("{TO_DATE_DIR}/index.html"),
                     label: view::period_label(period),
-                    as_of: instant_text(options.as_of, config.timezone),
+                    as_of: instant_text(as_of, config.timezone),
                 })
             }
             None => None,

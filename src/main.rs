@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use slareport::build::{BuildError, BuildOptions};
+use slareport::measure::period::AsOf;
 use slareport::measure::Period;
 
 /// SOURCE_DATE_EPOCH, the reproducible-builds convention for "now".
@@ -16,30 +17,8 @@ fn parse_period(text: &str) -> Result<Period, String> {
     text.parse()
 }
 
-/// `--as-of`: a date (the start of that day in the site's zone) or an RFC 3339 instant.
-#[derive(Debug, Clone, Copy)]
-enum AsOf {
-    Day(chrono::NaiveDate),
-    Instant(i64),
-}
-
 fn parse_as_of(text: &str) -> Result<AsOf, String> {
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Ok(AsOf::Day(d));
-    }
-    chrono::DateTime::parse_from_rfc3339(text)
-        .map(|t| AsOf::Instant(t.timestamp()))
-        .map_err(|_| format!("`{text}` is not a date like 2026-11-23 or an instant like 2026-11-23T09:00:00Z"))
-}
-
-impl AsOf {
-    /// UTC seconds; a date is the start of that day in `zone`.
-    fn instant(self, zone: chrono_tz::Tz) -> i64 {
-        match self {
-            AsOf::Day(d) => slareport::measure::period::start_of_day(d, zone),
-            AsOf::Instant(t) => t,
-        }
-    }
+    text.parse()
 }
 
 /// Service level reports from agreements and measurements.
@@ -101,10 +80,10 @@ struct Selection {
 }
 
 impl Selection {
-    /// As-of in UTC seconds: the one given, else the wall clock. Never
-    /// SOURCE_DATE_EPOCH, which only stamps pages.
-    fn as_of(&self, zone: chrono_tz::Tz) -> i64 {
-        self.as_of.map_or_else(|| chrono::Utc::now().timestamp(), |a| a.instant(zone))
+    /// As-of: the one given, else the wall clock. Never SOURCE_DATE_EPOCH,
+    /// which only stamps pages.
+    fn as_of(&self) -> AsOf {
+        self.as_of.unwrap_or_else(|| AsOf::Instant(chrono::Utc::now().timestamp()))
     }
 }
 
@@ -113,20 +92,16 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { dir } => check(dir),
         Command::Measure { what, format } => measure(what, format),
-        Command::Build { what, out, revise } => {
-            // As-of needs the site's zone for a date; an unreadable site fails in build with every problem.
-            let zone = slareport::load::load_site(&what.dir).config.map_or(chrono_tz::UTC, |c| c.timezone);
-            build(BuildOptions {
-                as_of: what.as_of(zone),
-                root: what.dir,
-                out,
-                period: what.period,
-                customer: what.customer,
-                revise,
-                source_date_epoch: source_date_epoch(),
-                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
-            })
-        }
+        Command::Build { what, out, revise } => build(BuildOptions {
+            as_of: what.as_of(),
+            root: what.dir,
+            out,
+            period: what.period,
+            customer: what.customer,
+            revise,
+            source_date_epoch: source_date_epoch(),
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        }),
     }
 }
 
@@ -153,7 +128,7 @@ fn measure(what: Selection, format: Format) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let as_of = what.as_of(prepared.site.config.timezone);
+    let as_of = what.as_of().instant(prepared.site.config.timezone);
     let Selection { period, customer, .. } = what;
     print_problems(&prepared.warnings);
     if let Some(customer) = &customer {

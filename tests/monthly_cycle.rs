@@ -64,7 +64,7 @@ fn options(root: &Path, out: &Path, as_of: &str) -> BuildOptions {
         period: None,
         customer: None,
         revise: false,
-        as_of: at(as_of),
+        as_of: slareport::measure::period::AsOf::Instant(at(as_of)),
         source_date_epoch: Some(1_790_000_000),
         progress: false,
     }

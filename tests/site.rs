@@ -23,7 +23,7 @@ fn options(root: &Path, out: &Path, period: Option<&str>) -> BuildOptions {
         period: period.map(|p| p.parse::<Period>().unwrap()),
         customer: None,
         revise: false,
-        as_of: NOW,
+        as_of: slareport::measure::period::AsOf::Instant(NOW),
         source_date_epoch: Some(NOW),
         progress: false,
     }

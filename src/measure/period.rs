@@ -71,6 +71,39 @@ impl Period {
     }
 }
 
+/// As-of: the instant a build or a measurement stands at. A day means the
+/// start of that day in the site's zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsOf {
+    Day(NaiveDate),
+    /// UTC seconds.
+    Instant(i64),
+}
+
+impl AsOf {
+    /// UTC seconds; a day is the start of that day in `zone`.
+    pub fn instant(self, zone: Tz) -> i64 {
+        match self {
+            AsOf::Day(d) => start_of_day(d, zone),
+            AsOf::Instant(t) => t,
+        }
+    }
+}
+
+impl FromStr for AsOf {
+    type Err = String;
+
+    /// `2026-11-23` or an RFC 3339 instant such as `2026-11-23T09:00:00Z`.
+    fn from_str(text: &str) -> Result<Self, String> {
+        if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            return Ok(AsOf::Day(d));
+        }
+        chrono::DateTime::parse_from_rfc3339(text)
+            .map(|t| AsOf::Instant(t.timestamp()))
+            .map_err(|_| format!("`{text}` is not a date like 2026-11-23 or an instant like 2026-11-23T09:00:00Z"))
+    }
+}
+
 /// UTC seconds of the first instant of local `date` in `zone`: local
 /// midnight, or when a zone skips midnight, the first instant after the gap.
 pub fn start_of_day(date: NaiveDate, zone: Tz) -> i64 {
