@@ -417,6 +417,14 @@ pub struct ToDateView {
     pub rows: Vec<ToDateRow>,
 }
 
+/// An RFC 3339 instant as wall time in `zone`: "2026-10-20 00:00 BST".
+fn local_instant(rfc3339: &str, zone: &str) -> String {
+    let (Ok(t), Ok(tz)) = (chrono::DateTime::parse_from_rfc3339(rfc3339), zone.parse::<chrono_tz::Tz>()) else {
+        return rfc3339.to_string();
+    };
+    t.with_timezone(&tz).format("%-d %B %Y %H:%M %Z").to_string()
+}
+
 /// The month in progress as the to-date page shows it.
 pub fn to_date(results: &Results) -> ToDateView {
     let title_of = |id: &str| results.agreements.iter().find(|a| a.id == id).map_or(id.to_string(), |a| a.title.clone());
@@ -448,7 +456,7 @@ pub fn to_date(results: &Results) -> ToDateView {
         .collect();
     ToDateView {
         period_label: period_label(results.period),
-        as_of: results.as_of.clone().unwrap_or_default(),
+        as_of: results.as_of.as_deref().map(|t| local_instant(t, &results.timezone)).unwrap_or_default(),
         heading: rows.iter().filter(|r| r.heading_for_breach).count(),
         rows,
     }
