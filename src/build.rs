@@ -82,6 +82,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let bar = progress_bar(options.progress, (customers.len() * periods.len()) as u64);
     let mut summaries = Vec::new();
 
+    // Held until the last page is written, from before the published months are read.
+    let output_lock = publish::lock(&out).map_err(|e| BuildError::Io(e.to_string()))?;
     for customer in &customers {
         let published = publish::published(&out, &customer.id).map_err(|e| BuildError::Io(e.to_string()))?;
         let latest = publish::latest(&published);
@@ -141,7 +143,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         pages.push(Page::new("index.html", html));
         pages.push(Page::new("style.css", renderer.css.clone()));
     }
-    publish::write_site(&out, &pages).map_err(|e| BuildError::Io(format!("cannot write {}: {e}", out.display())))?;
+    publish::write_site(&output_lock, &pages).map_err(|e| BuildError::Io(e.to_string()))?;
     Ok(report)
 }
 

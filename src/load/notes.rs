@@ -119,7 +119,9 @@ pub fn load_notes(site: &Site) -> (Vec<Note>, Diagnostics) {
     (notes, problems)
 }
 
-fn load_note(source: &SourceFile, site: &Site, targets: &BTreeMap<String, ()>) -> Result<Note, Diagnostics> {
+/// Reads one note (its path relative to the site, as `notes/<customer>/<YYYY-MM>.md`)
+/// against the site; `targets` holds every `agreement/target` id of the site.
+pub fn load_note(source: &SourceFile, site: &Site, targets: &BTreeMap<String, ()>) -> Result<Note, Diagnostics> {
     let (customer, period) = place(&source.path).map_err(|m| {
         Diagnostics::from(Diagnostic::error(m).in_file(&source.path).with_hint(
             "notes live in notes/<customer>/<YYYY-MM>.md, e.g. notes/acme/2026-10.md",
