@@ -100,6 +100,7 @@ pub fn to_canonical(source: &Source, part: &RawPart) -> Result<DataFrame, Diagno
     let mut problems = Diagnostics::new();
     let mut converted: Vec<(&'static str, Values)> = Vec::new();
     let parser = TimestampParser::new(source.timestamp_format.as_deref(), source.timezone);
+    problems.extend(check_partitions(part));
     for canonical in source.kind.columns() {
         let export = source.columns.get(canonical.name).map_or(canonical.name, String::as_str);
         let raw = match find_column(part, export, height) {
@@ -128,6 +129,33 @@ pub fn to_canonical(source: &Source, part: &RawPart) -> Result<DataFrame, Diagno
     let rows: Vec<i64> = (0..height).map(|i| part.rows.number(i) as i64).collect();
     columns.push(Column::new(ROW.into(), rows));
     DataFrame::new(height, columns).map_err(|e| Diagnostics::from(super::internal(&part.file, e)))
+}
+
+/// The largest integer an `f64` holds exactly (2^53): a count above it
+/// would be rounded, and the figures computed from it would not be exact.
+const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
+
+/// A column the file holds and a `key=value` folder above it both name
+/// must agree: the folder says what the file is about.
+fn check_partitions(part: &RawPart) -> Diagnostics {
+    let mut problems = Diagnostics::new();
+    for (key, value) in &part.partitions {
+        let Ok(column) = part.frame.column(key) else { continue };
+        let Ok(text) = column.cast(&DataType::String) else { continue };
+        let Ok(text) = text.str() else { continue };
+        let contradiction = text.iter().enumerate().find_map(|(i, v)| v.filter(|v| v.trim() != value).map(|v| (i, v.to_string())));
+        if let Some((i, found)) = contradiction {
+            problems.push(
+                Diagnostic::error(format!(
+                    "{}, column `{key}`: `{found}` contradicts the folder `{key}={value}/` the file is in",
+                    part.rows.describe(i)
+                ))
+                .in_file(&part.file)
+                .with_hint(format!("a file below `{key}={value}/` holds rows of `{value}` only; move the file, or drop the column `{key}` from it")),
+            );
+        }
+    }
+    problems
 }
 
 /// The export's column, or a constant column from a hive partition folder.
@@ -296,7 +324,19 @@ fn bools(raw: &Column, source: &Source, cells: &mut CellProblems) -> Option<Vec<
 fn numbers(raw: &Column, source: &Source, cells: &mut CellProblems) -> Option<Vec<Option<f64>>> {
     if raw.dtype().is_primitive_numeric() {
         let cast = raw.cast(&DataType::Float64).ok()?;
-        return Some(cast.f64().ok()?.iter().collect());
+        let mut exact = |i: usize, v: f64| {
+            // An integer column above 2^53 was rounded by the cast.
+            if raw.dtype().is_integer() && v.abs() > MAX_EXACT {
+                cells.push(i, format!("{} is too large to count exactly; expected at most 2^53 (9007199254740992)", raw.get(i).map_or_else(|_| v.to_string(), |a| a.to_string())));
+                return None;
+            }
+            if !v.is_finite() {
+                cells.push(i, format!("`{v}` is not a number"));
+                return None;
+            }
+            Some(v)
+        };
+        return Some(cast.f64().ok()?.iter().enumerate().map(|(i, v)| v.and_then(|v| exact(i, v))).collect());
     }
     let as_text = raw.cast(&DataType::String).ok()?;
     let text = text_cells(&as_text, source, cells)?;
@@ -306,6 +346,10 @@ fn numbers(raw: &Column, source: &Source, cells: &mut CellProblems) -> Option<Ve
             .map(|(i, c)| {
                 let c = c?;
                 match c.parse::<f64>() {
+                    Ok(n) if n.is_finite() && n.abs() > MAX_EXACT => {
+                        cells.push(i, format!("`{c}` is too large to count exactly; expected at most 2^53 (9007199254740992)"));
+                        None
+                    }
                     Ok(n) if n.is_finite() => Some(n),
                     _ => {
                         cells.push(i, format!("`{c}` is not a number"));
