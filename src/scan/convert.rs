@@ -106,7 +106,11 @@ pub fn to_canonical(source: &Source, part: &RawPart) -> Result<DataFrame, Diagno
         let raw = match find_column(part, export, height) {
             Some(c) => c,
             None if canonical.required => {
-                problems.push(missing_column(source, part, canonical, export));
+                let d = missing_column(source, part, canonical, export);
+                // A wrong separator is said once, not once per column.
+                if !problems.iter().any(|p| p.message == d.message) {
+                    problems.push(d);
+                }
                 continue;
             }
             None => Column::full_null(export.into(), height, &DataType::String),
@@ -171,6 +175,17 @@ fn find_column(part: &RawPart, name: &str, height: usize) -> Option<Column> {
 
 fn missing_column(source: &Source, part: &RawPart, canonical: &Canonical, export: &str) -> Diagnostic {
     let found: Vec<String> = part.frame.get_column_names().iter().map(|n| n.to_string()).collect();
+    let separator = source.separator as char;
+    if let [only] = found.as_slice() {
+        if let Some(other) = [';', ',', '\t', '|'].into_iter().find(|c| *c != separator && only.contains(*c)) {
+            return Diagnostic::error(format!(
+                "the header is one column `{only}`: the file is separated by `{}`, not by `{separator}`",
+                other.escape_default()
+            ))
+            .at_line(&part.file, 1)
+            .with_hint(format!("set separator = \"{}\" in [sources.{}] of slareport.toml", other.escape_default(), source.kind));
+        }
+    }
     let mapped = export != canonical.name;
     let message = if mapped {
         format!("column `{export}` (mapped to {} `{}`) is missing", source.kind, canonical.name)

@@ -64,6 +64,10 @@ impl RowNumbers {
 
 /// Reads every file of `source`.
 pub fn read(root: &Path, source: &Source) -> Result<Vec<RawPart>, Diagnostics> {
+    if source.path.as_os_str().is_empty() {
+        // The path was refused when slareport.toml was loaded; that error says it all.
+        return Err(Diagnostics::new());
+    }
     let full = root.join(&source.path);
     let shown = source.path.clone();
     let not_found = || {
