@@ -122,19 +122,37 @@ fn twenty_rounds_of_two_concurrent_builds_in_threads_leave_the_site_intact() {
     }
 }
 
+/// A build of ROOT into OUT as a process of its own (stderr piped): this
+/// test binary running `build_child`. (Not `CARGO_BIN_EXE_slareport`: in a
+/// target folder shared by several checkouts that file is whichever
+/// checkout linked it last.)
+fn spawn_build(root: &Path, out: &Path) -> std::process::Child {
+    Command::new(std::env::current_exe().unwrap())
+        .args(["build_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .env("BUILD_ROOT", root)
+        .env("BUILD_OUT", out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Run only as the child of the process tests: builds `BUILD_ROOT` into
+/// `BUILD_OUT` as `slareport build` does, failing with the build's message.
+#[test]
+#[ignore = "run by the process tests as a child process"]
+fn build_child() {
+    let (Some(root), Some(out)) = (std::env::var_os("BUILD_ROOT"), std::env::var_os("BUILD_OUT")) else { return };
+    if let Err(e) = build(&options(Path::new(&root), Path::new(&out), NOW)) {
+        panic!("{e:?}");
+    }
+}
+
 #[test]
 fn twenty_rounds_of_two_concurrent_build_processes_leave_the_site_intact() {
     let site = site();
     let out = site.path("public");
-    let run = || {
-        Command::new(env!("CARGO_BIN_EXE_slareport"))
-            .args(["build", site.root().to_str().unwrap(), "--out", out.to_str().unwrap()])
-            .env("SOURCE_DATE_EPOCH", NOW.to_string())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
+    let run = || spawn_build(site.root(), &out);
     assert!(run().wait_with_output().unwrap().status.success());
     let before = snapshot(&out);
     for round in 0..20 {
@@ -257,17 +275,8 @@ fn a_build_killed_at_any_step_loses_nothing() {
 fn a_build_process_killed_at_random_instants_loses_nothing() {
     let site = site();
     let out = site.path("public");
-    // The binary's "now" is the clock: October 2026 is complete.
-    let run = || {
-        Command::new(env!("CARGO_BIN_EXE_slareport"))
-            .args(["build", site.root().to_str().unwrap(), "--out", out.to_str().unwrap()])
-            .env("SOURCE_DATE_EPOCH", NOW.to_string())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap()
-    };
-    // August and September first, through the library (the binary's "now" is the clock).
+    let run = || spawn_build(site.root(), &out);
+    // August and September first.
     build(&options(site.root(), &out, MID_OCTOBER)).unwrap();
     let before = periods(&snapshot(&out));
     let started = std::time::Instant::now();

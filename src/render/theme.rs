@@ -39,16 +39,19 @@ pub fn parse_error(root: &Path, theme: &str, names: &[&str], chain: &str) -> Dia
     }
 }
 
+/// Where the tag `{% keyword` (or `{%- keyword`) starts in `text`, and
+/// where its arguments start.
+fn tags<'t>(text: &'t str, keyword: &'t str) -> impl Iterator<Item = (usize, usize)> + 't {
+    text.match_indices(keyword)
+        .map(|(i, _)| i)
+        .filter(move |i| text[..*i].trim_end_matches([' ', '\t', '\n', '\r', '-']).ends_with("{%"))
+        .map(move |i| (i, i + keyword.len()))
+}
+
 /// `{% macro name(` definitions: (name, offset of the tag, body).
 fn macros(text: &str) -> Vec<(String, usize, &str)> {
     let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = text[from..].find("macro ").map(|i| i + from) {
-        from = i + 6;
-        let before = text[..i].trim_end_matches([' ', '\t', '\n', '\r', '-']);
-        if !before.ends_with("{%") {
-            continue;
-        }
+    for (i, from) in tags(text, "macro ") {
         let name: String = text[from..].trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
         if name.is_empty() {
             continue;
@@ -76,13 +79,7 @@ fn calls(text: &str) -> BTreeSet<String> {
 /// Templates named by `{% include "x" %}` in `text`.
 fn includes(text: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let mut from = 0;
-    while let Some(i) = text[from..].find("include").map(|i| i + from) {
-        from = i + 7;
-        let before = text[..i].trim_end_matches([' ', '\t', '\n', '\r', '-']);
-        if !before.ends_with("{%") {
-            continue;
-        }
+    for (_, from) in tags(text, "include") {
         let rest = text[from..].trim_start();
         let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
         if let Some(end) = rest[1..].find(quote) {
