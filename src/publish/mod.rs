@@ -388,10 +388,14 @@ fn clean_leftovers(out: &Path) -> Result<usize, PublishError> {
     let walk = walkdir::WalkDir::new(out).follow_links(true).min_depth(1).max_depth(8).into_iter().filter_entry(|e| {
         let name = e.file_name().to_string_lossy();
         // Never descend into published periods; a temporary folder is removed whole.
-        !(e.depth() == 2 && looks_like_period(&name)) && !(name.starts_with(TEMP_PREFIX) && e.file_type().is_dir() && {
+        if e.depth() == 2 && looks_like_period(&name) {
+            return false;
+        }
+        if name.starts_with(TEMP_PREFIX) && e.file_type().is_dir() {
             leftovers.push(e.path().to_path_buf());
-            true
-        })
+            return false;
+        }
+        true
     });
     let mut files = Vec::new();
     for entry in walk.flatten() {

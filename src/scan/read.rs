@@ -265,7 +265,9 @@ fn check_shape(bytes: &[u8], separator: u8) -> Result<(), (usize, String)> {
             if b == b'"' {
                 if bytes.get(i + 1) == Some(&b'"') {
                     if in_header {
-                        header_fields.last_mut().map(|f| f.push(b'"'));
+                        if let Some(f) = header_fields.last_mut() {
+                            f.push(b'"');
+                        }
                     }
                     i += 2;
                     continue;
@@ -276,7 +278,9 @@ fn check_shape(bytes: &[u8], separator: u8) -> Result<(), (usize, String)> {
                     line += 1;
                 }
                 if in_header {
-                    header_fields.last_mut().map(|f| f.push(b));
+                    if let Some(f) = header_fields.last_mut() {
+                        f.push(b);
+                    }
                 }
             }
             i += 1;
@@ -304,7 +308,9 @@ fn check_shape(bytes: &[u8], separator: u8) -> Result<(), (usize, String)> {
             _ => {
                 at_field_start = false;
                 if in_header {
-                    header_fields.last_mut().map(|f| f.push(b));
+                    if let Some(f) = header_fields.last_mut() {
+                        f.push(b);
+                    }
                 }
             }
         }
