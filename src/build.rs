@@ -198,6 +198,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut summaries = Vec::new();
     let complete_options = Options { as_of: None, history: Some(&history), corrections: None };
 
+    // Held until the last page is written, from before the published months are read.
+    let output_lock = publish::lock(&out).map_err(|e| BuildError::Io(e.to_string()))?;
     for customer in &customers {
         let published = &published_of[&customer.id];
         let latest = publish::latest(published);
@@ -278,7 +280,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         pages.push(Page::new("index.html", html));
         pages.push(Page::new("style.css", renderer.css.clone()));
     }
-    publish::write_site(&out, &pages).map_err(|e| BuildError::Io(format!("cannot write {}: {e}", out.display())))?;
+    publish::write_site(&output_lock, &pages).map_err(|e| BuildError::Io(e.to_string()))?;
     Ok(report)
 }
 

@@ -72,12 +72,42 @@ pub fn check(root: &Path) -> Report {
         problems.extend(p);
         measurements = m;
     }
+    if let Some(config) = &loaded.config {
+        problems.extend(check_theme(root, config));
+    }
     let summary = loaded.site.as_ref().map(|site| {
         problems.extend(crate::load::notes::load_notes(site).1);
         problems.extend(cross_check(site, &measurements));
         summarise(site, &measurements)
     });
     Report { root: root.to_path_buf(), problems, summary }
+}
+
+/// Loads the theme as `build` would (every template parsed, recursion
+/// refused) and renders its index pages once, so a broken template fails
+/// `check` with its file and line instead of failing a build; warns about
+/// theme files the renderer never reads.
+fn check_theme(root: &Path, config: &crate::model::SiteConfig) -> Diagnostics {
+    use crate::render::{theme, CustomerView, Renderer, SiteView};
+    let mut problems = theme::misplaced_files(root, &config.theme, &Renderer::template_names());
+    match Renderer::new(root, &config.theme, None) {
+        Err(p) => problems.extend(p),
+        Ok(renderer) => {
+            let site = SiteView { title: config.title.clone() };
+            let customer = CustomerView { id: "check".into(), name: "check".into() };
+            let rendered = [
+                ("customer.html", renderer.customer(&site, &customer, &[])),
+                ("index.html", renderer.provider(&site, &[], None)),
+            ];
+            for (template, result) in rendered {
+                for d in result.err().into_iter().flatten() {
+                    let file = theme::origin(root, &config.theme, template);
+                    problems.push(if d.location.is_none() { d.in_file(file) } else { d });
+                }
+            }
+        }
+    }
+    problems
 }
 
 fn summarise(site: &Site, measurements: &Measurements) -> Summary {

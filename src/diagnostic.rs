@@ -129,7 +129,7 @@ impl fmt::Display for Diagnostic {
             Level::Error => "error",
             Level::Warning => "warning",
         };
-        writeln!(f, "{level}: {}", self.message)?;
+        writeln!(f, "{level}: {}", printable(&self.message))?;
         let line_no = self
             .location
             .as_ref()
@@ -138,12 +138,14 @@ impl fmt::Display for Diagnostic {
             .unwrap_or_default();
         let pad = " ".repeat(line_no.len().max(1));
         if let Some(location) = &self.location {
-            writeln!(f, "{pad}--> {location}")?;
+            writeln!(f, "{pad}--> {}", printable(&location.to_string()))?;
         }
         if let Some(snippet) = &self.snippet {
             let width = snippet.underline.end.saturating_sub(snippet.underline.start).max(1);
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{line_no} | {}", snippet.text)?;
+            // One character for one, so the underline stays in place.
+            let text: String = snippet.text.chars().map(|c| if c.is_control() && c != '\t' { '\u{FFFD}' } else { c }).collect();
+            writeln!(f, "{line_no} | {text}")?;
             writeln!(
                 f,
                 "{pad} | {}{}",
@@ -152,7 +154,7 @@ impl fmt::Display for Diagnostic {
             )?;
         }
         if let Some(hint) = &self.hint {
-            writeln!(f, "{pad} = help: {hint}")?;
+            writeln!(f, "{pad} = help: {}", printable(hint))?;
         }
         Ok(())
     }
@@ -280,6 +282,25 @@ impl<'a> IntoIterator for &'a Diagnostics {
     }
 }
 
+/// Text from the user's files made safe to print on a terminal: control
+/// characters (an escape sequence in a CSV cell could recolour or clear the
+/// screen, or retitle the window) are shown as `\u{1b}`; line breaks and tabs
+/// are kept.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,5 +318,13 @@ mod tests {
             d.to_string(),
             "error: unknown calendar `busines`\n --> a.toml:2:12\n  |\n2 | calendar = \"busines\"\n  |            ^^^^^^^^^\n  = help: calendars: 24x7\n"
         );
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let d = Diagnostic::error("`\u{1b}]0;pwned\u{7}` is not a number").with_hint("x\u{1b}[2J");
+        let shown = d.to_string();
+        assert!(!shown.contains('\u{1b}') && !shown.contains('\u{7}'), "{shown:?}");
+        assert!(shown.contains("\\u{1b}]0;pwned\\u{7}"), "{shown}");
     }
 }

@@ -20,6 +20,7 @@ pub mod build;
 pub mod check;
 pub mod diagnostic;
 pub mod draw;
+pub mod fuzzing;
 pub mod load;
 pub mod measure;
 pub mod model;

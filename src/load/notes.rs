@@ -123,7 +123,9 @@ pub fn load_notes(site: &Site) -> (Vec<Note>, Diagnostics) {
     (notes, problems)
 }
 
-fn load_note(source: &SourceFile, site: &Site, targets: &BTreeMap<String, ()>) -> Result<Note, Diagnostics> {
+/// Reads one note (its path relative to the site, as `notes/<customer>/<YYYY-MM>.md`)
+/// against the site; `targets` holds every `agreement/target` id of the site.
+pub fn load_note(source: &SourceFile, site: &Site, targets: &BTreeMap<String, ()>) -> Result<Note, Diagnostics> {
     let (customer, period) = place(&source.path).map_err(|m| {
         Diagnostics::from(Diagnostic::error(m).in_file(&source.path).with_hint(
             "notes live in notes/<customer>/<YYYY-MM>.md, e.g. notes/acme/2026-10.md",
@@ -135,7 +137,11 @@ fn load_note(source: &SourceFile, site: &Site, targets: &BTreeMap<String, ()>) -
             .in_file(&source.path)
             .into());
     }
-    let (front, body) = split_front_matter(&source.text);
+    let (front, body) = split_front_matter(&source.text).map_err(|m| {
+        Diagnostics::from(Diagnostic::error(m).at_line(&source.path, 1).with_hint(
+            "a note may start with TOML front matter between two lines of `+++`; the commentary follows the second",
+        ))
+    })?;
     let (raw, mut problems) = match front {
         Some(masked) => super::toml_file::parse::<RawNote>(&SourceFile::new(&source.path, masked)),
         None => (None, Diagnostics::new()),
@@ -184,7 +190,8 @@ fn load_note(source: &SourceFile, site: &Site, targets: &BTreeMap<String, ()>) -
     });
     let (lo, hi) = site.config.sources.get(&crate::model::SourceKind::Surveys).map_or((1.0, 5.0), |s| s.scale);
     if let Some(s) = &raw.satisfaction {
-        if *s.get_ref() < lo || *s.get_ref() > hi {
+        // Written so that NaN (`satisfaction = nan`) is outside the scale too.
+        if !(*s.get_ref() >= lo && *s.get_ref() <= hi) {
             problems.push(Diagnostic::error(format!("satisfaction {} is outside the scale {lo} to {hi}", s.get_ref())).at(source, s.span()));
         }
     }
@@ -257,14 +264,19 @@ fn place(path: &Path) -> Result<(String, Period), String> {
 
 /// Splits `+++` front matter from the body. The front matter comes back as
 /// the whole text with everything else blanked to spaces, so byte offsets
-/// (and so lines and columns) stay those of the file.
-fn split_front_matter(text: &str) -> (Option<String>, &str) {
-    let Some(rest) = text.strip_prefix("+++\n").or_else(|| text.strip_prefix("+++\r\n")) else {
-        return (None, text);
-    };
-    let open = text.len() - rest.len();
+/// (and so lines and columns) stay those of the file. A byte-order mark
+/// before the opening `+++` is allowed (and blanked); an opening `+++`
+/// without a closing one is an error, never taken as commentary.
+pub fn split_front_matter(text: &str) -> Result<(Option<String>, &str), String> {
+    let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let after_bom = &text[bom..];
+    let first_end = after_bom.find('\n').map_or(after_bom.len(), |i| i + 1);
+    if after_bom[..first_end].trim_end() != "+++" {
+        return Ok((None, after_bom));
+    }
+    let open = bom + first_end;
     let mut offset = open;
-    for line in rest.split_inclusive('\n') {
+    for line in text[open..].split_inclusive('\n') {
         if line.trim_end() == "+++" {
             let close_end = offset + line.len();
             let mut masked: Vec<u8> = text.as_bytes().to_vec();
@@ -273,12 +285,13 @@ fn split_front_matter(text: &str) -> (Option<String>, &str) {
                     *b = b' ';
                 }
             }
-            let masked = String::from_utf8(masked).expect("ASCII spaces keep UTF-8 valid");
-            return (Some(masked), &text[close_end..]);
+            // Whole characters were blanked (the mark and everything outside the front matter).
+            let masked = String::from_utf8(masked).map_err(|_| "the front matter is not UTF-8 text".to_string())?;
+            return Ok((Some(masked), &text[close_end..]));
         }
         offset += line.len();
     }
-    (None, text)
+    Err("the front matter opened by `+++` on line 1 is never closed: expected a line `+++` after it".to_string())
 }
 
 #[cfg(test)]
@@ -288,13 +301,18 @@ mod tests {
     #[test]
     fn front_matter_keeps_its_offsets() {
         let text = "+++\nmeeting = 2026-10-14\n+++\n# Héllo\n";
-        let (front, body) = split_front_matter(text);
+        let (front, body) = split_front_matter(text).unwrap();
         let front = front.unwrap();
         assert_eq!(front.len(), text.len());
         assert_eq!(&front[4..25], "meeting = 2026-10-14\n");
         assert!(front[25..].chars().all(|c| c == ' ' || c == '\n'));
         assert_eq!(body, "# Héllo\n");
-        assert_eq!(split_front_matter("# no front matter").0, None);
+        assert_eq!(split_front_matter("# no front matter").unwrap().0, None);
+        let (front, body) = split_front_matter("\u{feff}+++\r\nmeeting = 2026-10-14\r\n+++\r\nText").unwrap();
+        assert!(front.unwrap().contains("meeting = 2026-10-14"));
+        assert_eq!(body, "Text");
+        assert!(split_front_matter("+++\nmeeting = 2026-10-14\n").unwrap_err().contains("never closed"));
+        assert!(split_front_matter("+++").unwrap_err().contains("never closed"));
     }
 
     #[test]

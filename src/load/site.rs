@@ -119,7 +119,7 @@ pub fn load(source: &SourceFile) -> (Option<SiteConfig>, Diagnostics) {
     });
 
     let output = match &raw.output {
-        Some(o) => match relative_path(o.get_ref()) {
+        Some(o) => match relative_path(o.get_ref()).and_then(|p| output_folder(o.get_ref(), p)) {
             Ok(p) => p,
             Err(e) => {
                 error(o.span(), format!("output {e}"), None);
@@ -286,7 +286,7 @@ fn validate_source(
     };
 
     if let Some(format) = &raw.timestamp_format {
-        if let Err(e) = crate::scan::timestamp::check_format(format.get_ref()) {
+        if let Err(e) = super::values::check_format(format.get_ref()) {
             problems.push(at(format.span(), e).with_hint(
                 "use chrono's strftime codes, e.g. \"%d/%m/%Y %H:%M\" or \"%Y-%m-%dT%H:%M:%S%z\"",
             ));
@@ -341,6 +341,29 @@ fn validate_source(
         scale,
     };
     (source, problems)
+}
+
+/// The folders of a site that hold its inputs: publishing into one of them
+/// (or into the site folder itself) would mix reports with what they are
+/// made from.
+const INPUT_FOLDERS: [&str; 5] = ["agreements", "data", "notes", "themes", CONFIG_FILE];
+
+/// `output` names a folder of its own inside the site: not the site folder
+/// (`.`), and not one of its input folders.
+fn output_folder(text: &str, path: PathBuf) -> Result<PathBuf, String> {
+    let normal: PathBuf = path.components().filter(|c| matches!(c, Component::Normal(_))).collect();
+    let Some(first) = normal.components().next() else {
+        return Err(format!(
+            "`{text}` is the site folder itself; expected a folder of its own inside the site, such as \"public\""
+        ));
+    };
+    if INPUT_FOLDERS.iter().any(|f| first.as_os_str() == *f) {
+        return Err(format!(
+            "`{text}` is inside the site's inputs ({}); expected a folder of its own, such as \"public\"",
+            first.as_os_str().to_string_lossy()
+        ));
+    }
+    Ok(normal)
 }
 
 /// A path inside the site folder: relative, with no `..`.

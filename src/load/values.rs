@@ -143,6 +143,16 @@ pub fn toml_date(value: &toml::value::Datetime) -> Result<NaiveDate, String> {
     }
 }
 
+/// Checks a source's strftime `timestamp_format` before any row is read
+/// (scan reads the rows with it later; load checks it, without scan).
+pub fn check_format(format: &str) -> Result<(), String> {
+    use chrono::format::{Item, StrftimeItems};
+    if StrftimeItems::new(format).any(|i| matches!(i, Item::Error)) {
+        return Err(format!("`{format}` is not a valid timestamp format"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +208,11 @@ mod tests {
     fn time_zones_come_from_the_iana_database() {
         assert_eq!(parse_timezone("Europe/London"), Ok(chrono_tz::Europe::London));
         assert!(parse_timezone("Europe/Londn").is_err());
+    }
+
+    #[test]
+    fn bad_formats_are_refused_up_front() {
+        assert!(super::check_format("%d/%m/%Y %H:%M").is_ok());
+        assert!(super::check_format("%Q").is_err());
     }
 }

@@ -6,6 +6,7 @@
 //! embedded in the binary, which is the very files of `themes/default/`.
 
 pub mod markdown;
+pub mod theme;
 pub mod view;
 
 use std::path::{Path, PathBuf};
@@ -55,6 +56,11 @@ pub struct Renderer {
 }
 
 impl Renderer {
+    /// The template file names a theme may override.
+    pub fn template_names() -> Vec<&'static str> {
+        DEFAULT_TEMPLATES.iter().map(|(n, _)| *n).collect()
+    }
+
     /// Loads the theme `name` of the site in `root` over the default theme.
     pub fn new(root: &Path, name: &str, built: Option<String>) -> Result<Renderer, Diagnostics> {
         let dir = root.join("themes").join(name);
@@ -88,11 +94,10 @@ impl Renderer {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(escape_html);
+        problems.extend(theme::check_recursion(root, name, &templates));
         if let Err(e) = tera.add_raw_templates(templates) {
-            problems.push(
-                Diagnostic::error(format!("a template of theme `{name}` does not parse: {}", error_chain(&e)))
-                    .in_file(format!("themes/{name}/templates")),
-            );
+            let names: Vec<&str> = DEFAULT_TEMPLATES.iter().map(|(n, _)| *n).collect();
+            problems.push(theme::parse_error(root, name, &names, &error_chain(&e)));
         }
         if problems.has_errors() {
             return Err(problems);

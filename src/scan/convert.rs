@@ -100,12 +100,17 @@ pub fn to_canonical(source: &Source, part: &RawPart) -> Result<DataFrame, Diagno
     let mut problems = Diagnostics::new();
     let mut converted: Vec<(&'static str, Values)> = Vec::new();
     let parser = TimestampParser::new(source.timestamp_format.as_deref(), source.timezone);
+    problems.extend(check_partitions(part));
     for canonical in source.kind.columns() {
         let export = source.columns.get(canonical.name).map_or(canonical.name, String::as_str);
         let raw = match find_column(part, export, height) {
             Some(c) => c,
             None if canonical.required => {
-                problems.push(missing_column(source, part, canonical, export));
+                let d = missing_column(source, part, canonical, export);
+                // A wrong separator is said once, not once per column.
+                if !problems.iter().any(|p| p.message == d.message) {
+                    problems.push(d);
+                }
                 continue;
             }
             None => Column::full_null(export.into(), height, &DataType::String),
@@ -130,6 +135,33 @@ pub fn to_canonical(source: &Source, part: &RawPart) -> Result<DataFrame, Diagno
     DataFrame::new(height, columns).map_err(|e| Diagnostics::from(super::internal(&part.file, e)))
 }
 
+/// The largest integer an `f64` holds exactly (2^53): a count above it
+/// would be rounded, and the figures computed from it would not be exact.
+const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
+
+/// A column the file holds and a `key=value` folder above it both name
+/// must agree: the folder says what the file is about.
+fn check_partitions(part: &RawPart) -> Diagnostics {
+    let mut problems = Diagnostics::new();
+    for (key, value) in &part.partitions {
+        let Ok(column) = part.frame.column(key) else { continue };
+        let Ok(text) = column.cast(&DataType::String) else { continue };
+        let Ok(text) = text.str() else { continue };
+        let contradiction = text.iter().enumerate().find_map(|(i, v)| v.filter(|v| v.trim() != value).map(|v| (i, v.to_string())));
+        if let Some((i, found)) = contradiction {
+            problems.push(
+                Diagnostic::error(format!(
+                    "{}, column `{key}`: `{found}` contradicts the folder `{key}={value}/` the file is in",
+                    part.rows.describe(i)
+                ))
+                .in_file(&part.file)
+                .with_hint(format!("a file below `{key}={value}/` holds rows of `{value}` only; move the file, or drop the column `{key}` from it")),
+            );
+        }
+    }
+    problems
+}
+
 /// The export's column, or a constant column from a hive partition folder.
 fn find_column(part: &RawPart, name: &str, height: usize) -> Option<Column> {
     if let Ok(c) = part.frame.column(name) {
@@ -143,6 +175,17 @@ fn find_column(part: &RawPart, name: &str, height: usize) -> Option<Column> {
 
 fn missing_column(source: &Source, part: &RawPart, canonical: &Canonical, export: &str) -> Diagnostic {
     let found: Vec<String> = part.frame.get_column_names().iter().map(|n| n.to_string()).collect();
+    let separator = source.separator as char;
+    if let [only] = found.as_slice() {
+        if let Some(other) = [';', ',', '\t', '|'].into_iter().find(|c| *c != separator && only.contains(*c)) {
+            return Diagnostic::error(format!(
+                "the header is one column `{only}`: the file is separated by `{}`, not by `{separator}`",
+                other.escape_default()
+            ))
+            .at_line(&part.file, 1)
+            .with_hint(format!("set separator = \"{}\" in [sources.{}] of slareport.toml", other.escape_default(), source.kind));
+        }
+    }
     let mapped = export != canonical.name;
     let message = if mapped {
         format!("column `{export}` (mapped to {} `{}`) is missing", source.kind, canonical.name)
@@ -296,7 +339,19 @@ fn bools(raw: &Column, source: &Source, cells: &mut CellProblems) -> Option<Vec<
 fn numbers(raw: &Column, source: &Source, cells: &mut CellProblems) -> Option<Vec<Option<f64>>> {
     if raw.dtype().is_primitive_numeric() {
         let cast = raw.cast(&DataType::Float64).ok()?;
-        return Some(cast.f64().ok()?.iter().collect());
+        let mut exact = |i: usize, v: f64| {
+            // An integer column above 2^53 was rounded by the cast.
+            if raw.dtype().is_integer() && v.abs() > MAX_EXACT {
+                cells.push(i, format!("{} is too large to count exactly; expected at most 2^53 (9007199254740992)", raw.get(i).map_or_else(|_| v.to_string(), |a| a.to_string())));
+                return None;
+            }
+            if !v.is_finite() {
+                cells.push(i, format!("`{v}` is not a number"));
+                return None;
+            }
+            Some(v)
+        };
+        return Some(cast.f64().ok()?.iter().enumerate().map(|(i, v)| v.and_then(|v| exact(i, v))).collect());
     }
     let as_text = raw.cast(&DataType::String).ok()?;
     let text = text_cells(&as_text, source, cells)?;
@@ -306,6 +361,10 @@ fn numbers(raw: &Column, source: &Source, cells: &mut CellProblems) -> Option<Ve
             .map(|(i, c)| {
                 let c = c?;
                 match c.parse::<f64>() {
+                    Ok(n) if n.is_finite() && n.abs() > MAX_EXACT => {
+                        cells.push(i, format!("`{c}` is too large to count exactly; expected at most 2^53 (9007199254740992)"));
+                        None
+                    }
                     Ok(n) if n.is_finite() => Some(n),
                     _ => {
                         cells.push(i, format!("`{c}` is not a number"));

@@ -64,6 +64,10 @@ impl RowNumbers {
 
 /// Reads every file of `source`.
 pub fn read(root: &Path, source: &Source) -> Result<Vec<RawPart>, Diagnostics> {
+    if source.path.as_os_str().is_empty() {
+        // The path was refused when slareport.toml was loaded; that error says it all.
+        return Err(Diagnostics::new());
+    }
     let full = root.join(&source.path);
     let shown = source.path.clone();
     let not_found = || {
@@ -77,6 +81,15 @@ pub fn read(root: &Path, source: &Source) -> Result<Vec<RawPart>, Diagnostics> {
     let metadata = std::fs::metadata(&full).map_err(|_| Diagnostics::from(not_found()))?;
     if metadata.is_dir() {
         return read_folder(root, &full, source);
+    }
+    if !metadata.is_file() {
+        // A FIFO would block the read forever, a device never end.
+        return Err(Diagnostic::error(format!(
+            "{} is not a regular file (a pipe, socket or device); expected a CSV or Parquet file or a folder",
+            shown.display()
+        ))
+        .in_file(crate::load::CONFIG_FILE)
+        .into());
     }
     let part = read_file(root, &full, source).map_err(Diagnostics::from)?;
     Ok(vec![part])
@@ -158,8 +171,18 @@ fn read_file(root: &Path, path: &Path, source: &Source) -> Result<RawPart, Diagn
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
-    if std::str::from_utf8(&bytes).is_err() {
-        return Err(fail("it is not UTF-8 text".into()).with_hint("export the CSV as UTF-8"));
+    if let Err(e) = std::str::from_utf8(&bytes) {
+        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count();
+        return Err(Diagnostic::error(format!("cannot read {}: line {line} is not UTF-8 text", shown.display()))
+            .at_line(&shown, line)
+            .with_hint("export the CSV as UTF-8"));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Diagnostic::error(format!("{} is empty; expected a header line naming the columns, then one line per row", shown.display()))
+            .in_file(&shown));
+    }
+    if let Err((line, message)) = check_shape(&bytes, source.separator) {
+        return Err(Diagnostic::error(format!("{}, line {line}: {message}", shown.display())).at_line(&shown, line));
     }
     let lines = record_lines(&bytes);
     let options = CsvReadOptions::default()
@@ -174,6 +197,140 @@ fn read_file(root: &Path, path: &Path, source: &Source) -> Result<RawPart, Diagn
         .finish()
         .map_err(|e| fail(format!("{e}")).with_hint("check that every line has the same number of fields as the header"))?;
     Ok(RawPart { file: shown, frame, rows: RowNumbers::Lines(lines), partitions: Vec::new() })
+}
+
+/// Checks what polars would refuse without saying where, or accept quietly:
+/// a quoted field never closed, a record with more or fewer fields than the
+/// header, a column named twice in the header. Returns the line and what
+/// was expected. Quotes follow RFC 4180: a `"` opens a quoted field only at
+/// the start of a field, and `""` inside one is a quote.
+fn check_shape(bytes: &[u8], separator: u8) -> Result<(), (usize, String)> {
+    let mut line = 1;
+    let mut in_quotes = false;
+    let mut quote_line = 0;
+    let mut at_record_start = true;
+    let mut at_field_start = true;
+    let mut fields = 1;
+    let mut record_line = 1;
+    let mut header: Option<(usize, Vec<String>)> = None;
+    let mut header_fields: Vec<Vec<u8>> = vec![Vec::new()];
+    let mut ragged: Option<(usize, usize)> = None;
+    let mut ragged_more = 0;
+    let mut end_record = |fields: usize, record_line: usize, header: &mut Option<(usize, Vec<String>)>, names: &mut Vec<Vec<u8>>| -> Result<(), (usize, String)> {
+        match header {
+            None => {
+                let list: Vec<String> = names.iter().map(|n| String::from_utf8_lossy(n).trim().to_string()).collect();
+                for (i, name) in list.iter().enumerate() {
+                    if let Some(j) = list[..i].iter().position(|n| n == name) {
+                        return Err((record_line, format!(
+                            "the header names column `{name}` twice (fields {} and {}); expected each column once",
+                            j + 1,
+                            i + 1
+                        )));
+                    }
+                }
+                *header = Some((record_line, list));
+            }
+            Some((_, names)) if names.len() != fields => {
+                if ragged.is_none() {
+                    ragged = Some((record_line, fields));
+                } else {
+                    ragged_more += 1;
+                }
+            }
+            Some(_) => {}
+        }
+        Ok(())
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if at_record_start {
+            if b == b'\n' {
+                line += 1;
+                i += 1;
+                continue;
+            }
+            if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                i += 1;
+                continue;
+            }
+            at_record_start = false;
+            at_field_start = true;
+            fields = 1;
+            record_line = line;
+        }
+        let in_header = header.is_none();
+        if in_quotes {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    if in_header {
+                        if let Some(f) = header_fields.last_mut() {
+                            f.push(b'"');
+                        }
+                    }
+                    i += 2;
+                    continue;
+                }
+                in_quotes = false;
+            } else {
+                if b == b'\n' {
+                    line += 1;
+                }
+                if in_header {
+                    if let Some(f) = header_fields.last_mut() {
+                        f.push(b);
+                    }
+                }
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' if at_field_start => {
+                in_quotes = true;
+                quote_line = line;
+                at_field_start = false;
+            }
+            b'\n' => {
+                line += 1;
+                end_record(fields, record_line, &mut header, &mut header_fields)?;
+                at_record_start = true;
+            }
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {}
+            _ if b == separator => {
+                fields += 1;
+                at_field_start = true;
+                if in_header {
+                    header_fields.push(Vec::new());
+                }
+            }
+            _ => {
+                at_field_start = false;
+                if in_header {
+                    if let Some(f) = header_fields.last_mut() {
+                        f.push(b);
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    if in_quotes {
+        return Err((quote_line, "a quoted field starts on this line and is never closed; expected a closing `\"` (write a quote inside a quoted field as `\"\"`)".to_string()));
+    }
+    if !at_record_start {
+        end_record(fields, record_line, &mut header, &mut header_fields)?;
+    }
+    if let (Some((line, found)), Some((header_line, names))) = (ragged, &header) {
+        let more = if ragged_more > 0 { format!(" ({ragged_more} more lines are ragged too)") } else { String::new() };
+        let hint = if names.len() == 1 { format!("; is the separator `{}` right?", separator as char) } else { String::new() };
+        return Err((line, format!(
+            "has {found} fields; expected {}, as the header on line {header_line} has{more}{hint}",
+            names.len()
+        )));
+    }
+    Ok(())
 }
 
 /// The line each data record starts on, skipping the header and blank lines
@@ -221,6 +378,22 @@ mod tests {
     fn record_lines_skip_the_header_and_follow_quoted_newlines() {
         let csv = b"a,b\n1,2\n\"x\ny\",3\n\n4,5\n";
         assert_eq!(record_lines(csv), vec![2, 3, 6]);
+    }
+
+    #[test]
+    fn ragged_records_unclosed_quotes_and_twice_named_columns_are_found() {
+        assert_eq!(check_shape(b"a,b\n1,2\n\"x\ny\",3\n\n4,5\n", b','), Ok(()));
+        assert_eq!(check_shape(b"a,b\r\n1,\"2 \"\"in\"\" \"\r\n", b','), Ok(()));
+        assert_eq!(check_shape(b"a,b\n1,5\" tall\n", b','), Ok(()));
+        let (line, m) = check_shape(b"a,b\n1,2\n1,2,3\n", b',').unwrap_err();
+        assert_eq!(line, 3);
+        assert!(m.contains("has 3 fields; expected 2"), "{m}");
+        let (line, m) = check_shape(b"a,b\n1,2\n\"open,2\n3,4\n", b',').unwrap_err();
+        assert_eq!(line, 3);
+        assert!(m.contains("never closed"), "{m}");
+        let (line, m) = check_shape(b"a,b,a\n1,2,3\n", b',').unwrap_err();
+        assert_eq!(line, 1);
+        assert!(m.contains("column `a` twice"), "{m}");
     }
 
     #[test]
