@@ -180,6 +180,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
     let io = |e: std::io::Error| BuildError::Io(e.to_string());
 
+    // Held until the last page is written, from before the published months are read.
+    let output_lock = publish::lock(&out).map_err(|e| BuildError::Io(e.to_string()))?;
     // Every customer's published months, and their figures as trend history.
     let mut published_of = BTreeMap::new();
     let mut history = History::default();
@@ -198,8 +200,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut summaries = Vec::new();
     let complete_options = Options { as_of: None, history: Some(&history), corrections: None };
 
-    // Held until the last page is written, from before the published months are read.
-    let output_lock = publish::lock(&out).map_err(|e| BuildError::Io(e.to_string()))?;
     for customer in &customers {
         let published = &published_of[&customer.id];
         let latest = publish::latest(published);

@@ -96,7 +96,8 @@ fn check_theme(root: &Path, config: &crate::model::SiteConfig) -> Diagnostics {
             let site = SiteView { title: config.title.clone() };
             let customer = CustomerView { id: "check".into(), name: "check".into() };
             let rendered = [
-                ("customer.html", renderer.customer(&site, &customer, &[])),
+                ("customer.html", renderer.customer(&site, &customer, &[], None, &[])),
+                ("to-date.html", renderer.to_date(&site, &customer, &crate::render::view::ToDateView::default())),
                 ("index.html", renderer.provider(&site, &[], None)),
             ];
             for (template, result) in rendered {

@@ -65,7 +65,7 @@ fn fixture() -> &'static Site {
         let sla = agreement::load(SourceFile::new("agreements/acme/email.toml", SLA.to_string()), "acme", &config)
             .expect("the fuzz fixture agreement is valid");
         let root = std::env::temp_dir().join(format!("slareport-fuzz-{}", std::process::id()));
-        Site { root, config, agreements: vec![sla.agreement] }
+        Site { root, config, versions: vec![sla.agreement.clone()], agreements: vec![sla.agreement] }
     })
 }
 

@@ -42,7 +42,7 @@ fn options(root: &Path, out: &Path, now: i64) -> BuildOptions {
         period: None,
         customer: None,
         revise: false,
-        now,
+        as_of: slareport::measure::period::AsOf::Instant(now),
         source_date_epoch: Some(NOW),
         progress: false,
     }

@@ -409,7 +409,7 @@ pub struct ToDateRow {
 }
 
 /// The provisional page of the month in progress.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct ToDateView {
     pub period_label: String,
     pub as_of: String,
