@@ -62,6 +62,21 @@ impl fmt::Display for Summary {
     }
 }
 
+/// `corrections.toml`: each entry well formed, and naming a row the exports have.
+fn check_corrections(site: &Site, measurements: &Measurements) -> Diagnostics {
+    let (corrections, mut problems) = crate::load::corrections::load_corrections(site);
+    if corrections.is_empty() {
+        return problems;
+    }
+    let interval = site.config.sources.get(&SourceKind::Samples).map_or(60, |s| s.interval);
+    let Ok(mut data) = crate::measure::Data::from_measurements(measurements, interval) else { return problems };
+    let (_, unmatched) = crate::measure::corrections::apply(&mut data, &corrections);
+    for c in unmatched {
+        problems.push(crate::measure::corrections::unmatched(&c));
+    }
+    problems
+}
+
 /// Checks the site in `root`.
 pub fn check(root: &Path) -> Report {
     let loaded = load_site(root);
@@ -78,6 +93,7 @@ pub fn check(root: &Path) -> Report {
     let summary = loaded.site.as_ref().map(|site| {
         problems.extend(crate::load::notes::load_notes(site).1);
         problems.extend(cross_check(site, &measurements));
+        problems.extend(check_corrections(site, &measurements));
         summarise(site, &measurements)
     });
     Report { root: root.to_path_buf(), problems, summary }

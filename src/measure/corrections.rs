@@ -37,6 +37,13 @@ pub struct CorrectionResult {
     pub moved: Vec<String>,
 }
 
+/// The error for a correction that names no row of the exports.
+pub fn unmatched(c: &Correction) -> crate::diagnostic::Diagnostic {
+    crate::diagnostic::Diagnostic::error(format!("the correction names {} `{}`, which no export has", c.row.kind(), c.row.id()))
+        .at_line(&c.file, c.line)
+        .with_hint("check the id against the export; a correction must name an existing row")
+}
+
 /// Applies `corrections` in order. Returns what each changed, or the
 /// corrections that name no row of the exports.
 pub fn apply(data: &mut Data, corrections: &[Correction]) -> (Vec<Applied>, Vec<Correction>) {

@@ -72,11 +72,7 @@ pub fn prepare(root: &Path) -> Result<Prepared, Diagnostics> {
         let uncorrected = data.clone();
         let (applied, unmatched) = corrections::apply(&mut data, &list);
         for c in unmatched {
-            problems.push(
-                Diagnostic::error(format!("the correction names {} `{}`, which no export has", c.row.kind(), c.row.id()))
-                    .at_line(&c.file, c.line)
-                    .with_hint("check the id against the export; a correction must name an existing row"),
-            );
+            problems.push(corrections::unmatched(&c));
         }
         corrections = Some(results::Corrections { applied, uncorrected });
     }
