@@ -169,6 +169,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let built = options.source_date_epoch.and_then(|t| chrono::DateTime::from_timestamp(t, 0)).map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string());
     let renderer = Renderer::new(&options.root, &config.theme, built).map_err(BuildError::Problems)?;
     let out = options.out.clone().unwrap_or_else(|| options.root.join(&config.output));
+    check_out(&options.root, &out).map_err(|d| BuildError::Problems(d.into()))?;
     let customers = customers(&prepared, options.customer.as_deref())?;
     let as_of = options.as_of.instant(config.timezone);
     let schedule = schedule(&prepared, options.period, as_of).map_err(|d| BuildError::Problems(d.into()))?;
@@ -282,6 +283,37 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     publish::write_site(&output_lock, &pages).map_err(|e| BuildError::Io(e.to_string()))?;
     Ok(report)
+}
+
+/// An output folder of its own: not the site folder or a folder holding it,
+/// and not inside the site's inputs (`--out` is not checked by `check`).
+fn check_out(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    // The longest existing ancestor, resolved (symlinks followed), with the rest appended.
+    let resolve = |p: &Path| -> PathBuf {
+        let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let mut existing = p.as_path();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else { break };
+            rest.push(name.to_os_string());
+            existing = parent;
+        }
+        let mut resolved = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+        resolved.extend(rest.iter().rev());
+        resolved
+    };
+    let (site, output) = (resolve(root), resolve(out));
+    if site.starts_with(&output) {
+        return Err(Diagnostic::error(format!("the output folder {} holds the site folder; expected a folder of its own", out.display()))
+            .with_hint("publish into a folder such as `public` inside the site, or anywhere outside it"));
+    }
+    for input in crate::load::site::INPUT_FOLDERS {
+        if output.starts_with(site.join(input)) {
+            return Err(Diagnostic::error(format!("the output folder {} is inside the site's inputs ({input}); expected a folder of its own", out.display()))
+                .with_hint("publish into a folder such as `public` inside the site, or anywhere outside it"));
+        }
+    }
+    Ok(())
 }
 
 fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {

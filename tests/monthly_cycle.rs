@@ -377,3 +377,14 @@ fn a_new_agreement_version_leaves_published_months_and_lists_its_changes() {
     assert_eq!(json(out.path().join("acme/2026-03/manifest.json"))["agreement_versions"]["acme-email"], "1");
     assert_eq!(json(out.path().join("acme/2026-04/manifest.json"))["agreement_versions"]["acme-email"], "2");
 }
+
+#[test]
+fn an_output_folder_holding_the_site_or_inside_its_inputs_is_refused() {
+    let f = site("OUT-7,email,2026-02-10T09:00:00Z,2026-02-10T11:00:00Z,unplanned,\n", "");
+    for (out, words) in [(f.root().to_path_buf(), "holds the site folder"), (f.path("data/site"), "is inside the site's inputs (data)")] {
+        let Err(BuildError::Problems(d)) = build(&options(f.root(), &out, "2026-04-02T00:00:00Z")) else { panic!("{} was not refused", out.display()) };
+        let message = &d.iter().next().unwrap().message;
+        assert!(message.contains(words), "{message}");
+    }
+    assert!(!f.path("data/site").exists(), "nothing was written");
+}

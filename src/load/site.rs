@@ -346,7 +346,7 @@ fn validate_source(
 /// The folders of a site that hold its inputs: publishing into one of them
 /// (or into the site folder itself) would mix reports with what they are
 /// made from.
-const INPUT_FOLDERS: [&str; 5] = ["agreements", "data", "notes", "themes", CONFIG_FILE];
+pub const INPUT_FOLDERS: [&str; 5] = ["agreements", "data", "notes", "themes", CONFIG_FILE];
 
 /// `output` names a folder of its own inside the site: not the site folder
 /// (`.`), and not one of its input folders.
