@@ -385,7 +385,8 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("acme/2026-10")).unwrap();
         std::fs::write(dir.path().join("acme/2026-10/index.html"), "x").unwrap();
         assert_eq!(resolve(dir.path(), "/acme/2026-10/"), Some(dir.path().join("acme/2026-10/index.html")));
-        assert_eq!(resolve(dir.path(), "/acme/%32026-10/index.html"), None);
+        assert_eq!(resolve(dir.path(), "/acme/%32026-10/index.html"), Some(dir.path().join("acme/2026-10/index.html")));
+        assert_eq!(resolve(dir.path(), "/acme/%2e%2e/%2e%2e/etc/passwd"), None);
         assert_eq!(resolve(dir.path(), "/acme/../../etc/passwd"), None);
         assert_eq!(with_script(b"<body>x</body>".to_vec()).len(), "<body>x</body>".len() + RELOAD_SCRIPT.len());
     }

@@ -80,7 +80,7 @@ fn init_makes_a_site_that_checks_and_builds_and_refuses_a_folder_in_use() {
     assert!(report.problems.is_empty(), "{}", report.problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"));
     assert_eq!(
         report.summary.as_ref().unwrap().to_string(),
-        "loaded 3 agreements (1 SLA, 1 OLA, 1 UPC) with 4 targets for 1 customer\n  outages            4 rows  (1 file)\n  tickets           12 rows  (1 file)\n"
+        "loaded 3 agreements (1 SLA, 1 OLA, 1 UPC) with 4 targets for 1 customer\n  outages          4 rows  (1 file)\n  tickets         12 rows  (1 file)\n"
     );
 
     let built = build(&build_options(&site)).unwrap_or_else(|e| panic!("{e:?}"));

@@ -75,7 +75,7 @@ fn unknown_metric() {
     site.edit("agreements/acme/email.toml", "metric = \"availability\"", "metric = \"uptime\"");
     let e = site.error();
     assert_at(&e, "agreements/acme/email.toml", 13, "`uptime` is not one of the allowed values");
-    assert_hint(&e, "use one of `availability`");
+    assert_hint(&e, "use one of: `availability`, `latency`");
 }
 
 #[test]

@@ -84,7 +84,12 @@ pub fn table(results: &Results) -> String {
     let counted = if s.figures == rows.len() {
         plural(s.figures, "figure", "figures")
     } else {
-        format!("{} shown; {} of the customer's SLAs", plural(rows.len(), "figure", "figures"), s.figures)
+        format!(
+            "{} shown: the customer's {} and {} of the OLAs and UPCs under them. SLA figures",
+            plural(rows.len(), "figure", "figures"),
+            plural(s.figures, "SLA figure", "SLA figures"),
+            rows.len().saturating_sub(s.figures)
+        )
     };
     let _ = writeln!(
         out,

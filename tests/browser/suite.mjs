@@ -6,7 +6,7 @@
 // blank; axe-core, injected into each page, fails the suite on serious or
 // critical violations.
 //
-//   node suite.mjs --site DIR [--serve URL] [--budget PATH=PAGES]... [--pdf-dir DIR] [--no-axe]
+//   node suite.mjs --site DIR [--serve URL] [--budget PATH=PAGES]... [--pdf-dir DIR] [--no-axe] [--pages PREFIX]
 //
 // --site: the built site folder. Without --serve its pages are opened over
 // file://; with --serve they are opened from the server (the same pages,
@@ -35,6 +35,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--budget') { const [p, n] = args[++i].split('='); opt.budgets.push([p, Number(n)]); }
   else if (a === '--pdf-dir') opt.pdfDir = path.resolve(args[++i]);
   else if (a === '--no-axe') opt.axe = false;
+  else if (a === '--pages') opt.pages = args[++i];
   else { console.error(`unknown argument ${a}`); process.exit(2); }
 }
 if (!opt.site) { console.error('--site DIR is required'); process.exit(2); }
@@ -77,7 +78,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-const pages = htmlFiles(opt.site);
+const pages = htmlFiles(opt.site).filter((p) => !opt.pages || p.startsWith(opt.pages));
 
 for (const rel of pages) {
   const url = new URL(rel, base).href;
@@ -122,7 +123,7 @@ for (const rel of pages) {
   if (opt.axe) {
     await page.addScriptTag({ path: AXE });
     const result = await page.evaluate(async () => {
-      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      const r = await window.axe.run(document, { resultTypes: ['violations'], preload: false });
       return { passes: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, target: v.nodes[0]?.target.join(' ') })) };
     });
     counts.axePasses += result.passes;
