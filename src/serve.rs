@@ -112,7 +112,12 @@ pub fn start(options: ServeOptions) -> Result<Server, ServeError> {
     let watched_root = root.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event {
-            if event.paths.iter().any(|p| is_input(&watched_root, output.as_deref(), p)) {
+            // Reading the inputs (as every build does) is not a change.
+            let changes_content = matches!(
+                event.kind,
+                notify::EventKind::Create(_) | notify::EventKind::Remove(_) | notify::EventKind::Any
+            ) || matches!(event.kind, notify::EventKind::Modify(kind) if !matches!(kind, notify::event::ModifyKind::Metadata(_)));
+            if changes_content && event.paths.iter().any(|p| is_input(&watched_root, output.as_deref(), p)) {
                 let _ = changes.send(());
             }
         }
