@@ -280,6 +280,12 @@ fn respond(request: tiny_http::Request, state: &Mutex<State>) {
         return;
     };
     let Some(file) = resolve(&root, &path) else {
+        // Browsers ask every http origin for an icon the site does not have:
+        // no content, rather than a 404 in the console of every first page.
+        if path == "/favicon.ico" {
+            let _ = request.respond(tiny_http::Response::empty(204));
+            return;
+        }
         let _ = request.respond(with_type(tiny_http::Response::from_string("not found").with_status_code(404), "text/plain; charset=utf-8"));
         return;
     };

@@ -59,8 +59,10 @@ fn suite(args: &[&str]) -> (bool, String) {
         .output()
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    // Shown in the test log (and in CI's): the counts of what was checked.
-    println!("{stdout}");
+    // Shown in the test log (and in CI's) even when the test passes: written
+    // to the process's standard output, which libtest does not capture (it
+    // captures `print!`), the counts of what was checked.
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), stdout.as_bytes());
     eprintln!("{}", String::from_utf8_lossy(&output.stderr));
     (output.status.success(), stdout)
 }
