@@ -280,12 +280,6 @@ fn respond(request: tiny_http::Request, state: &Mutex<State>) {
         return;
     };
     let Some(file) = resolve(&root, &path) else {
-        // Browsers ask every http origin for an icon the site does not have:
-        // no content, rather than a 404 in the console of every first page.
-        if path == "/favicon.ico" {
-            let _ = request.respond(tiny_http::Response::empty(204));
-            return;
-        }
         let _ = request.respond(with_type(tiny_http::Response::from_string("not found").with_status_code(404), "text/plain; charset=utf-8"));
         return;
     };
@@ -309,9 +303,18 @@ fn with_type<R: std::io::Read>(response: tiny_http::Response<R>, kind: &str) -> 
     response
 }
 
-/// Adds the reload script before `</body>`.
+/// Browsers ask an http origin for /favicon.ico, which the site does not
+/// have (a 404 in the console); an empty icon in the served page stops them.
+const NO_ICON: &str = "<link rel=\"icon\" href=\"data:,\">\n";
+
+/// Adds the reload script before `</body>` (and the empty icon before
+/// `</head>`).
 fn with_script(bytes: Vec<u8>) -> Vec<u8> {
     let text = String::from_utf8_lossy(&bytes);
+    let text = match text.find("</head>") {
+        Some(at) => format!("{}{NO_ICON}{}", &text[..at], &text[at..]),
+        None => text.into_owned(),
+    };
     match text.rfind("</body>") {
         Some(at) => {
             let mut out = Vec::with_capacity(bytes.len() + RELOAD_SCRIPT.len());
@@ -320,7 +323,7 @@ fn with_script(bytes: Vec<u8>) -> Vec<u8> {
             out.write_all(text[at..].as_bytes()).ok();
             out
         }
-        None => bytes,
+        None => text.into_bytes(),
     }
 }
 
