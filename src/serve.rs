@@ -23,6 +23,9 @@ use notify::Watcher;
 
 use crate::build::{build, BuildError, BuildOptions};
 
+/// Threads answering requests.
+const RESPONDERS: usize = 8;
+
 /// What to serve.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -83,7 +86,9 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        self.http.unblock();
+        for _ in 0..=RESPONDERS {
+            self.http.unblock();
+        }
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
@@ -147,18 +152,21 @@ pub fn start(options: ServeOptions) -> Result<Server, ServeError> {
             }
         })
     };
-    let server = {
+    // Several responders: a response stuck writing to a connection the
+    // browser no longer reads must not hold up every other request.
+    let mut threads = vec![builder];
+    for _ in 0..RESPONDERS {
         let (http, state, stop) = (http.clone(), state.clone(), stop.clone());
-        std::thread::spawn(move || {
+        threads.push(std::thread::spawn(move || {
             for request in http.incoming_requests() {
                 if stop.load(Ordering::SeqCst) {
                     break;
                 }
                 respond(request, &state);
             }
-        })
-    };
-    Ok(Server { addr, http, stop, threads: vec![builder, server], _watcher: watcher, temp })
+        }));
+    }
+    Ok(Server { addr, http, stop, threads, _watcher: watcher, temp })
 }
 
 fn unique() -> u128 {

@@ -96,7 +96,14 @@ for (const rel of pages) {
   });
   page.on('response', (r) => { if (r.status() >= 400) failures.push(`${rel}: ${r.status()} for ${r.url()}`); });
   page.on('requestfailed', (r) => failures.push(`${rel}: request failed: ${r.url()} (${r.failure()?.errorText})`));
-  await page.goto(url, { waitUntil: 'load' });
+  try {
+    await page.goto(url, { waitUntil: 'load', timeout: 20000 });
+  } catch (e) {
+    // Counted and shown: a first load that stalls is retried once.
+    counts.retries = (counts.retries || 0) + 1;
+    console.log(`retrying ${rel} after: ${String(e).split('\n')[0]}`);
+    await page.goto(url, { waitUntil: 'load', timeout: 30000 });
+  }
   counts.pages++;
 
   // Links: every one resolves inside the site; same-page anchors exist.
@@ -191,7 +198,7 @@ function pageFills(file) {
 
 await browser.close();
 console.log(`browser suite (${mode}, ${base})`);
-console.log(`  pages opened: ${counts.pages}`);
+console.log(`  pages opened: ${counts.pages}${counts.retries ? ` (${counts.retries} retried after a stalled load)` : ''}`);
 console.log(`  links: ${counts.links} (${counts.linksChecked} to other files, each resolved), images: ${counts.images}`);
 console.log(`  requests: ${counts.requests}, leaving the site: ${counts.external}; console errors: ${counts.console}`);
 if (opt.axe) console.log(`  axe-core: ${counts.axePasses} rule passes; violations by impact: ${Object.entries(counts.axeViolations).map(([k, v]) => `${k} ${v}`).join(', ')}`);
