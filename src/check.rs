@@ -47,12 +47,14 @@ impl fmt::Display for Summary {
             .iter()
             .map(|(k, n)| format!("{n} {k}"))
             .collect();
+        let plural = crate::measure::print::plural;
         writeln!(
             f,
-            "loaded {total} agreements ({}) with {} targets for {} customers",
+            "loaded {} ({}) with {} for {}",
+            plural(total, "agreement", "agreements"),
             kinds.join(", "),
-            self.targets,
-            self.customers
+            plural(self.targets, "target", "targets"),
+            plural(self.customers, "customer", "customers")
         )?;
         for (kind, (files, rows)) in &self.sources {
             let files = if *files == 1 { "1 file".to_string() } else { format!("{files} files") };

@@ -13,6 +13,10 @@
 //! check    load + scan, every problem      -> check::Report
 //! ```
 //!
+//! Around the pipeline: `init` writes a small working site, `serve` builds
+//! into a temporary folder and rebuilds on change, `schema` gives editors
+//! JSON Schemas of the TOML files.
+//!
 //! Every stage reports problems as [`diagnostic::Diagnostic`]s with file,
 //! line and column, and collects all of them rather than stopping at the first.
 
@@ -21,9 +25,12 @@ pub mod check;
 pub mod diagnostic;
 pub mod draw;
 pub mod fuzzing;
+pub mod init;
 pub mod load;
 pub mod measure;
 pub mod model;
 pub mod publish;
 pub mod render;
 pub mod scan;
+pub mod schema;
+pub mod serve;

@@ -1,5 +1,6 @@
 //! The `slareport` command line: parses arguments and calls the library.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -56,6 +57,35 @@ enum Command {
         #[arg(long)]
         revise: bool,
     },
+    /// Create a small working site (one SLA, OLA and UPC, a few weeks of data, a note) in a new folder.
+    Init {
+        /// The new site's folder: missing or empty.
+        dir: PathBuf,
+    },
+    /// Build the site into a temporary folder, serve it on 127.0.0.1 and rebuild on every change.
+    Serve {
+        /// The site folder (holding slareport.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The port to listen on (0: any free port).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// Print the JSON Schema of slareport.toml or of agreement files, for editors.
+    Schema {
+        /// Which file the schema is for.
+        #[arg(value_enum, default_value = "site")]
+        which: SchemaFile,
+    },
+}
+
+/// The files `schema` describes.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum SchemaFile {
+    /// slareport.toml
+    Site,
+    /// agreements/**/*.toml
+    Agreement,
 }
 
 /// A site, and optionally one month and one customer of it.
@@ -102,6 +132,72 @@ fn main() -> ExitCode {
             source_date_epoch: source_date_epoch(),
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
         }),
+        Command::Init { dir } => init(dir),
+        Command::Serve { dir, port } => serve(dir, port),
+        Command::Schema { which } => out(&slareport::schema::json(match which {
+            SchemaFile::Site => slareport::schema::Which::Site,
+            SchemaFile::Agreement => slareport::schema::Which::Agreement,
+        })),
+    }
+}
+
+/// Writes `text` to standard output. A reader that stops early (`| head`)
+/// closes the pipe: that ends the command quietly, not with a panic.
+fn out(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("slareport: cannot write the output: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init(dir: PathBuf) -> ExitCode {
+    let today = chrono::Utc::now().date_naive();
+    match slareport::init::init(&slareport::init::InitOptions { dir: dir.clone(), today }) {
+        Ok(files) => {
+            let d = dir.display();
+            let listing: String = files.iter().map(|f| format!("  {f}\n")).collect();
+            out(&format!(
+                "created a site in {d}:\n{listing}next: `slareport check {d}`, then `slareport build {d}` (or `slareport serve {d}` to preview while you edit)\n"
+            ))
+        }
+        Err(e) => {
+            eprintln!("slareport: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(dir: PathBuf, port: u16) -> ExitCode {
+    let options = slareport::serve::ServeOptions {
+        build: BuildOptions {
+            root: dir,
+            out: None,
+            period: None,
+            customer: None,
+            revise: false,
+            // The preview stands at the instant it was started.
+            as_of: AsOf::Instant(chrono::Utc::now().timestamp()),
+            source_date_epoch: source_date_epoch(),
+            progress: false,
+        },
+        port,
+        debounce: std::time::Duration::from_millis(300),
+    };
+    match slareport::serve::start(options) {
+        Ok(server) => {
+            eprintln!("slareport: serving {} (Ctrl-C to stop); pages reload when the site changes", server.url());
+            server.wait();
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("slareport: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -151,41 +247,42 @@ fn measure(what: Selection, format: Format) -> ExitCode {
         results = results.for_customer(customer);
     }
     match format {
-        Format::Table => print!("{}", slareport::measure::print::table(&results)),
-        Format::Csv => print!("{}", slareport::measure::results::to_csv(&results)),
+        Format::Table => out(&slareport::measure::print::table(&results)),
+        Format::Csv => out(&slareport::measure::results::to_csv(&results)),
         Format::Json => match serde_json::to_string_pretty(&results) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => out(&format!("{text}\n")),
             Err(e) => {
                 eprintln!("slareport: cannot write the results as JSON: {e}");
-                return ExitCode::FAILURE;
+                ExitCode::FAILURE
             }
         },
     }
-    ExitCode::SUCCESS
 }
 
 fn build(options: BuildOptions) -> ExitCode {
     match slareport::build::build(&options) {
         Ok(report) => {
             print_problems(&report.warnings);
+            let mut text = String::new();
             for (customer, period, revision) in &report.published {
                 let revision = if *revision > 1 { format!(" (revision {revision})") } else { String::new() };
-                println!("published {customer}/{period}{revision}");
+                text.push_str(&format!("published {customer}/{period}{revision}\n"));
             }
             for (period, at) in &report.awaiting {
                 let at = chrono::DateTime::from_timestamp(*at, 0).map_or_else(|| at.to_string(), |d| d.format("%Y-%m-%d %H:%M UTC").to_string());
-                println!("{period} has ended and waits for late rows until {at} (publish_after)");
+                text.push_str(&format!("{period} has ended and waits for late rows until {at} (publish_after)\n"));
             }
             if let Some(period) = report.to_date {
-                println!("{period} is in progress: to-date pages written (provisional)");
+                text.push_str(&format!("{period} is in progress: to-date pages written (provisional)\n"));
             }
-            println!(
-                "{}: {} reports published, {} published months unchanged",
+            let plural = slareport::measure::print::plural;
+            text.push_str(&format!(
+                "{}: {} published, {} unchanged\n",
                 report.out.display(),
-                report.published.len(),
-                report.kept
-            );
-            ExitCode::SUCCESS
+                plural(report.published.len(), "report", "reports"),
+                plural(report.kept, "published month", "published months")
+            ));
+            out(&text)
         }
         Err(BuildError::Problems(problems)) => {
             print_problems(&problems);
@@ -212,12 +309,10 @@ fn check(dir: PathBuf) -> ExitCode {
     for problem in &report.problems {
         eprintln!("{problem}");
     }
-    if let Some(summary) = &report.summary {
-        print!("{summary}");
-    }
-    println!("{}", slareport::check::verdict(&report));
+    let summary = report.summary.as_ref().map_or(String::new(), |s| s.to_string());
+    let written = out(&format!("{summary}{}\n", slareport::check::verdict(&report)));
     if report.is_clean() {
-        ExitCode::SUCCESS
+        written
     } else {
         ExitCode::FAILURE
     }

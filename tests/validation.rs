@@ -38,7 +38,7 @@ fn wrong_type() {
     let site = Fixture::valid();
     site.edit("agreements/acme/email.toml", "objective = 99.5", "objective = \"99.5%\"");
     let e = site.error();
-    assert_at(&e, "agreements/acme/email.toml", 15, "invalid type: string \"99.5%\", expected f64");
+    assert_at(&e, "agreements/acme/email.toml", 15, "expected a number, found the text \"99.5%\"");
     assert_eq!(e.location.unwrap().column, Some(13));
 }
 
@@ -74,8 +74,8 @@ fn unknown_metric() {
     let site = Fixture::valid();
     site.edit("agreements/acme/email.toml", "metric = \"availability\"", "metric = \"uptime\"");
     let e = site.error();
-    assert_at(&e, "agreements/acme/email.toml", 13, "unknown variant `uptime`");
-    assert_hint(&e, "`availability`");
+    assert_at(&e, "agreements/acme/email.toml", 13, "`uptime` is not one of the allowed values");
+    assert_hint(&e, "use one of: `availability`, `latency`");
 }
 
 #[test]

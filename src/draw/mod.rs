@@ -1,11 +1,14 @@
 //! The `draw` stage: charts as SVG, drawn with plotters.
 //!
 //! Charts must read in greyscale (they get printed): breached points are
-//! filled triangles, at-risk points hollow squares, met points small dots,
-//! and the objective a dashed line. Each chart carries a `<title>` and a
-//! `<desc>` with its figures in words, and the report prints the same
-//! figures in a table beside it. The output holds no time stamps or random
-//! ids: the same results give the same bytes.
+//! triangles in the breach colour, at-risk points squares, met points dots,
+//! each status a different lightness too, and the objective a dashed black
+//! line; a legend names what occurs, and both axes have titles. Labels are
+//! 12 px and charts are shown at the size they are drawn, so they print at
+//! 12 px. Each chart carries a `<title>` and a `<desc>` with every figure in
+//! words (its text alternative; the report prints no second copy of them).
+//! The output holds no time stamps or random ids: the same results give the
+//! same bytes.
 
 use plotters::prelude::*;
 
@@ -18,17 +21,41 @@ use crate::measure::results::TargetResult;
 pub struct Chart {
     /// File name under `charts/`.
     pub file: String,
+    /// `trend`, `daily` or `tickets`.
+    pub kind: &'static str,
     pub title: String,
-    /// The text alternative: what the chart shows, in words.
+    /// The text alternative: what the chart shows, in words, every figure
+    /// included (the chart's `<desc>` and its image's `alt`).
     pub description: String,
+    /// A short visible caption, when the chart needs one beside its legend.
+    pub caption: Option<String>,
+    /// The size the chart is drawn for, in CSS pixels: it is shown at this
+    /// size on screen and in print, so its 12 px labels stay 12 px.
+    pub width: u32,
+    pub height: u32,
     pub svg: String,
 }
 
-const WIDTH: u32 = 720;
-const HEIGHT: u32 = 300;
+/// Charts are drawn at the width of half an A4 page's text (two side by
+/// side in print), so labels print at their drawn size.
+const WIDTH: u32 = 330;
+const TREND_HEIGHT: u32 = 190;
+const DAILY_HEIGHT: u32 = 160;
+const TICKETS_HEIGHT: u32 = 170;
+/// Tick labels, axis titles and the legend. plotters writes a font of size
+/// n as `font-size` n / 1.24 px: 15 gives 12.1 px (at least 11 px in print).
+const FONT: u32 = 15;
 const INK: RGBColor = RGBColor(33, 37, 41);
-const GREY: RGBColor = RGBColor(120, 120, 120);
-const LIGHT: RGBColor = RGBColor(200, 200, 200);
+const GREY: RGBColor = RGBColor(110, 110, 110);
+const LIGHT: RGBColor = RGBColor(210, 210, 210);
+/// The value line: a mid blue-grey, lighter than every marker in greyscale.
+const LINE: RGBColor = RGBColor(120, 144, 176);
+/// Status colours. They differ in greyscale lightness as well as hue
+/// (breached darkest, at risk lightest) and each has its own shape.
+/// BREACH is the theme's `--breach`.
+const MET: RGBColor = RGBColor(46, 125, 50);
+const RISK: RGBColor = RGBColor(214, 140, 0);
+const BREACH: RGBColor = RGBColor(164, 22, 26);
 
 /// The charts of one target result: its trend, and the daily availability
 /// or the ticket times when it has them.
@@ -48,6 +75,25 @@ pub fn chart_id(t: &TargetResult) -> String {
     format!("{}--{}--{}", t.agreement, t.target, t.service)
 }
 
+/// The axis title of a target's values.
+fn value_axis(t: &TargetResult) -> String {
+    let what = match t.metric {
+        "availability" => "Availability",
+        "latency" => "Latency",
+        "response" | "resolution" => "Within time",
+        "satisfaction" => "Satisfaction",
+        "ratio" => "Good",
+        "incidents" => "Incidents",
+        m => m,
+    };
+    match t.unit {
+        "%" => format!("{what} (%)"),
+        "ms" => format!("{what} (ms)"),
+        "h" => "Business hours".to_string(),
+        _ => what.to_string(),
+    }
+}
+
 /// Thirteen periods of a target with the objective line.
 pub fn trend(t: &TargetResult) -> Chart {
     let title = format!("{} / {} ({}): {} over 13 months", t.agreement, t.target, t.service, t.metric);
@@ -64,8 +110,18 @@ pub fn trend(t: &TargetResult) -> Chart {
         format_value(Some(t.objective), t.unit),
         words.join("; ")
     );
-    let svg = plot(&title, &labels, &points, Some(t.objective), t, 2);
-    Chart { file: format!("{}-trend.svg", chart_id(t)), title, description, svg }
+    let axes = Axes { x: "Month", y: value_axis(t), label_every: 3, from_end: true };
+    let svg = plot(&title, &description, &labels, &points, Some(t.objective), t, &axes, TREND_HEIGHT);
+    Chart {
+        file: format!("{}-trend.svg", chart_id(t)),
+        kind: "trend",
+        title,
+        description,
+        caption: None,
+        width: WIDTH,
+        height: TREND_HEIGHT,
+        svg,
+    }
 }
 
 /// Availability of each day of the period.
@@ -95,13 +151,25 @@ pub fn daily(t: &TargetResult) -> Option<Chart> {
         .filter(|d| d.status == Status::Breached)
         .map(|d| format!("{} {}", d.date, format_value(d.value, "%")))
         .collect();
-    let description = if below.is_empty() {
+    let summary = if below.is_empty() {
         format!("Every day with service hours was at or above {}.", format_value(Some(t.objective), "%"))
     } else {
         format!("Days below {}: {}.", format_value(Some(t.objective), "%"), below.join("; "))
     };
-    let svg = plot(&title, &labels, &points, Some(t.objective), t, 5);
-    Some(Chart { file: format!("{}-daily.svg", chart_id(t)), title, description, svg })
+    let every: Vec<String> = t.daily.iter().map(|d| format!("{} {}", d.date.format("%d"), format_value(d.value, "%"))).collect();
+    let description = format!("{summary} Each day: {}.", every.join("; "));
+    let axes = Axes { x: "Day of the month", y: "Availability (%)".to_string(), label_every: 5, from_end: false };
+    let svg = plot(&title, &description, &labels, &points, Some(t.objective), t, &axes, DAILY_HEIGHT);
+    Some(Chart {
+        file: format!("{}-daily.svg", chart_id(t)),
+        kind: "daily",
+        title,
+        description,
+        caption: Some(summary),
+        width: WIDTH,
+        height: DAILY_HEIGHT,
+        svg,
+    })
 }
 
 /// Business time each ticket took, against the time allowed.
@@ -129,17 +197,31 @@ pub fn tickets(t: &TargetResult) -> Option<Chart> {
             None => format!("{} still open", p.id),
         })
         .collect();
-    let description = format!(
-        "{} tickets decided; {} outside the time allowed{}{}.",
-        t.tickets.len(),
+    let decided = t.tickets.len();
+    let summary = format!(
+        "{decided} {} decided; {} outside the time allowed{}{}.",
+        if decided == 1 { "ticket" } else { "tickets" },
         late.len(),
         if late.is_empty() { "" } else { ": " },
         late.join("; ")
     );
     let labels: Vec<String> = t.tickets.iter().map(|p| p.id.clone()).collect();
+    // Room for each label: about 7 px a character at 12 px, in a plot about 250 px wide.
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
+    let label_every = ((labels.len() * (longest * 7 + 10)) / 250).max(1);
     let in_hours = TargetResult { unit: "h", ..t.clone() };
-    let svg = plot(&title, &labels, &hours, limit, &in_hours, (t.tickets.len() / 8).max(1));
-    Some(Chart { file: format!("{}-tickets.svg", chart_id(t)), title, description, svg })
+    let axes = Axes { x: "Ticket", y: "Business hours".to_string(), label_every, from_end: false };
+    let svg = plot(&title, &summary, &labels, &hours, limit, &in_hours, &axes, TICKETS_HEIGHT);
+    Some(Chart {
+        file: format!("{}-tickets.svg", chart_id(t)),
+        kind: "tickets",
+        title,
+        description: summary.clone(),
+        caption: Some(summary),
+        width: WIDTH,
+        height: TICKETS_HEIGHT,
+        svg,
+    })
 }
 
 /// The y range: for percentages from a little under the lowest value (or
@@ -159,19 +241,60 @@ fn y_range(values: &[f64], objective: Option<f64>, unit: &str) -> (f64, f64) {
     }
 }
 
-fn plot(title: &str, labels: &[String], points: &[(usize, Option<f64>, Status)], objective: Option<f64>, t: &TargetResult, label_every: usize) -> String {
+/// Axis titles and which x labels to print.
+struct Axes {
+    x: &'static str,
+    y: String,
+    label_every: usize,
+    /// Count `label_every` back from the last label (the current month).
+    from_end: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plot(title: &str, description: &str, labels: &[String], points: &[(usize, Option<f64>, Status)], objective: Option<f64>, t: &TargetResult, axes: &Axes, height: u32) -> String {
     let values: Vec<f64> = points.iter().filter_map(|p| p.1).collect();
     let (y0, y1) = y_range(&values, objective, t.unit);
     let n = points.len().max(1);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         // Errors from plotters here can only come from the in-memory backend;
         // a chart that fails to draw is left empty rather than failing the build.
-        let _ = draw(&root, labels, points, objective, t, (y0, y1), n, label_every);
+        let _ = draw(&root, labels, points, objective, t, (y0, y1), n, axes);
         let _ = root.present();
     }
-    accessible(&svg, title)
+    accessible(&svg, title, description)
+}
+
+/// The legend row above the plot: the statuses that occur, and the objective.
+fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, points: &[(usize, Option<f64>, Status)], objective: bool) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let font = ("sans-serif", FONT).into_font().color(&INK);
+    let y = 9;
+    let mut x = 4;
+    let has = |s: Status| points.iter().any(|p| p.1.is_some() && p.2 == s);
+    if has(Status::Met) {
+        area.draw(&Circle::new((x + 4, y), 4, MET.filled()))?;
+        area.draw(&Text::new("met", (x + 12, y - 7), font.clone()))?;
+        x += 48;
+    }
+    if has(Status::AtRisk) {
+        area.draw(&Rectangle::new([(x, y - 4), (x + 8, y + 4)], RISK.filled()))?;
+        area.draw(&Text::new("at risk", (x + 12, y - 7), font.clone()))?;
+        x += 68;
+    }
+    if has(Status::Breached) {
+        area.draw(&TriangleMarker::new((x + 5, y), 6, BREACH.filled()))?;
+        area.draw(&Text::new("breached", (x + 13, y - 7), font.clone()))?;
+        x += 82;
+    }
+    if objective {
+        for dash in 0..3 {
+            let from = x + dash * 7;
+            area.draw(&PathElement::new(vec![(from, y), (from + 4, y)], INK.stroke_width(2)))?;
+        }
+        area.draw(&Text::new("objective", (x + 24, y - 7), font))?;
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -183,19 +306,25 @@ fn draw<DB: DrawingBackend>(
     t: &TargetResult,
     (y0, y1): (f64, f64),
     n: usize,
-    label_every: usize,
+    axes: &Axes,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
+    let (top, body) = root.split_vertically(20);
+    legend(&top, points, objective.is_some())?;
     let unit = t.unit;
-    let mut chart = ChartBuilder::on(root)
-        .margin(12)
-        .x_label_area_size(28)
-        .y_label_area_size(64)
+    let font = ("sans-serif", FONT).into_font().color(&INK);
+    let mut chart = ChartBuilder::on(&body)
+        .margin_top(4)
+        .margin_right(10)
+        .margin_left(2)
+        .x_label_area_size(40)
+        .y_label_area_size(66)
         .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), y0..y1)?;
+    let last = labels.len().saturating_sub(1);
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .light_line_style(LIGHT.mix(0.4))
+        .light_line_style(TRANSPARENT)
         .bold_line_style(LIGHT)
         .axis_style(GREY)
         .x_labels(n)
@@ -205,23 +334,28 @@ fn draw<DB: DrawingBackend>(
                 return String::new();
             }
             let i = i as usize;
-            if i % label_every == 0 || i + 1 == labels.len() {
+            let step = axes.label_every.max(1);
+            let shown = if axes.from_end { (last.saturating_sub(i)) % step == 0 } else { i % step == 0 };
+            if shown && i <= last {
                 labels.get(i).cloned().unwrap_or_default()
             } else {
                 String::new()
             }
         })
-        .y_labels(6)
+        .y_labels(5)
         .y_label_formatter(&|y| match unit {
-            "%" => format!("{y:.2}%"),
-            "h" => format!("{y:.0} h"),
-            "ms" => format!("{y:.0} ms"),
+            "%" if y1 - y0 < 1.0 => format!("{y:.2}"),
+            "%" => format!("{y:.1}"),
+            "h" | "ms" | "tickets" => format!("{y:.0}"),
             _ => format!("{y:.1}"),
         })
-        .label_style(("sans-serif", 12).into_font().color(&INK))
+        .x_desc(axes.x)
+        .y_desc(axes.y.as_str())
+        .label_style(font.clone())
+        .axis_desc_style(font)
         .draw()?;
     if let Some(o) = objective {
-        chart.draw_series(DashedLineSeries::new(vec![(-0.5, o), (n as f64 - 0.5, o)], 6, 4, GREY.stroke_width(2)))?;
+        chart.draw_series(DashedLineSeries::new(vec![(-0.5, o), (n as f64 - 0.5, o)], 5, 4, INK.stroke_width(2)))?;
     }
     // The line breaks where a period has no data.
     let mut run: Vec<(f64, f64)> = Vec::new();
@@ -230,42 +364,45 @@ fn draw<DB: DrawingBackend>(
             Some(v) => run.push((*i as f64, *v)),
             None => {
                 if run.len() > 1 {
-                    chart.draw_series(LineSeries::new(run.clone(), INK.stroke_width(2)))?;
+                    chart.draw_series(LineSeries::new(run.clone(), LINE.stroke_width(2)))?;
                 }
                 run.clear();
             }
         }
     }
     if run.len() > 1 {
-        chart.draw_series(LineSeries::new(run, INK.stroke_width(2)))?;
+        chart.draw_series(LineSeries::new(run, LINE.stroke_width(2)))?;
     }
+    let small = n > 15;
     for (i, v, status) in points {
         let Some(v) = v else { continue };
         let at = (*i as f64, *v);
         match status {
             Status::Breached => {
-                chart.draw_series(std::iter::once(TriangleMarker::new(at, 7, INK.filled())))?;
+                chart.draw_series(std::iter::once(TriangleMarker::new(at, if small { 5 } else { 6 }, BREACH.filled())))?;
             }
             Status::AtRisk => {
-                chart.draw_series(std::iter::once(Rectangle::new([at, at], INK.stroke_width(1))))?;
-                chart.draw_series(std::iter::once(Cross::new(at, 5, INK.stroke_width(2))))?;
+                chart.draw_series(std::iter::once(EmptyElement::at(at) + Rectangle::new([(-4, -4), (4, 4)], RISK.filled())))?;
             }
             _ => {
-                chart.draw_series(std::iter::once(Circle::new(at, 3, INK.filled())))?;
+                chart.draw_series(std::iter::once(Circle::new(at, if small { 2 } else { 3 }, MET.filled())))?;
             }
         }
     }
     Ok(())
 }
 
-/// Gives the SVG a role, a title and a description for screen readers.
-fn accessible(svg: &str, title: &str) -> String {
+/// Gives the SVG a role, a title and a description (every figure) for
+/// screen readers.
+fn accessible(svg: &str, title: &str, description: &str) -> String {
     let Some(end) = svg.find('>') else { return svg.to_string() };
     let (open, rest) = svg.split_at(end);
     format!(
-        "{open} role=\"img\" aria-label=\"{}\"><title>{}</title>{}",
+        "{open} role=\"img\" aria-label=\"{}. {}\"><title>{}</title><desc>{}</desc>{}",
         xml_escape(title),
+        xml_escape(description),
         xml_escape(title),
+        xml_escape(description),
         &rest[1..]
     )
 }

@@ -92,21 +92,37 @@ pub fn table(results: &Results) -> String {
         line(&mut out, row);
     }
     let s = &results.summary;
+    // A customer's results list the OLAs and UPCs under its SLAs too, while
+    // its summary counts its SLA figures only: say which is which.
+    let counted = if s.figures == rows.len() {
+        plural(s.figures, "figure", "figures")
+    } else {
+        format!(
+            "{} shown: the customer's {} and {} of the OLAs and UPCs under them. SLA figures",
+            plural(rows.len(), "figure", "figures"),
+            plural(s.figures, "SLA figure", "SLA figures"),
+            rows.len().saturating_sub(s.figures)
+        )
+    };
     let _ = writeln!(
         out,
-        "{} figures: {} met, {} at risk, {} breached, {} no data{}; {} of {} agreements overdue for review; {} reviews held; actions {} open ({} overdue), {} done",
-        s.figures,
+        "{counted}: {} met, {} at risk, {} breached, {} no data{}; {} of {} overdue for review; {} held; actions {} open ({} overdue), {} done",
         s.met,
         s.at_risk,
         s.breached,
         s.no_data,
         s.percent_met.map_or(String::new(), |p| format!(" ({p:.1}% met)")),
         s.agreements_overdue,
-        s.agreements,
-        s.reviews_held,
+        plural(s.agreements, "agreement", "agreements"),
+        plural(s.reviews_held, "review", "reviews"),
         s.actions_open,
         s.actions_overdue,
         s.actions_done
     );
     out
+}
+
+/// "1 figure", "2 figures".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -22,8 +22,15 @@ pub struct Headline {
 #[derive(Debug, Serialize)]
 pub struct ChartView {
     pub file: String,
+    /// `trend`, `daily` or `tickets`.
+    pub kind: &'static str,
     pub title: String,
+    /// Every figure of the chart in words: its text alternative.
     pub description: String,
+    /// A short visible caption, when the chart has one.
+    pub caption: Option<String>,
+    pub width: u32,
+    pub height: u32,
     pub svg: String,
 }
 
@@ -46,6 +53,11 @@ pub struct Row {
     pub status: &'static str,
     pub status_label: &'static str,
     pub trend_text: String,
+    /// The trend as (glyph, status key) pairs, oldest first, so a theme can
+    /// colour each month.
+    pub trend_marks: Vec<(char, &'static str)>,
+    /// The trend in words, for screen readers.
+    pub trend_words: String,
     pub rule: String,
     pub budget: Option<String>,
     pub coverage: Option<String>,
@@ -148,6 +160,10 @@ pub struct ReportView {
     pub revision_reason: Option<RevisionView>,
     /// Corrections applied to rows of the month.
     pub corrections: Vec<crate::measure::corrections::CorrectionResult>,
+    /// "September 2026": the month `changes` compares with.
+    pub previous_label: String,
+    /// SLA targets whose status differs from the month before, in words.
+    pub changes: Vec<String>,
 }
 
 /// Why a revision of a published month exists.
@@ -216,6 +232,13 @@ fn row(t: &TargetResult, title: &str, charts: &[Chart]) -> Row {
         status: status_key(t.status),
         status_label: t.status.label(),
         trend_text: t.trend.iter().map(|p| glyph(p.status)).collect(),
+        trend_marks: t.trend.iter().map(|p| (glyph(p.status), status_key(p.status))).collect(),
+        trend_words: t
+            .trend
+            .iter()
+            .map(|p| format!("{} {}", p.period, p.status.label()))
+            .collect::<Vec<_>>()
+            .join(", "),
         rule: t.rule.clone(),
         budget: t.budget.as_ref().map(|b| {
             format!(
@@ -230,7 +253,16 @@ fn row(t: &TargetResult, title: &str, charts: &[Chart]) -> Row {
         remarks: t.remarks.clone(),
         charts: charts
             .iter()
-            .map(|c| ChartView { file: c.file.clone(), title: c.title.clone(), description: c.description.clone(), svg: c.svg.clone() })
+            .map(|c| ChartView {
+                file: c.file.clone(),
+                kind: c.kind,
+                title: c.title.clone(),
+                description: c.description.clone(),
+                caption: c.caption.clone(),
+                width: c.width,
+                height: c.height,
+                svg: c.svg.clone(),
+            })
             .collect(),
         trend: t
             .trend
@@ -282,6 +314,29 @@ fn causes(results: &Results, t: &TargetResult, titles: &dyn Fn(&str) -> String) 
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// The SLA targets whose status changed since the month before:
+/// "Corporate e-mail / availability (email): met → breached (99.95% → 96.188%)".
+fn changes(slas: &[&TargetResult], title_of: &dyn Fn(&str) -> String) -> Vec<String> {
+    slas.iter()
+        .filter_map(|t| {
+            let [.., before, now] = t.trend.as_slice() else { return None };
+            if before.status == now.status {
+                return None;
+            }
+            Some(format!(
+                "{} / {} ({}): {} → {} ({} → {})",
+                title_of(&t.agreement),
+                t.target,
+                t.service,
+                before.status.label(),
+                now.status.label(),
+                format_value(before.value, t.unit),
+                format_value(now.value, t.unit)
+            ))
+        })
+        .collect()
 }
 
 /// Builds the report view of one customer's results.
@@ -386,6 +441,8 @@ pub fn report(results: &Results, charts: &[(String, Vec<Chart>)], commentary: Op
         commentary,
         revision_reason: None,
         corrections: results.corrections.clone(),
+        previous_label: period_label(results.period.prev()),
+        changes: changes(&slas, &title_of),
     }
 }
 
