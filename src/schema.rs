@@ -77,6 +77,8 @@ pub struct SiteFile {
     output: Option<String>,
     /// A theme in themes/<name>/ that overrides the built-in one.
     theme: Option<String>,
+    /// How long after a month ends to wait for late rows before publishing it, e.g. "3d", "36h" or "2d12h".
+    publish_after: Option<String>,
     /// The customers, by id (a-z, 0-9, - and _).
     #[serde(default)]
     customers: BTreeMap<String, Customer>,

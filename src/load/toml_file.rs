@@ -147,6 +147,10 @@ fn found_in_words(found: &str) -> String {
     if let Some(text) = f.strip_prefix("string ") {
         return format!("the text {text}");
     }
+    // An integer past 64 bits: "integer `99999999999999999999999` as i128".
+    if let Some(v) = f.strip_prefix("integer `").and_then(|v| v.strip_suffix("` as i128")) {
+        return format!("the number {v}, too large to be exact");
+    }
     for (prefix, name) in [("integer ", "the number "), ("floating point ", "the number "), ("boolean ", "")] {
         if let Some(v) = f.strip_prefix(prefix) {
             return format!("{name}{}", v.trim_matches('`'));
