@@ -108,8 +108,9 @@ fn the_sample_site_in_chromium_over_file_and_serve_and_a_broken_link_fails_it() 
         pdfs.to_str().unwrap(),
     ]);
     assert!(ok, "the browser suite failed over file://:\n{stdout}");
-    // 3 + 3 × 13 reports × 2 pages, a customer index each, the provider
-    // overview and a to-date page per customer (NOW is in November 2026).
+    // 3 customers × 13 months × 2 pages (index.html, report.html) = 78, a
+    // customer index each (3), the provider overview (1) and a to-date page
+    // per customer (3; NOW is in November 2026): 85.
     assert!(stdout.contains("pages opened: 85"), "{stdout}");
     assert!(stdout.contains("leaving the site: 0; console errors: 0"), "{stdout}");
 
