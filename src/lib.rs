@@ -9,7 +9,7 @@
 //! measure  site + measurements + period   -> measure::Results (exact figures)
 //! draw     results                        -> SVG charts
 //! render   results + charts + notes       -> pages in memory (tera, pulldown-cmark)
-//! publish  pages                          -> snapshots, manifest, staging, swap
+//! publish  pages                          -> plan (new, kept, refused, revised), manifests, append-only writes under a lock
 //! check    load + scan, every problem      -> check::Report
 //! ```
 //!
