@@ -96,10 +96,15 @@ for (const rel of pages) {
   });
   page.on('response', (r) => { if (r.status() >= 400) failures.push(`${rel}: ${r.status()} for ${r.url()}`); });
   page.on('requestfailed', (r) => failures.push(`${rel}: request failed: ${r.url()} (${r.failure()?.errorText})`));
+  const marks = [failures.length, errors.length];
   try {
     await page.goto(url, { waitUntil: 'load', timeout: 20000 });
   } catch (e) {
-    // Counted and shown: a first load that stalls is retried once.
+    // Counted and shown: a first load that stalls is retried once. What the
+    // abandoned attempt recorded (its own requests, aborted by the retry) is
+    // dropped: the retry checks the page again from the start.
+    failures.splice(marks[0]);
+    errors.splice(marks[1]);
     counts.retries = (counts.retries || 0) + 1;
     console.log(`retrying ${rel} after: ${String(e).split('\n')[0]}`);
     await page.goto(url, { waitUntil: 'load', timeout: 30000 });
