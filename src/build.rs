@@ -542,11 +542,7 @@ fn customer_index(
     // Every revision of every period: (period, revision, folder, summary line).
     let mut all: BTreeMap<Period, Vec<(u32, String, String)>> = BTreeMap::new();
     for p in published {
-        let summary = std::fs::read_to_string(out.join(&p.folder).join("results.json"))
-            .ok()
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .map(|v| summary_line(&v["summary"]))
-            .unwrap_or_default();
+        let summary = plan::read_results(out, p).map(|v| summary_line(&v["summary"])).unwrap_or_default();
         all.entry(p.period).or_default().push((p.revision, p.folder.file_name().unwrap_or_default().to_string_lossy().into_owned(), summary));
     }
     let mut latest_summary = None;
@@ -576,10 +572,8 @@ fn customer_index(
     let latest_results = latest_summary.as_ref().and_then(|(p, _)| new.iter().find(|(np, _, _)| np == p).map(|(_, _, r)| serde_json::to_value(&r.summary).unwrap_or_default()));
     let latest_results = latest_results.or_else(|| {
         latest_summary.as_ref().and_then(|(_, f)| {
-            std::fs::read_to_string(out.join(&customer.id).join(f).join("results.json"))
-                .ok()
-                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-                .map(|v| v["summary"].clone())
+            let p = published.iter().find(|p| p.folder.file_name().is_some_and(|n| n.to_string_lossy() == *f))?;
+            plan::read_results(out, p).ok().map(|v| v["summary"].clone())
         })
     });
     let s = latest_results.unwrap_or_default();

@@ -290,14 +290,6 @@ impl History {
     pub fn extend(&mut self, other: History) {
         self.points.extend(other.points);
     }
-
-    pub fn len(&self) -> usize {
-        self.points.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.points.is_empty()
-    }
 }
 
 /// Measures every target of every agreement for `period`, with trends.

@@ -47,17 +47,6 @@ pub struct Revision {
     pub changes: Vec<String>,
 }
 
-impl Decision {
-    /// The revision this decision publishes, if any.
-    pub fn publishes(&self) -> Option<u32> {
-        match self {
-            Decision::New => Some(1),
-            Decision::Revise { revision, .. } => Some(*revision),
-            _ => None,
-        }
-    }
-}
-
 /// A period as it would be published now.
 pub struct Candidate<'a> {
     pub content: &'a Content,
