@@ -453,21 +453,23 @@ const fn col(name: &'static str, ty: ColumnType, required: bool) -> Column {
 
 use ColumnType::{Bool, Instant, Minutes, Number, Text};
 
-const OUTAGE_COLUMNS: [Column; 6] = [
+const OUTAGE_COLUMNS: [Column; 7] = [
     col("id", Text, false),
     col("service", Text, true),
     col("start", Instant, true),
     col("end", Instant, false),
     col("kind", Text, false),
     col("cause", Text, false),
+    col("customer", Text, false),
 ];
-const SAMPLE_COLUMNS: [Column; 4] = [
+const SAMPLE_COLUMNS: [Column; 5] = [
     col("time", Instant, true),
     col("service", Text, true),
     col("up", Bool, true),
     col("latency_ms", Number, false),
+    col("customer", Text, false),
 ];
-const TICKET_COLUMNS: [Column; 8] = [
+const TICKET_COLUMNS: [Column; 9] = [
     col("id", Text, true),
     col("service", Text, true),
     col("priority", Text, true),
@@ -476,18 +478,21 @@ const TICKET_COLUMNS: [Column; 8] = [
     col("resolved", Instant, false),
     col("paused_minutes", Minutes, false),
     col("cause", Text, false),
+    col("customer", Text, false),
 ];
-const SURVEY_COLUMNS: [Column; 4] = [
+const SURVEY_COLUMNS: [Column; 5] = [
     col("id", Text, false),
     col("time", Instant, true),
     col("service", Text, true),
     col("score", Number, true),
+    col("customer", Text, false),
 ];
-const COUNT_COLUMNS: [Column; 4] = [
+const COUNT_COLUMNS: [Column; 5] = [
     col("time", Instant, true),
     col("service", Text, true),
     col("good", Number, true),
     col("total", Number, true),
+    col("customer", Text, false),
 ];
 
 impl SourceKind {

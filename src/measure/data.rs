@@ -28,6 +28,8 @@ pub struct Outage {
     pub end: Option<i64>,
     pub kind: OutageKind,
     pub cause: Option<String>,
+    /// The customer the outage concerns; `None`: every customer of the service.
+    pub customer: Option<String>,
     /// The export's row, for the audit trail.
     pub row: i64,
 }
@@ -58,6 +60,8 @@ pub struct Ticket {
     /// Seconds on hold (business time, taken off resolution time).
     pub paused: i64,
     pub cause: Option<String>,
+    /// The customer who raised it, when the export says.
+    pub customer: Option<String>,
 }
 
 /// A survey answer.
@@ -67,14 +71,18 @@ pub struct Survey {
     pub id: Option<String>,
     pub time: i64,
     pub score: f64,
+    /// The customer who answered, when the export says.
+    pub customer: Option<String>,
 }
 
 /// A good/total count row.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Count {
     pub time: i64,
     pub good: f64,
     pub total: f64,
+    /// The customer whose requests these are, when the export says.
+    pub customer: Option<String>,
 }
 
 /// Every measurement, by service.
@@ -180,7 +188,8 @@ impl Data {
         for service in services {
             for o in self.outages.get(service).into_iter().flatten() {
                 if o.start < to && o.end.is_none_or(|e| e > from) {
-                    let _ = writeln!(text, "o|{service}|{:?}|{}|{:?}|{:?}|{:?}", o.id, o.start, known(o.end), o.kind, o.cause);
+                    let _ = write!(text, "o|{service}|{:?}|{}|{:?}|{:?}|{:?}", o.id, o.start, known(o.end), o.kind, o.cause);
+                    end_row(&mut text, o.customer.as_deref());
                 }
             }
             if let Some(s) = self.samples.get(service) {
@@ -195,14 +204,17 @@ impl Data {
                     let resolved = known(t.resolved);
                     // Time on hold is only a fact of the period once the ticket is resolved in it.
                     let paused = resolved.map(|_| t.paused);
-                    let _ = writeln!(text, "t|{service}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}", t.id, t.priority, t.opened, known(t.responded), resolved, paused, t.cause);
+                    let _ = write!(text, "t|{service}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}", t.id, t.priority, t.opened, known(t.responded), resolved, paused, t.cause);
+                    end_row(&mut text, t.customer.as_deref());
                 }
             }
             for s in self.surveys.get(service).into_iter().flatten().filter(|s| inside(s.time)) {
-                let _ = writeln!(text, "v|{service}|{}|{}", s.time, s.score);
+                let _ = write!(text, "v|{service}|{}|{}", s.time, s.score);
+                end_row(&mut text, s.customer.as_deref());
             }
             for c in self.counts.get(service).into_iter().flatten().filter(|c| inside(c.time)) {
-                let _ = writeln!(text, "c|{service}|{}|{}|{}", c.time, c.good, c.total);
+                let _ = write!(text, "c|{service}|{}|{}|{}", c.time, c.good, c.total);
+                end_row(&mut text, c.customer.as_deref());
             }
         }
         format!("{ROWS_DIGEST_RULE}:{}", super::digest::sha256(text.as_bytes()))
@@ -242,6 +254,16 @@ impl Data {
     }
 }
 
+/// Ends a row of the digest text: the customer only when the export has
+/// one, so an export without a customer column keeps the digest it had.
+fn end_row(text: &mut String, customer: Option<&str>) {
+    if let Some(c) = customer {
+        text.push_str("|customer=");
+        text.push_str(c);
+    }
+    text.push('\n');
+}
+
 fn time_column(kind: SourceKind) -> &'static str {
     match kind {
         SourceKind::Outages => "start",
@@ -275,6 +297,7 @@ fn by_service<T>(frame: &DataFrame, mut row: impl FnMut(usize) -> T) -> PolarsRe
 }
 
 fn outages(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Outage>>> {
+    let customer = text(frame, "customer")?;
     let (id, start, end, kind, cause, rows) = (
         text(frame, "id")?,
         ints(frame, "start")?,
@@ -293,6 +316,7 @@ fn outages(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Outage>>> {
             _ => OutageKind::Unplanned,
         },
         cause: cause[i].clone(),
+        customer: customer[i].clone(),
         row: rows[i].unwrap_or_default(),
     })
 }
@@ -317,6 +341,7 @@ fn samples(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Samples>> {
 }
 
 fn tickets(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Ticket>>> {
+    let customer = text(frame, "customer")?;
     let (id, priority, opened, responded, resolved, paused, cause) = (
         text(frame, "id")?,
         text(frame, "priority")?,
@@ -334,19 +359,26 @@ fn tickets(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Ticket>>> {
         resolved: resolved[i],
         paused: paused[i].unwrap_or(0),
         cause: cause[i].clone(),
+        customer: customer[i].clone(),
     })
 }
 
 fn surveys(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Survey>>> {
-    let (id, time, score) = (text(frame, "id")?, ints(frame, "time")?, floats(frame, "score")?);
-    by_service(frame, |i| Survey { id: id[i].clone(), time: time[i].unwrap_or_default(), score: score[i].unwrap_or_default() })
+    let (id, time, score, customer) = (text(frame, "id")?, ints(frame, "time")?, floats(frame, "score")?, text(frame, "customer")?);
+    by_service(frame, |i| Survey {
+        id: id[i].clone(),
+        time: time[i].unwrap_or_default(),
+        score: score[i].unwrap_or_default(),
+        customer: customer[i].clone(),
+    })
 }
 
 fn counts(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Count>>> {
-    let (time, good, total) = (ints(frame, "time")?, floats(frame, "good")?, floats(frame, "total")?);
+    let (time, good, total, customer) = (ints(frame, "time")?, floats(frame, "good")?, floats(frame, "total")?, text(frame, "customer")?);
     by_service(frame, |i| Count {
         time: time[i].unwrap_or_default(),
         good: good[i].unwrap_or_default(),
         total: total[i].unwrap_or_default(),
+        customer: customer[i].clone(),
     })
 }
