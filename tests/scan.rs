@@ -86,7 +86,7 @@ fn csv_columns_are_mapped_and_converted() {
     assert_eq!(texts(&t.frame, "cause"), vec![Some("network-ola".into()), None]);
     assert_eq!(ints(&t.frame, "row"), vec![Some(2), Some(3)]);
     let names: Vec<String> = t.frame.get_column_names().iter().map(|n| n.to_string()).collect();
-    assert_eq!(names, ["id", "service", "start", "end", "kind", "cause", "row"]);
+    assert_eq!(names, ["id", "service", "start", "end", "kind", "cause", "customer", "row"]);
 }
 
 #[test]
