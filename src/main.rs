@@ -246,6 +246,12 @@ fn measure(what: Selection, format: Format) -> ExitCode {
     if let Some(customer) = &customer {
         results = results.for_customer(customer);
     }
+    if !matches!(format, Format::Table) {
+        // The table prints them itself; JSON and CSV keep standard output clean.
+        for warning in results.data.warnings() {
+            eprintln!("warning: {warning}");
+        }
+    }
     match format {
         Format::Table => out(&slareport::measure::print::table(&results)),
         Format::Csv => out(&slareport::measure::results::to_csv(&results)),

@@ -9,6 +9,7 @@
 
 pub mod calendar;
 pub mod changes;
+pub mod completeness;
 pub mod corrections;
 pub mod data;
 pub mod digest;

@@ -119,6 +119,9 @@ pub fn table(results: &Results) -> String {
         s.actions_overdue,
         s.actions_done
     );
+    for warning in results.data.warnings() {
+        let _ = writeln!(out, "warning: {warning}");
+    }
     out
 }
 

@@ -37,6 +37,12 @@ pub struct Results {
     pub actions: Vec<ActionResult>,
     /// Tickets by service and priority.
     pub tickets: Vec<TicketCount>,
+    /// The same by customer too (`None`: tickets without a customer), for
+    /// [`Results::for_customer`].
+    #[serde(skip)]
+    pub tickets_by_customer: Vec<(Option<String>, TicketCount)>,
+    /// What each source held for the period.
+    pub data: super::completeness::Completeness,
     /// Corrections that touched rows of the period, with the figures they moved.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub corrections: Vec<CorrectionResult>,
@@ -184,7 +190,11 @@ pub struct ActionResult {
     pub overdue: bool,
 }
 
-/// Provider-level figures.
+/// Provider-level figures. The status counts (`figures` ... `no_data`) and
+/// `breaches_by_severity` and `breaches_by_kind` are about every agreement
+/// the results hold (in a customer's results: its SLAs); the three
+/// `breaches_supplier` / `_internal` / `_unattributed` are about SLA
+/// breaches only, and add up to `breaches_by_kind["SLA"]`.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
     pub figures: usize,
@@ -194,8 +204,10 @@ pub struct Summary {
     pub no_data: usize,
     /// (met + at risk) / (figures with data), as a percentage.
     pub percent_met: Option<f64>,
-    /// Breaches by severity: "below credit tiers", "tier 1", ...
+    /// Breaches by severity: "below credit tiers", "tier 1", ...; adds up to `breached`.
     pub breaches_by_severity: BTreeMap<String, usize>,
+    /// Breaches by kind of agreement ("SLA", "OLA", "UPC", each present); adds up to `breached`.
+    pub breaches_by_kind: BTreeMap<String, usize>,
     /// SLA breaches whose largest cause is a supplier (UPC), an internal team (OLA), or neither.
     pub breaches_supplier: usize,
     pub breaches_internal: usize,
@@ -316,7 +328,9 @@ pub fn measure_with(site: &Site, data: &Data, notes: &[Note], period: Period, op
     let agreements: Vec<AgreementReview> = site.agreements.iter().map(|a| review_status(site, a, period)).collect();
     let reviews = reviews(site, notes, period);
     let actions = actions(notes, period);
-    let tickets = ticket_counts(data, start, cut);
+    let tickets_by_customer = ticket_counts(data, start, cut);
+    let tickets = sum_tickets(tickets_by_customer.iter().map(|(_, c)| c));
+    let completeness = super::completeness::Completeness::measure(site, data, start, cut);
     let mut summary = summarise(&targets, &agreements, &reviews, &actions);
     (summary.reviewed, summary.review_rating) = reviews_of(notes, period);
     let corrections = options.corrections.map_or_else(Vec::new, |c| corrections_of(site, c, &targets, period, start, cut));
@@ -334,11 +348,15 @@ pub fn measure_with(site: &Site, data: &Data, notes: &[Note], period: Period, op
         reviews,
         actions,
         tickets,
+        tickets_by_customer,
+        data: completeness,
     }
 }
 
-fn ticket_counts(data: &Data, start: i64, end: i64) -> Vec<TicketCount> {
-    let mut counts: BTreeMap<(String, String), TicketCount> = BTreeMap::new();
+/// Tickets by service, priority and customer: opened in `[start, end)`,
+/// resolved in it, and open at `end` (a ticket may count in all three).
+fn ticket_counts(data: &Data, start: i64, end: i64) -> Vec<(Option<String>, TicketCount)> {
+    let mut counts: BTreeMap<(String, String, Option<String>), TicketCount> = BTreeMap::new();
     for (service, tickets) in &data.tickets {
         for t in tickets {
             let opened = start <= t.opened && t.opened < end;
@@ -347,7 +365,7 @@ fn ticket_counts(data: &Data, start: i64, end: i64) -> Vec<TicketCount> {
             if !(opened || resolved || open) {
                 continue;
             }
-            let c = counts.entry((service.clone(), t.priority.clone())).or_insert_with(|| TicketCount {
+            let c = counts.entry((service.clone(), t.priority.clone(), t.customer.clone())).or_insert_with(|| TicketCount {
                 service: service.clone(),
                 priority: t.priority.clone(),
                 opened: 0,
@@ -359,7 +377,19 @@ fn ticket_counts(data: &Data, start: i64, end: i64) -> Vec<TicketCount> {
             c.open_at_end += usize::from(open);
         }
     }
-    counts.into_values().collect()
+    counts.into_iter().map(|((_, _, customer), c)| (customer, c)).collect()
+}
+
+/// Adds up ticket counts by service and priority.
+fn sum_tickets<'a>(counts: impl Iterator<Item = &'a TicketCount>) -> Vec<TicketCount> {
+    let mut sums: BTreeMap<(String, String), TicketCount> = BTreeMap::new();
+    for c in counts {
+        let s = sums.entry((c.service.clone(), c.priority.clone())).or_insert_with(|| TicketCount { opened: 0, resolved: 0, open_at_end: 0, ..c.clone() });
+        s.opened += c.opened;
+        s.resolved += c.resolved;
+        s.open_at_end += c.open_at_end;
+    }
+    sums.into_values().collect()
 }
 
 fn rfc3339(t: i64) -> String {
@@ -753,6 +783,9 @@ fn actions(notes: &[Note], period: Period) -> Vec<ActionResult> {
 
 fn summarise(targets: &[TargetResult], agreements: &[AgreementReview], reviews: &[Review], actions: &[ActionResult]) -> Summary {
     let mut s = Summary { figures: targets.len(), agreements: agreements.len(), customers: reviews.len(), ..Summary::default() };
+    for kind in [AgreementKind::Sla, AgreementKind::Ola, AgreementKind::Upc] {
+        s.breaches_by_kind.insert(kind.to_string(), 0);
+    }
     for t in targets {
         match t.status {
             Status::Met => s.met += 1,
@@ -766,6 +799,7 @@ fn summarise(targets: &[TargetResult], agreements: &[AgreementReview], reviews: 
                 Some(n) => format!("tier {n}"),
             };
             *s.breaches_by_severity.entry(label).or_insert(0) += 1;
+            *s.breaches_by_kind.entry(t.kind.to_string()).or_insert(0) += 1;
             if t.kind == AgreementKind::Sla {
                 match t.attribution.first().and_then(|a| a.cause_kind) {
                     Some(AgreementKind::Upc) => s.breaches_supplier += 1,
@@ -877,7 +911,14 @@ impl Results {
             .cloned()
             .collect();
         let services: std::collections::BTreeSet<&str> = slas.iter().map(|t| t.service.as_str()).collect();
-        let tickets: Vec<TicketCount> = self.tickets.iter().filter(|t| services.contains(t.service.as_str())).cloned().collect();
+        // The customer's own tickets and those without a customer, on the services of its SLAs.
+        let tickets = sum_tickets(
+            self.tickets_by_customer
+                .iter()
+                .filter(|(c, t)| c.as_deref().is_none_or(|c| c == customer) && services.contains(t.service.as_str()))
+                .map(|(_, t)| t),
+        );
+        let data = self.data.for_customer(customer, &services);
         let reviews: Vec<Review> = self.reviews.iter().filter(|r| r.customer == customer).cloned().collect();
         let actions: Vec<ActionResult> = self.actions.iter().filter(|a| a.customer == customer).cloned().collect();
         let corrections: Vec<CorrectionResult> = self.corrections.iter().filter(|c| services.contains(c.service.as_str())).cloned().collect();
@@ -895,6 +936,8 @@ impl Results {
             reviews,
             actions,
             tickets,
+            tickets_by_customer: Vec::new(),
+            data,
             corrections,
             ..self.clone()
         }

@@ -164,6 +164,39 @@ pub struct ReportView {
     pub previous_label: String,
     /// SLA targets whose status differs from the month before, in words.
     pub changes: Vec<String>,
+    /// What each source held for the month.
+    pub data: Vec<DataRow>,
+}
+
+/// One source in the report's data section.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataRow {
+    pub source: String,
+    pub rows: usize,
+    /// The latest row's time in the site's zone, or "none".
+    pub last_row: String,
+    /// Probe samples: "email 99.98%, crm 100%".
+    pub coverage: String,
+    pub warning: Option<String>,
+}
+
+/// The data section of a report or a to-date page.
+pub fn data_rows(results: &Results) -> Vec<DataRow> {
+    results
+        .data
+        .sources
+        .iter()
+        .map(|s| DataRow {
+            source: s.source.to_string(),
+            rows: s.rows,
+            last_row: s.last_row.and_then(|t| chrono::DateTime::from_timestamp(t, 0)).map_or_else(
+                || "none".to_string(),
+                |t| local_instant(&t.to_rfc3339(), &results.timezone),
+            ),
+            coverage: s.coverage.iter().map(|c| format!("{} {}%", c.service, c.percent)).collect::<Vec<_>>().join(", "),
+            warning: s.warning.clone(),
+        })
+        .collect()
 }
 
 /// Why a revision of a published month exists.
@@ -443,6 +476,7 @@ pub fn report(results: &Results, charts: &[(String, Vec<Chart>)], commentary: Op
         corrections: results.corrections.clone(),
         previous_label: period_label(results.period.prev()),
         changes: changes(&slas, &title_of),
+        data: data_rows(results),
     }
 }
 
@@ -539,6 +573,11 @@ pub struct ProviderView {
     pub breached: usize,
     pub no_data: usize,
     pub severity: Vec<(String, usize)>,
+    /// Breaches of SLAs, OLAs and UPCs: add up to `breached`.
+    pub sla_breaches: usize,
+    pub ola_breaches: usize,
+    pub upc_breaches: usize,
+    /// SLA breaches by their largest cause: add up to `sla_breaches`.
     pub supplier: usize,
     pub internal: usize,
     pub unattributed: usize,
@@ -570,6 +609,9 @@ pub fn provider(results: &Results) -> ProviderView {
         breached: s.breached,
         no_data: s.no_data,
         severity: s.breaches_by_severity.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        sla_breaches: s.breaches_by_kind.get("SLA").copied().unwrap_or(0),
+        ola_breaches: s.breaches_by_kind.get("OLA").copied().unwrap_or(0),
+        upc_breaches: s.breaches_by_kind.get("UPC").copied().unwrap_or(0),
         supplier: s.breaches_supplier,
         internal: s.breaches_internal,
         unattributed: s.breaches_unattributed,

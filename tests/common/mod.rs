@@ -151,3 +151,23 @@ pub fn files(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .map(|e| (e.path().strip_prefix(root).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
         .collect()
 }
+
+/// An RFC 3339 instant as UTC seconds.
+pub fn instant(text: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(text).expect("an RFC 3339 instant").timestamp()
+}
+
+/// Build options for a test: the whole site of `root` into `out`, as it
+/// stood at `as_of` (RFC 3339), pages stamped at a fixed instant.
+pub fn build_options(root: &Path, out: &Path, as_of: &str) -> slareport::build::BuildOptions {
+    slareport::build::BuildOptions {
+        root: root.to_path_buf(),
+        out: Some(out.to_path_buf()),
+        period: None,
+        customer: None,
+        revise: false,
+        as_of: slareport::measure::period::AsOf::Instant(instant(as_of)),
+        source_date_epoch: Some(1_790_000_000),
+        progress: false,
+    }
+}
