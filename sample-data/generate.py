@@ -197,6 +197,20 @@ CUSTOMERS = [
 
 SERVICES = ["email", "webmail", "erp", "payroll", "vpn", "file-share", "api-gateway", "service-desk"]
 
+# Which customers' SLAs cover each service (the agreements below): a ticket or a survey answer of
+# a shared service comes from one of them.
+SERVICE_CUSTOMERS = {
+    "email": ["acme", "globex", "initech"],
+    "webmail": ["acme", "initech"],
+    "erp": ["acme", "initech"],
+    "payroll": ["acme", "initech"],
+    "vpn": ["globex", "initech"],
+    "file-share": ["globex", "initech"],
+    "api-gateway": ["globex"],
+    "service-desk": ["globex"],
+}
+CUSTOMER_NAMES = dict(CUSTOMERS)
+
 
 # --------------------------------------------------------------------------------------------
 # Outages
@@ -672,6 +686,16 @@ def gen_tickets(outages) -> list[dict]:
             t["responded_text"] = "?" if r < 0.02 else ""  # fixed on first contact, no response logged
         if t["paused"] is None and rng.random() < 0.01:
             t["paused_text"] = rng.choice(["", "?"])
+    # The caller's company, as the export writes it (display names; slareport.toml maps them to
+    # ids). Its own random stream, so every other column stays as it was.
+    who = rng_for(12)
+    for t in tickets:
+        t["company"] = CUSTOMER_NAMES[who.choice(SERVICE_CUSTOMERS[t["svc"]])]
+    # As real exports do: a few incidents without a configuration item (`?`) and one raised by a
+    # company no SLA names. slareport sets these rows aside and reports them.
+    for i in (17, 1203, 2890):
+        tickets[i]["svc_text"] = "?"
+    tickets[2400]["company"] = "Northwind internal"
     return tickets
 
 
@@ -680,12 +704,13 @@ def write_tickets(tickets) -> int:
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["number", "opened_at", "short_description", "cmdb_ci", "priority", "state",
-                    "assignment_group", "responded_at", "resolved_at", "on_hold_minutes", "caused_by"])
+                    "assignment_group", "responded_at", "resolved_at", "on_hold_minutes", "caused_by",
+                    "company"])
         for t in tickets:
-            w.writerow([t["number"], ticket_time(t["opened"]), t["desc"], t["svc"], t["prio"], t["state"],
-                        GROUPS[t["svc"]], t["responded_text"],
+            w.writerow([t["number"], ticket_time(t["opened"]), t["desc"], t.get("svc_text", t["svc"]), t["prio"],
+                        t["state"], GROUPS[t["svc"]], t["responded_text"],
                         "" if t["resolved"] is None else ticket_time(t["resolved"]),
-                        t["paused_text"], t["cause"]])
+                        t["paused_text"], t["cause"], t["company"]])
     return len(tickets)
 
 
@@ -704,7 +729,7 @@ SURVEY_DIPS = {
 }
 
 
-def gen_surveys() -> list[tuple[int, str, int]]:
+def gen_surveys() -> list[tuple[int, str, int, str]]:
     rng = rng_for(3)
     rows = []
     for (y, m) in MONTHS:
@@ -718,15 +743,17 @@ def gen_surveys() -> list[tuple[int, str, int]]:
                 score = weighted(rng, list(zip([1, 2, 3, 4, 5], weights)))
                 rows.append((t, svc, score))
     rows.sort()
-    return rows
+    # Who answered: one of the customers of the service (its own random stream).
+    who = rng_for(13)
+    return [(t, svc, score, who.choice(SERVICE_CUSTOMERS[svc])) for t, svc, score in rows]
 
 
 def write_surveys(rows) -> int:
     with open(ROOT / "data" / "surveys.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["time", "service", "score"])
-        for t, svc, score in rows:
-            w.writerow([iso_utc(t), svc, score])
+        w.writerow(["time", "service", "score", "customer"])
+        for t, svc, score, customer in rows:
+            w.writerow([iso_utc(t), svc, score, customer])
     return len(rows)
 
 
@@ -816,9 +843,13 @@ interval = "60s"
 # ServiceNow incident export: day-first local times without a zone.
 [sources.tickets]
 path = "data/incident.csv"
-columns = {{ id = "number", service = "cmdb_ci", priority = "priority", opened = "opened_at", responded = "responded_at", resolved = "resolved_at", paused_minutes = "on_hold_minutes", cause = "caused_by" }}
+columns = {{ id = "number", service = "cmdb_ci", priority = "priority", opened = "opened_at", responded = "responded_at", resolved = "resolved_at", paused_minutes = "on_hold_minutes", cause = "caused_by", customer = "company" }}
 timestamp_format = "%d/%m/%Y %H:%M"
 null_values = ["", "?"]
+
+# The export names companies as the CRM does; slareport needs customer ids.
+[sources.tickets.values]
+customer = {{ {", ".join(f'"{name}" = "{cid}"' for cid, name in CUSTOMERS)} }}
 
 # Post-ticket satisfaction surveys, 1 (poor) to 5 (excellent).
 [sources.surveys]

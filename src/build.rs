@@ -63,6 +63,37 @@ pub struct BuildReport {
     /// the instant they become complete.
     pub awaiting: Vec<(Period, i64)>,
     pub warnings: Diagnostics,
+    /// Wall time spent in each stage.
+    pub timings: Timings,
+}
+
+/// Wall time spent in each stage of a build, for `--timings` and the benchmark.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Loading the site and scanning every source into measurements.
+    pub scan: std::time::Duration,
+    /// Measuring every period (and deciding what to publish).
+    pub measure: std::time::Duration,
+    /// Drawing the charts.
+    pub draw: std::time::Duration,
+    /// Rendering pages, results.json and manifests.
+    pub render: std::time::Duration,
+    /// Writing the site.
+    pub publish: std::time::Duration,
+}
+
+impl Timings {
+    pub fn total(&self) -> std::time::Duration {
+        self.scan + self.measure + self.draw + self.render + self.publish
+    }
+}
+
+/// Runs `f`, adding its wall time to `slot`.
+fn timed<T>(slot: &mut std::time::Duration, f: impl FnOnce() -> T) -> T {
+    let start = std::time::Instant::now();
+    let value = f();
+    *slot += start.elapsed();
+    value
 }
 
 /// Why a build stopped. Nothing was written in any case.
@@ -164,7 +195,8 @@ pub fn instant_text(t: i64, tz: chrono_tz::Tz) -> String {
 
 /// Builds the site.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
-    let prepared = prepare(&options.root).map_err(BuildError::Problems)?;
+    let mut timings = Timings::default();
+    let prepared = timed(&mut timings.scan, || prepare(&options.root)).map_err(BuildError::Problems)?;
     let config = &prepared.site.config;
     let built = options.source_date_epoch.and_then(|t| chrono::DateTime::from_timestamp(t, 0)).map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string());
     let renderer = Renderer::new(&options.root, &config.theme, built).map_err(BuildError::Problems)?;
@@ -207,17 +239,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         let mut new_revisions: Vec<(Period, u32, Results)> = Vec::new();
         for &period in &schedule.complete {
             bar.inc(1);
-            let results = all_results
-                .entry(period)
-                .or_insert_with(|| prepared.measure_with(period, complete_options, &mut cache))
-                .for_customer(&customer.id);
+            let results = timed(&mut timings.measure, || {
+                all_results.entry(period).or_insert_with(|| prepared.measure_with(period, complete_options, &mut cache)).for_customer(&customer.id)
+            });
             if results.targets.iter().all(|t| t.kind != AgreementKind::Sla) {
                 continue;
             }
             let results_json = results_json(&results);
             let results_value: serde_json::Value = serde_json::from_str(&results_json).unwrap_or_default();
-            let content = content(&prepared, &options.root, customer, &results, &results_value, &agreement_texts);
-            let decision = plan::decide(&out, latest.get(&period).copied(), &Candidate { content: &content, results: &results_value }, options.revise).map_err(io)?;
+            // The rows digest and the comparison with what is published count as measuring.
+            let (content, decision) = timed(&mut timings.measure, || {
+                let content = content(&prepared, &options.root, customer, &results, &results_value, &agreement_texts);
+                let decision = plan::decide(&out, latest.get(&period).copied(), &Candidate { content: &content, results: &results_value }, options.revise);
+                (content, decision)
+            });
+            let decision = decision.map_err(io)?;
             let (revision, why) = match decision {
                 Decision::Keep { .. } => {
                     report.kept += 1;
@@ -239,18 +275,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             let folder = PathBuf::from(&customer.id).join(folder_name(period, revision));
             let own_inputs = customer_inputs(&inputs, &prepared, &results, &other_customers(&customer.id));
             let input = PeriodInput { results: &results, results_json, revision, why, content, inputs: own_inputs };
-            pages.extend(period_pages(&renderer, &site, customer, &prepared, &agreement_texts, input, &folder)?);
+            pages.extend(period_pages(&renderer, &site, customer, &prepared, &agreement_texts, input, &folder, &mut timings)?);
             report.published.push((customer.id.clone(), period, revision));
             new_revisions.push((period, revision, results));
         }
         let to_date = match schedule.in_progress {
             Some(period) => {
-                let results = prepared
-                    .measure_with(period, Options { as_of: Some(as_of), history: Some(&history), corrections: None }, &mut cache)
-                    .for_customer(&customer.id);
+                let results = timed(&mut timings.measure, || {
+                    prepared.measure_with(period, Options { as_of: Some(as_of), history: Some(&history), corrections: None }, &mut cache).for_customer(&customer.id)
+                });
                 let has_sla = results.targets.iter().any(|t| t.kind == AgreementKind::Sla);
                 if has_sla {
-                    pages.extend(to_date_pages(&renderer, &site, customer, &results)?);
+                    pages.extend(timed(&mut timings.render, || to_date_pages(&renderer, &site, customer, &results))?);
                 }
                 has_sla.then(|| ToDateLink {
                     href: format!("{TO_DATE_DIR}/index.html"),
@@ -265,7 +301,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             .iter()
             .map(|(p, at)| format!("{} is complete on {} (publish_after) and will be published then", view::period_label(*p), instant_text(*at, config.timezone)))
             .collect();
-        let (index, summary) = customer_index(&renderer, &site, customer, &out, published, &new_revisions, to_date.as_ref(), &awaiting)?;
+        let (index, summary) = timed(&mut timings.render, || customer_index(&renderer, &site, customer, &out, published, &new_revisions, to_date.as_ref(), &awaiting))?;
         pages.push(index);
         pages.push(Page::new(PathBuf::from(&customer.id).join("style.css"), renderer.css.clone()));
         summaries.push(summary);
@@ -281,7 +317,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         pages.push(Page::new("index.html", html));
         pages.push(Page::new("style.css", renderer.css.clone()));
     }
-    publish::write_site(&output_lock, &pages).map_err(|e| BuildError::Io(e.to_string()))?;
+    timed(&mut timings.publish, || publish::write_site(&output_lock, &pages)).map_err(|e| BuildError::Io(e.to_string()))?;
+    report.timings = timings;
     Ok(report)
 }
 
@@ -465,14 +502,13 @@ fn period_pages(
     agreement_texts: &BTreeMap<String, Vec<u8>>,
     period: PeriodInput,
     folder: &Path,
+    timings: &mut Timings,
 ) -> Result<Vec<Page>, BuildError> {
     let PeriodInput { results, results_json, revision, why, content, inputs } = period;
-    let charts: Vec<(String, Vec<draw::Chart>)> = results
-        .targets
-        .iter()
-        .filter(|t| t.kind == AgreementKind::Sla)
-        .map(|t| (draw::chart_id(t), draw::charts(t)))
-        .collect();
+    let charts: Vec<(String, Vec<draw::Chart>)> = timed(&mut timings.draw, || {
+        results.targets.iter().filter(|t| t.kind == AgreementKind::Sla).map(|t| (draw::chart_id(t), draw::charts(t))).collect()
+    });
+    let render_start = std::time::Instant::now();
     let note = prepared.notes.iter().find(|n| n.customer == customer.id && n.period == results.period);
     let commentary = note.map(|n| crate::render::markdown::to_safe_html(&n.body)).filter(|h| !h.trim().is_empty());
     let mut report_view = view::report(results, &charts, commentary, revision);
@@ -511,6 +547,7 @@ fn period_pages(
     let mut manifest_text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     manifest_text.push('\n');
     files.push((manifest::FILE.to_string(), manifest_text.into_bytes()));
+    timings.render += render_start.elapsed();
     Ok(files.into_iter().map(|(name, bytes)| Page::new(folder.join(name), bytes)).collect())
 }
 

@@ -56,6 +56,9 @@ enum Command {
         /// Publish a new revision of published months whose content changed.
         #[arg(long)]
         revise: bool,
+        /// Print the wall time of each stage (scan, measure, draw, render, publish).
+        #[arg(long)]
+        timings: bool,
     },
     /// Create a small working site (one SLA, OLA and UPC, a few weeks of data, a note) in a new folder.
     Init {
@@ -122,7 +125,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { dir } => check(dir),
         Command::Measure { what, format } => measure(what, format),
-        Command::Build { what, out, revise } => build(BuildOptions {
+        Command::Build { what, out, revise, timings } => build(timings, BuildOptions {
             as_of: what.as_of(),
             root: what.dir,
             out,
@@ -265,11 +268,24 @@ fn measure(what: Selection, format: Format) -> ExitCode {
     }
 }
 
-fn build(options: BuildOptions) -> ExitCode {
+fn build(timings: bool, options: BuildOptions) -> ExitCode {
     match slareport::build::build(&options) {
         Ok(report) => {
             print_problems(&report.warnings);
             let mut text = String::new();
+            if timings {
+                let t = report.timings;
+                let ms = |d: std::time::Duration| format!("{:.0} ms", d.as_secs_f64() * 1e3);
+                eprintln!(
+                    "timings: scan {}, measure {}, draw {}, render {}, publish {}; total {}",
+                    ms(t.scan),
+                    ms(t.measure),
+                    ms(t.draw),
+                    ms(t.render),
+                    ms(t.publish),
+                    ms(t.total())
+                );
+            }
             for (customer, period, revision) in &report.published {
                 let revision = if *revision > 1 { format!(" (revision {revision})") } else { String::new() };
                 text.push_str(&format!("published {customer}/{period}{revision}\n"));
