@@ -303,7 +303,9 @@ fn an_agreement_owing_nothing_is_not_listed() {
     let r = measure(&f, "2026-10");
     assert!(r.credits.is_empty());
     assert_eq!(target_amount(&r, "email-ok"), (0.0, Some(0.0)));
-    assert!(r.summary.credits_by_customer.is_empty());
+    // The customer is listed, owing 0 %.
+    assert_eq!(r.summary.credits_by_customer["acme"], 0.0);
+    assert!(r.summary.credit_amounts_by_customer.is_empty());
     assert_eq!(slareport::render::view::report(&r.for_customer("acme"), &[], None, 1).headline.credits, "none");
 }
 

@@ -881,6 +881,10 @@ fn summarise(targets: &[TargetResult], credits: &[AgreementCredit], agreements: 
     // percent and in whole cents, so sums are exact.
     let mut percents: BTreeMap<&str, i64> = BTreeMap::new();
     let mut cents: BTreeMap<&str, BTreeMap<&str, i64>> = BTreeMap::new();
+    // Every customer with an SLA figure is listed, owing 0 when nothing.
+    for t in targets.iter().filter(|t| t.kind == AgreementKind::Sla) {
+        percents.entry(&t.party).or_insert(0);
+    }
     for c in credits.iter().filter(|c| c.kind == AgreementKind::Sla) {
         *percents.entry(&c.party).or_insert(0) += crate::model::percent_micro(c.percent);
         if let (Some(amount), Some(currency)) = (c.amount, &c.currency) {
