@@ -606,14 +606,19 @@ fn customer_index(
         });
     }
     let html = renderer.customer(site, customer, &links, to_date, awaiting).map_err(BuildError::Problems)?;
-    let latest_results = latest_summary.as_ref().and_then(|(p, _)| new.iter().find(|(np, _, _)| np == p).map(|(_, _, r)| serde_json::to_value(&r.summary).unwrap_or_default()));
+    // The latest month's summary and credits.
+    let latest_results = latest_summary.as_ref().and_then(|(p, _)| {
+        new.iter()
+            .find(|(np, _, _)| np == p)
+            .map(|(_, _, r)| (serde_json::to_value(&r.summary).unwrap_or_default(), serde_json::to_value(&r.credits).unwrap_or_default()))
+    });
     let latest_results = latest_results.or_else(|| {
         latest_summary.as_ref().and_then(|(_, f)| {
             let p = published.iter().find(|p| p.folder.file_name().is_some_and(|n| n.to_string_lossy() == *f))?;
-            plan::read_results(out, p).ok().map(|v| v["summary"].clone())
+            plan::read_results(out, p).ok().map(|v| (v["summary"].clone(), v["credits"].clone()))
         })
     });
-    let s = latest_results.unwrap_or_default();
+    let (s, credits) = latest_results.unwrap_or_default();
     let summary = CustomerSummary {
         id: customer.id.clone(),
         name: customer.name.clone(),
@@ -621,10 +626,7 @@ fn customer_index(
         latest_label: latest_summary.as_ref().map_or(String::new(), |(p, _)| view::period_label(*p)),
         percent_met: s["percent_met"].as_f64().map_or("no data".into(), |p| format!("{p:.1}%")),
         breaches: s["breached"].as_u64().unwrap_or(0) as usize,
-        credits: {
-            let c: f64 = s["credits_by_customer"].as_object().map_or(0.0, |m| m.values().filter_map(|v| v.as_f64()).sum());
-            if c > 0.0 { format!("{c}%") } else { "none".into() }
-        },
+        credits: view::customer_credits(&s, &credits),
     };
     Ok((Page::new(PathBuf::from(&customer.id).join("index.html"), html), summary))
 }

@@ -290,9 +290,42 @@ pub struct Agreement {
     pub agreed: Option<NaiveDate>,
     pub services: Vec<String>,
     pub description: Option<String>,
+    /// The most the targets' credits add up to in a period, % of the
+    /// monthly charge (`credit_cap` at the top of the file).
+    pub credit_cap: Option<f64>,
+    /// What the agreement costs a month: what the customer pays (SLA) or
+    /// what we pay the supplier (UPC). OLAs have none.
+    pub monthly_charge: Option<Charge>,
     pub targets: Vec<Target>,
     /// The file it was read from, relative to the site folder.
     pub file: PathBuf,
+}
+
+/// An amount of money: whole cents (so credits are worked out to the cent
+/// in integers) and an ISO 4217 code such as `EUR`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Charge {
+    pub cents: i64,
+    pub currency: String,
+}
+
+impl Charge {
+    /// `percent` of the charge in whole cents, rounded half up. The percent
+    /// is taken in millionths of a percent (exact for any percent written
+    /// with up to six decimals), and the product is worked out in integers.
+    pub fn percent_of(&self, percent: f64) -> i64 {
+        let micro = percent_micro(percent);
+        // cents * micro / (100 * 1e6), rounded half up; both factors are
+        // non-negative, so half up is + half the divisor before dividing.
+        let divisor: i128 = 100 * 1_000_000;
+        let product = i128::from(self.cents) * i128::from(micro);
+        ((product + divisor / 2) / divisor) as i64
+    }
+}
+
+/// A percentage in millionths of a percent: 12.5 -> 12 500 000.
+pub fn percent_micro(percent: f64) -> i64 {
+    (percent * 1e6).round() as i64
 }
 
 /// What a target measures.

@@ -193,8 +193,24 @@ pub struct AgreementFile {
     agreed: Option<TomlDate>,
     services: Vec<String>,
     description: Option<String>,
+    /// The most the targets' credits add up to in a month, % of the monthly charge (above 0, at most 100).
+    credit_cap: Option<f64>,
+    /// What the agreement costs a month: SLA, what the customer pays; UPC, what we pay the supplier. Not on an OLA.
+    monthly_charge: Option<MonthlyCharge>,
     #[serde(default)]
     targets: Vec<TargetTable>,
+}
+
+/// An amount of money a month.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct MonthlyCharge {
+    /// Above 0, in whole cents (at most 2 decimals).
+    amount: f64,
+    /// A 3-letter upper-case ISO 4217 code, e.g. "EUR".
+    #[schemars(regex(pattern = r"^[A-Z]{3}$"))]
+    currency: String,
 }
 
 /// What kind of agreement.
@@ -345,6 +361,7 @@ mod tests {
         assert_eq!(properties(&agreement, None), fields(agreement_rs, "RawAgreement"));
         assert_eq!(properties(&agreement, Some("TargetTable")), fields(agreement_rs, "RawTarget"));
         assert_eq!(properties(&agreement, Some("Credit")), fields(agreement_rs, "RawCredit"));
+        assert_eq!(properties(&agreement, Some("MonthlyCharge")), fields(agreement_rs, "RawCharge"));
     }
 
     #[test]

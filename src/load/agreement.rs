@@ -14,7 +14,7 @@ use toml::Spanned;
 use super::values::{check_id, parse_duration, toml_date, ID_HINT};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::model::{
-    Agreement, AgreementKind, CreditTier, Measure, Metric, Planned, SiteConfig, Target, Unknown,
+    Agreement, AgreementKind, Charge, CreditTier, Measure, Metric, Planned, SiteConfig, Target, Unknown,
     ALWAYS,
 };
 
@@ -34,8 +34,18 @@ struct RawAgreement {
     agreed: Option<Spanned<toml::value::Datetime>>,
     services: Spanned<Vec<Spanned<String>>>,
     description: Option<String>,
+    // money, for the whole agreement
+    credit_cap: Option<Spanned<f64>>,
+    monthly_charge: Option<Spanned<RawCharge>>,
     #[serde(default)]
     targets: Vec<Spanned<RawTarget>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCharge {
+    amount: f64,
+    currency: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -170,6 +180,19 @@ pub fn load(source: SourceFile, folder: &str, config: &SiteConfig) -> Result<Loa
         services.push(service.get_ref().clone());
     }
 
+    let credit_cap = raw.credit_cap.as_ref().map(|cap| {
+        let c = *cap.get_ref();
+        if !(c > 0.0 && c <= 100.0) {
+            p.hint(
+                cap.span(),
+                format!("credit_cap {c} must be a percentage above 0 and at most 100"),
+                "the agreement's credit_cap is the most its targets' credits add up to in a month, in % of the monthly charge",
+            );
+        }
+        c
+    });
+    let monthly_charge = raw.monthly_charge.as_ref().and_then(|charge| check_charge(&mut p, *raw.kind.get_ref(), charge));
+
     let mut targets = Vec::new();
     let mut underpinned_spans = Vec::new();
     let mut target_ids = BTreeSet::new();
@@ -204,6 +227,8 @@ pub fn load(source: SourceFile, folder: &str, config: &SiteConfig) -> Result<Loa
         agreed,
         services,
         description: raw.description,
+        credit_cap,
+        monthly_charge,
         targets,
         file: source.path.clone(),
     };
@@ -217,6 +242,44 @@ pub fn load(source: SourceFile, folder: &str, config: &SiteConfig) -> Result<Loa
         kind_span: raw.kind.span(),
         source,
     })
+}
+
+/// The largest monthly charge taken, so every credit in cents stays exact.
+const MAX_CHARGE: f64 = 1e12;
+
+/// Checks `monthly_charge = { amount = 12000, currency = "EUR" }`: an SLA's
+/// or a UPC's, an amount above 0 in whole cents, an ISO 4217 code.
+fn check_charge(p: &mut FileProblems, kind: AgreementKind, charge: &Spanned<RawCharge>) -> Option<Charge> {
+    let before = p.problems.errors();
+    let RawCharge { amount, currency } = charge.get_ref();
+    if kind == AgreementKind::Ola {
+        p.hint(
+            charge.span(),
+            "an OLA has no monthly_charge",
+            "an OLA is with an internal team and costs nothing a month; a monthly_charge belongs to an SLA (what the customer pays) or a UPC (what we pay the supplier)",
+        );
+    }
+    let cents = (amount * 100.0).round();
+    if !(*amount > 0.0 && *amount <= MAX_CHARGE) {
+        p.error(
+            charge.span(),
+            format!("monthly_charge amount {amount} must be above 0 and at most {MAX_CHARGE:.0}"),
+        );
+    } else if cents / 100.0 != *amount {
+        p.hint(
+            charge.span(),
+            format!("monthly_charge amount {amount} has more than 2 decimals"),
+            "write the charge in whole cents, e.g. amount = 12000.50",
+        );
+    }
+    if !(currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase())) {
+        p.hint(
+            charge.span(),
+            format!("monthly_charge currency `{currency}` is not a 3-letter upper-case code"),
+            "an ISO 4217 code such as EUR, GBP or USD",
+        );
+    }
+    (p.problems.errors() == before).then(|| Charge { cents: cents as i64, currency: currency.clone() })
 }
 
 /// Checks that the agreement names exactly the party its kind needs, and that

@@ -43,6 +43,9 @@ pub struct Results {
     pub tickets_by_customer: Vec<(Option<String>, TicketCount)>,
     /// What each source held for the period.
     pub data: super::completeness::Completeness,
+    /// Service credits per agreement that owes any in the period, after the
+    /// agreement's cap. In a month in progress, what would be owed so far.
+    pub credits: Vec<AgreementCredit>,
     /// Corrections that touched rows of the period, with the figures they moved.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub corrections: Vec<CorrectionResult>,
@@ -78,7 +81,16 @@ pub struct TargetResult {
     pub status: Status,
     /// 0 for a breach below every credit tier, `n` for the n-th tier (mildest first).
     pub severity: Option<usize>,
+    /// The target's own credit, % of the monthly charge (after its own
+    /// `credit_cap`, before the agreement's).
     pub credit_percent: f64,
+    /// `credit_percent` of the agreement's monthly charge, to the cent, when
+    /// the agreement has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credit_amount: Option<f64>,
+    /// The currency of `credit_amount`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     pub coverage: Option<f64>,
     pub budget: Option<Budget>,
     /// Lost time or failed items by cause, largest first.
@@ -132,6 +144,44 @@ pub struct TrendPoint {
     pub period: Period,
     pub value: Option<f64>,
     pub status: Status,
+}
+
+/// The service credit an agreement owes in a period: the sum of its
+/// targets' credits, capped by the agreement's `credit_cap`, and what that
+/// is in money when the agreement has a monthly charge. An SLA's is owed to
+/// the customer; a UPC's is owed to us by the supplier.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct AgreementCredit {
+    pub agreement: String,
+    pub kind: AgreementKind,
+    /// Customer, team or supplier.
+    pub party: String,
+    pub title: String,
+    /// The sum of the targets' `credit_percent`.
+    pub percent_uncapped: f64,
+    /// What is owed, % of the monthly charge: `percent_uncapped`, at most `cap`.
+    pub percent: f64,
+    /// The agreement's `credit_cap`.
+    pub cap: Option<f64>,
+    /// True when the cap took something off.
+    pub capped: bool,
+    /// The monthly charge, when the agreement has one.
+    pub charge: Option<f64>,
+    /// `percent` of the charge, to the cent (rounded half up).
+    pub amount: Option<f64>,
+    pub currency: Option<String>,
+    /// The targets that owe a credit, in the agreement's order.
+    pub targets: Vec<CreditShare>,
+}
+
+/// One target's part of an agreement's credit, before the agreement's cap.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct CreditShare {
+    pub target: String,
+    pub service: String,
+    pub percent: f64,
+    /// `percent` of the monthly charge, to the cent.
+    pub amount: Option<f64>,
 }
 
 /// An agreement and whether its review is overdue at the period's end.
@@ -226,8 +276,12 @@ pub struct Summary {
     pub actions_done: usize,
     pub actions_dropped: usize,
     pub actions_overdue: usize,
-    /// The sum of credits owed, in percent of each SLA's monthly charge, per customer.
+    /// The sum of credits owed, in percent of each SLA's monthly charge, per
+    /// customer, each SLA's after its agreement's `credit_cap`.
     pub credits_by_customer: BTreeMap<String, f64>,
+    /// The money owed per customer and currency, from the SLAs with a
+    /// monthly charge (customer -> currency -> amount).
+    pub credit_amounts_by_customer: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
 /// Figures already computed in this run, so the trend of one month reuses
@@ -331,7 +385,8 @@ pub fn measure_with(site: &Site, data: &Data, notes: &[Note], period: Period, op
     let tickets_by_customer = ticket_counts(data, start, cut);
     let tickets = sum_tickets(tickets_by_customer.iter().map(|(_, c)| c));
     let completeness = super::completeness::Completeness::measure(site, data, start, cut);
-    let mut summary = summarise(&targets, &agreements, &reviews, &actions);
+    let credits = agreement_credits(site, &targets);
+    let mut summary = summarise(&targets, &credits, &agreements, &reviews, &actions);
     (summary.reviewed, summary.review_rating) = reviews_of(notes, period);
     let corrections = options.corrections.map_or_else(Vec::new, |c| corrections_of(site, c, &targets, period, start, cut));
     Results {
@@ -350,6 +405,7 @@ pub fn measure_with(site: &Site, data: &Data, notes: &[Note], period: Period, op
         tickets,
         tickets_by_customer,
         data: completeness,
+        credits,
     }
 }
 
@@ -422,6 +478,7 @@ fn target_result(site: &Site, data: &Data, key: Key, history: Option<&History>, 
     let higher = target.measure.higher_is_better();
     let status = super::exact::status(figure.value, target.objective, target.warning, higher);
     let (severity, credit_percent) = credit(target, figure.value, status);
+    let charge = agreement.monthly_charge.as_ref();
     let trend = period
         .trailing(TREND_PERIODS)
         .into_iter()
@@ -485,6 +542,8 @@ fn target_result(site: &Site, data: &Data, key: Key, history: Option<&History>, 
         status,
         severity,
         credit_percent,
+        credit_amount: charge.map(|c| cents_to_f64(c.percent_of(credit_percent))),
+        currency: charge.map(|c| c.currency.clone()),
         coverage: coverage.map(Fraction::to_f64),
         budget,
         attribution,
@@ -621,6 +680,49 @@ pub fn credit(target: &Target, value: Option<Fraction>, status: Status) -> (Opti
     let percent = target.credit_cap.map_or(percent, |cap| percent.min(cap));
     let severity = (status == Status::Breached || reached > 0).then_some(reached);
     (severity, percent)
+}
+
+/// Whole cents as an amount: 240 000 -> 2400.0.
+fn cents_to_f64(cents: i64) -> f64 {
+    cents as f64 / 100.0
+}
+
+/// The credit each agreement owes in the period, from its targets' credits:
+/// their sum, at most the agreement's `credit_cap`, and that percent of the
+/// monthly charge in whole cents. Agreements owing nothing are left out.
+/// Percentages are added in millionths of a percent, so 0.1 + 0.2 is 0.3.
+pub fn agreement_credits(site: &Site, targets: &[TargetResult]) -> Vec<AgreementCredit> {
+    site.agreements
+        .iter()
+        .filter_map(|a| {
+            let owing: Vec<&TargetResult> = targets.iter().filter(|t| t.agreement == a.id && t.credit_percent > 0.0).collect();
+            if owing.is_empty() {
+                return None;
+            }
+            let micro: i64 = owing.iter().map(|t| crate::model::percent_micro(t.credit_percent)).sum();
+            let uncapped = micro as f64 / 1e6;
+            let capped = a.credit_cap.is_some_and(|cap| micro > crate::model::percent_micro(cap));
+            let percent = if capped { a.credit_cap.unwrap_or(uncapped) } else { uncapped };
+            let charge = a.monthly_charge.as_ref();
+            Some(AgreementCredit {
+                agreement: a.id.clone(),
+                kind: a.kind,
+                party: a.party.clone(),
+                title: a.title.clone(),
+                percent_uncapped: uncapped,
+                percent,
+                cap: a.credit_cap,
+                capped,
+                charge: charge.map(|c| cents_to_f64(c.cents)),
+                amount: charge.map(|c| cents_to_f64(c.percent_of(percent))),
+                currency: charge.map(|c| c.currency.clone()),
+                targets: owing
+                    .iter()
+                    .map(|t| CreditShare { target: t.target.clone(), service: t.service.clone(), percent: t.credit_percent, amount: t.credit_amount })
+                    .collect(),
+            })
+        })
+        .collect()
 }
 
 fn attribute(site: &Site, losses: &[Loss]) -> Vec<Attribution> {
@@ -781,7 +883,7 @@ fn actions(notes: &[Note], period: Period) -> Vec<ActionResult> {
     latest.into_values().collect()
 }
 
-fn summarise(targets: &[TargetResult], agreements: &[AgreementReview], reviews: &[Review], actions: &[ActionResult]) -> Summary {
+fn summarise(targets: &[TargetResult], credits: &[AgreementCredit], agreements: &[AgreementReview], reviews: &[Review], actions: &[ActionResult]) -> Summary {
     let mut s = Summary { figures: targets.len(), agreements: agreements.len(), customers: reviews.len(), ..Summary::default() };
     for kind in [AgreementKind::Sla, AgreementKind::Ola, AgreementKind::Upc] {
         s.breaches_by_kind.insert(kind.to_string(), 0);
@@ -808,10 +910,26 @@ fn summarise(targets: &[TargetResult], agreements: &[AgreementReview], reviews: 
                 }
             }
         }
-        if t.kind == AgreementKind::Sla {
-            *s.credits_by_customer.entry(t.party.clone()).or_insert(0.0) += t.credit_percent;
+    }
+    // Capped per agreement, then added per customer: in millionths of a
+    // percent and in whole cents, so sums are exact.
+    let mut percents: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut cents: BTreeMap<&str, BTreeMap<&str, i64>> = BTreeMap::new();
+    // Every customer with an SLA figure is listed, owing 0 when nothing.
+    for t in targets.iter().filter(|t| t.kind == AgreementKind::Sla) {
+        percents.entry(&t.party).or_insert(0);
+    }
+    for c in credits.iter().filter(|c| c.kind == AgreementKind::Sla) {
+        *percents.entry(&c.party).or_insert(0) += crate::model::percent_micro(c.percent);
+        if let (Some(amount), Some(currency)) = (c.amount, &c.currency) {
+            *cents.entry(&c.party).or_default().entry(currency).or_insert(0) += (amount * 100.0).round() as i64;
         }
     }
+    s.credits_by_customer = percents.into_iter().map(|(k, v)| (k.to_string(), v as f64 / 1e6)).collect();
+    s.credit_amounts_by_customer = cents
+        .into_iter()
+        .map(|(k, m)| (k.to_string(), m.into_iter().map(|(c, v)| (c.to_string(), cents_to_f64(v))).collect()))
+        .collect();
     let with_data = s.met + s.at_risk + s.breached;
     s.percent_met = (with_data > 0).then(|| 100.0 * (s.met + s.at_risk) as f64 / with_data as f64);
     s.agreements_overdue = agreements.iter().filter(|a| a.overdue).count();
@@ -832,7 +950,7 @@ fn summarise(targets: &[TargetResult], agreements: &[AgreementReview], reviews: 
 /// The figures as CSV, one row per target and service, for spreadsheets.
 pub fn to_csv(results: &Results) -> String {
     let mut out = String::from(
-        "period,agreement,kind,party,target,service,metric,unit,value,objective,warning,status,severity,credit_percent,coverage,budget_unit,budget_allowed,budget_used,budget_remaining,main_cause,scope_seconds,lost_seconds,count\n",
+        "period,agreement,kind,party,target,service,metric,unit,value,objective,warning,status,severity,credit_percent,coverage,budget_unit,budget_allowed,budget_used,budget_remaining,main_cause,scope_seconds,lost_seconds,count,credit_amount,currency\n",
     );
     let num = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
     for t in &results.targets {
@@ -862,6 +980,8 @@ pub fn to_csv(results: &Results) -> String {
             t.basis.scope_seconds.map_or(String::new(), |s| s.to_string()),
             num(t.basis.lost_seconds),
             t.basis.count.map_or(String::new(), |c| c.to_string()),
+            t.credit_amount.map_or(String::new(), |a| format!("{a:.2}")),
+            t.currency.clone().unwrap_or_default(),
         ];
         let escaped: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&escaped.join(","));
@@ -924,7 +1044,11 @@ impl Results {
         let corrections: Vec<CorrectionResult> = self.corrections.iter().filter(|c| services.contains(c.service.as_str())).cloned().collect();
         let own: Vec<TargetResult> = targets.iter().filter(|t| t.kind == AgreementKind::Sla).cloned().collect();
         let own_agreements: Vec<AgreementReview> = agreements.iter().filter(|a| a.kind == AgreementKind::Sla).cloned().collect();
-        let mut summary = summarise(&own, &own_agreements, &reviews, &actions);
+        // Only the customer's own SLA credits: what a supplier owes us is
+        // the provider's business.
+        let credits: Vec<AgreementCredit> =
+            self.credits.iter().filter(|c| c.kind == AgreementKind::Sla && c.party == customer).cloned().collect();
+        let mut summary = summarise(&own, &credits, &own_agreements, &reviews, &actions);
         // Only the customer's own note of the month, never a later one.
         let own_review: Vec<f64> = reviews.iter().filter(|r| r.reviewed == Some(self.period)).filter_map(|r| r.satisfaction).collect();
         summary.reviewed = reviews.iter().filter(|r| r.reviewed == Some(self.period)).count();
@@ -939,6 +1063,7 @@ impl Results {
             tickets_by_customer: Vec::new(),
             data,
             corrections,
+            credits,
             ..self.clone()
         }
     }

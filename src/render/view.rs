@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::draw::{chart_id, Chart};
 use crate::measure::exact::Status;
 use crate::measure::print::format_value;
-use crate::measure::results::{Results, TargetResult};
+use crate::measure::results::{AgreementCredit, Results, TargetResult};
 use crate::model::AgreementKind;
 
 #[derive(Debug, Serialize)]
@@ -16,7 +16,11 @@ pub struct Headline {
     pub percent_met: String,
     pub breaches: usize,
     pub at_risk: usize,
+    /// Every agreement's credit on one line, "none" when nothing is owed.
     pub credits: String,
+    /// Per SLA owing a credit: "Corporate e-mail: 20% of EUR 12,000.00 =
+    /// EUR 2,400.00, capped from 25%". Never more than the agreement's cap.
+    pub credit_lines: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -248,6 +252,70 @@ fn amount(value: f64, unit: &str) -> String {
     }
 }
 
+/// Money, currency code first, thousands separated, to the cent:
+/// "EUR 12,000.00". The one money formatter of every page.
+pub fn money(value: f64, currency: &str) -> String {
+    let cents = (value * 100.0).round() as i64;
+    let sign = if cents < 0 { "-" } else { "" };
+    let (whole, cents) = (cents.unsigned_abs() / 100, cents.unsigned_abs() % 100);
+    let digits = whole.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(d);
+    }
+    format!("{currency} {sign}{grouped}.{cents:02}")
+}
+
+/// An agreement's credit: "20% of EUR 12,000.00 = EUR 2,400.00, capped from
+/// 25%"; without a charge "20% of the monthly charge, capped from 25%".
+pub fn credit_text(c: &AgreementCredit) -> String {
+    let percent = format_value(Some(c.percent), "%");
+    let mut text = match (c.charge, c.amount, &c.currency) {
+        (Some(charge), Some(amount), Some(currency)) => {
+            format!("{percent} of {} = {}", money(charge, currency), money(amount, currency))
+        }
+        _ => format!("{percent} of the monthly charge"),
+    };
+    if c.capped {
+        text.push_str(&format!(", capped from {}", format_value(Some(c.percent_uncapped), "%")));
+    }
+    text
+}
+
+/// What several agreements owe together: the money per currency, and the
+/// percentages of agreements without a charge by name: "EUR 2,400.00;
+/// Corporate web: 5% of the monthly charge". "none" when nothing is owed.
+pub fn credits_total(credits: &[&AgreementCredit]) -> String {
+    let mut cents: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+    let mut parts = Vec::new();
+    let mut without = Vec::new();
+    for c in credits.iter().filter(|c| c.percent > 0.0) {
+        match (c.amount, &c.currency) {
+            (Some(a), Some(currency)) => *cents.entry(currency).or_insert(0) += (a * 100.0).round() as i64,
+            _ => without.push(format!("{}: {} of the monthly charge", c.title, format_value(Some(c.percent), "%"))),
+        }
+    }
+    parts.extend(cents.into_iter().map(|(currency, c)| money(c as f64 / 100.0, currency)));
+    parts.extend(without);
+    if parts.is_empty() { "none".to_string() } else { parts.join("; ") }
+}
+
+/// The "Credits owed" cell of a customer in the provider overview, from its
+/// published results.json: its SLAs' credits (`credits`), or, for results
+/// published before agreements had charges, the percent in the summary.
+pub fn customer_credits(summary: &serde_json::Value, credits: &serde_json::Value) -> String {
+    match serde_json::from_value::<Vec<AgreementCredit>>(credits.clone()) {
+        Ok(credits) => credits_total(&credits.iter().filter(|c| c.kind == AgreementKind::Sla).collect::<Vec<_>>()),
+        Err(_) => {
+            let c: f64 = summary["credits_by_customer"].as_object().map_or(0.0, |m| m.values().filter_map(|v| v.as_f64()).sum());
+            if c > 0.0 { format!("{c}%") } else { "none".into() }
+        }
+    }
+}
+
 fn objective(t: &TargetResult) -> String {
     let sign = if t.higher_is_better { "at least" } else { "at most" };
     format!("{sign} {}", format_value(Some(t.objective), t.unit))
@@ -319,6 +387,23 @@ fn row(t: &TargetResult, title: &str, charts: &[Chart]) -> Row {
             .collect(),
         changes: t.changes.clone(),
     }
+}
+
+/// A breach's own credit, before its agreement's cap: "15% of the monthly
+/// charge = EUR 1,800.00", and the cap when it took something off.
+fn breach_credit(results: &Results, t: &TargetResult) -> String {
+    if t.credit_percent <= 0.0 {
+        return "none".to_string();
+    }
+    let mut text = format!("{} of the monthly charge", format_value(Some(t.credit_percent), "%"));
+    if let (Some(a), Some(currency)) = (t.credit_amount, &t.currency) {
+        text.push_str(&format!(" = {}", money(a, currency)));
+    }
+    let agreement = results.credits.iter().find(|c| c.agreement == t.agreement && c.kind == t.kind && c.party == t.party);
+    if let Some(c) = agreement.filter(|c| c.capped) {
+        text.push_str(&format!(" (the agreement's credits are capped at {} in all)", format_value(c.cap, "%")));
+    }
+    text
 }
 
 fn causes(results: &Results, t: &TargetResult, titles: &dyn Fn(&str) -> String) -> String {
@@ -395,20 +480,18 @@ pub fn report(results: &Results, charts: &[(String, Vec<Chart>)], commentary: Op
                 Some(0) | None => "below the objective, above every credit tier".to_string(),
                 Some(n) => format!("credit tier {n}"),
             },
-            credit: if t.credit_percent > 0.0 { format!("{}% of the monthly charge", t.credit_percent) } else { "none".to_string() },
+            credit: breach_credit(results, t),
             lost: t.budget.as_ref().map_or(String::new(), |b| amount(b.used, b.unit)),
             causes: causes(results, t, &title_of),
         })
         .collect();
     let s = &results.summary;
-    let mut credits: Vec<(String, f64)> = Vec::new();
-    for t in slas.iter().filter(|t| t.credit_percent > 0.0) {
-        let title = title_of(&t.agreement);
-        match credits.iter_mut().find(|(a, _)| *a == title) {
-            Some((_, p)) => *p += t.credit_percent,
-            None => credits.push((title, t.credit_percent)),
-        }
-    }
+    let credit_lines: Vec<String> = results
+        .credits
+        .iter()
+        .filter(|c| c.kind == AgreementKind::Sla)
+        .map(|c| format!("{}: {}", c.title, credit_text(c)))
+        .collect();
     let review = results.reviews.first();
     ReportView {
         period: results.period.to_string(),
@@ -418,11 +501,8 @@ pub fn report(results: &Results, charts: &[(String, Vec<Chart>)], commentary: Op
             percent_met: s.percent_met.map_or("no data".to_string(), |p| format!("{p:.1}%")),
             breaches: s.breached,
             at_risk: s.at_risk,
-            credits: if credits.is_empty() {
-                "none".to_string()
-            } else {
-                credits.iter().map(|(a, p)| format!("{a}: {p}%")).collect::<Vec<_>>().join("; ")
-            },
+            credits: if credit_lines.is_empty() { "none".to_string() } else { credit_lines.join("; ") },
+            credit_lines,
         },
         rows,
         breaches,
@@ -506,6 +586,8 @@ pub struct ToDateView {
     pub as_of: String,
     pub heading: usize,
     pub rows: Vec<ToDateRow>,
+    /// What each SLA would owe if the month ended now, as the headline says it.
+    pub credits: Vec<String>,
 }
 
 /// An RFC 3339 instant as wall time in `zone`: "2026-10-20 00:00 BST".
@@ -550,6 +632,12 @@ pub fn to_date(results: &Results) -> ToDateView {
         as_of: results.as_of.as_deref().map(|t| local_instant(t, &results.timezone)).unwrap_or_default(),
         heading: rows.iter().filter(|r| r.heading_for_breach).count(),
         rows,
+        credits: results
+            .credits
+            .iter()
+            .filter(|c| c.kind == AgreementKind::Sla)
+            .map(|c| format!("{}: {}", c.title, credit_text(c)))
+            .collect(),
     }
 }
 
@@ -595,6 +683,36 @@ pub struct ProviderView {
     pub actions_dropped: usize,
     /// Breached OLA and UPC targets: which team or supplier missed what.
     pub underpinning_breaches: Vec<String>,
+    /// Credits owed to each customer (SLAs), with the money per currency.
+    pub customer_credits: Vec<CreditGroup>,
+    /// Credits owed to us by each supplier (UPCs).
+    pub supplier_credits: Vec<CreditGroup>,
+}
+
+/// The credits of one customer or supplier: the total, then each agreement.
+#[derive(Debug, Serialize)]
+pub struct CreditGroup {
+    pub party: String,
+    /// The money per currency, and percentages without a charge.
+    pub total: String,
+    /// "Corporate e-mail: 20% of EUR 12,000.00 = EUR 2,400.00, capped from 25%".
+    pub agreements: Vec<String>,
+}
+
+/// The credits of `kind` grouped by party, in party order.
+fn credit_groups(results: &Results, kind: AgreementKind) -> Vec<CreditGroup> {
+    let mut by_party: std::collections::BTreeMap<&str, Vec<&AgreementCredit>> = std::collections::BTreeMap::new();
+    for c in results.credits.iter().filter(|c| c.kind == kind) {
+        by_party.entry(&c.party).or_default().push(c);
+    }
+    by_party
+        .into_iter()
+        .map(|(party, credits)| CreditGroup {
+            party: party.to_string(),
+            total: credits_total(&credits),
+            agreements: credits.iter().map(|c| format!("{}: {}", c.title, credit_text(c))).collect(),
+        })
+        .collect()
 }
 
 /// The provider view of the full (all-customer) results of a month.
@@ -636,5 +754,7 @@ pub fn provider(results: &Results) -> ProviderView {
             .filter(|t| t.kind != AgreementKind::Sla && t.status == Status::Breached)
             .map(|t| format!("{} ({}, {}): {} on {} was {} against {}", t.agreement, t.kind, t.party, t.target, t.service, format_value(t.value, t.unit), objective(t)))
             .collect(),
+        customer_credits: credit_groups(results, AgreementKind::Sla),
+        supplier_credits: credit_groups(results, AgreementKind::Upc),
     }
 }
