@@ -280,8 +280,11 @@ fn outages_still_open_run_to_the_end_of_the_month() {
     }
 }
 
-/// 2025 and 2026 clock changes in London: (period, day of the change).
-const LONDON_CHANGES: [((i32, u32), (i32, u32, u32)); 4] =
+/// A month (year, month) and the day (year, month, day) clocks change in it.
+type Change = ((i32, u32), (i32, u32, u32));
+
+/// 2025 and 2026 clock changes in London.
+const LONDON_CHANGES: [Change; 4] =
     [((2025, 3), (2025, 3, 30)), ((2025, 10), (2025, 10, 26)), ((2026, 3), (2026, 3, 29)), ((2026, 10), (2026, 10, 25))];
 
 /// Business hours around a London clock change: the change is on a
