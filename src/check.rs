@@ -273,7 +273,7 @@ fn check_customers(site: &Site, measurements: &Measurements) -> Diagnostics {
         for (customer, n) in no_party {
             problems.push(
                 Diagnostic::warning(format!(
-                    "{}: {} name customer `{customer}`, which is party to no SLA",
+                    "{}: {} naming customer `{customer}`, which is party to no SLA",
                     table.kind,
                     crate::measure::print::plural(n, "row", "rows")
                 ))
