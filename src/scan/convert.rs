@@ -594,3 +594,22 @@ fn is_null(values: &Values, i: usize) -> bool {
         Values::Number(v) => v[i].is_none(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_maps_through_its_key_or_passes_as_an_id() {
+        let map: BTreeMap<String, String> =
+            [("Email Service", "email"), ("E-mail", "email"), ("CRM", "crm")].into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        assert_eq!(mapped(&map, "Email Service"), Some("email"));
+        assert_eq!(mapped(&map, "E-mail"), Some("email"));
+        // already an id of the mapping
+        assert_eq!(mapped(&map, "crm"), Some("crm"));
+        // neither a key nor an id; matching is exact (case and inner spaces count)
+        assert_eq!(mapped(&map, "Category 42"), None);
+        assert_eq!(mapped(&map, "email service"), None);
+        assert_eq!(mapped(&BTreeMap::new(), "email"), None);
+    }
+}
