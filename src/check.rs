@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{load_site, CONFIG_FILE};
 use crate::model::{AgreementKind, Site, SourceKind};
-use crate::scan::{scan_sources, Measurements, Table};
+use crate::scan::{scan_sources, Measurements, SetAsideReason, Table};
 
 /// What `check` found.
 #[derive(Debug)]
@@ -88,6 +88,7 @@ pub fn check(root: &Path) -> Report {
         let (m, p) = scan_sources(root, config);
         problems.extend(p);
         measurements = m;
+        problems.extend(set_aside_warnings(&measurements));
     }
     if let Some(config) = &loaded.config {
         problems.extend(check_theme(root, config));
@@ -95,6 +96,7 @@ pub fn check(root: &Path) -> Report {
     let summary = loaded.site.as_ref().map(|site| {
         problems.extend(crate::load::notes::load_notes(site).1);
         problems.extend(cross_check(site, &measurements));
+        problems.extend(check_customers(site, &measurements));
         problems.extend(check_corrections(site, &measurements));
         summarise(site, &measurements)
     });
@@ -187,6 +189,97 @@ fn cross_check(site: &Site, measurements: &Measurements) -> Diagnostics {
                     )),
                 );
             }
+        }
+    }
+    problems
+}
+
+/// A warning per file and reason for the rows a source set aside: how
+/// many, why, the first row numbers and the offending values.
+pub fn set_aside_warnings(measurements: &Measurements) -> Diagnostics {
+    let mut problems = Diagnostics::new();
+    for table in measurements.tables.values() {
+        for aside in &table.set_aside {
+            let plural = crate::measure::print::plural;
+            let rows: Vec<String> = aside.rows.iter().map(i64::to_string).collect();
+            let more = if aside.count > aside.rows.len() { ", ..." } else { "" };
+            let values: Vec<String> =
+                aside.values.iter().map(|v| if v.is_empty() { "an empty cell".to_string() } else { format!("`{v}`") }).collect();
+            let hint = match aside.reason {
+                SetAsideReason::ServiceEmpty | SetAsideReason::CustomerEmpty => {
+                    "these rows are left out of every figure; fill the cell in the export if they count"
+                }
+                SetAsideReason::ServiceUnmapped | SetAsideReason::CustomerUnmapped => {
+                    "these rows are left out of every figure; map the value in [sources.<kind>.values] of slareport.toml if they count"
+                }
+            };
+            problems.push(
+                Diagnostic::warning(format!(
+                    "{}: {} set aside, {} ({} {}{more}; values {})",
+                    table.kind,
+                    plural(aside.count, "row", "rows"),
+                    aside.reason.describe(),
+                    if rows.len() == 1 { "row" } else { "rows" },
+                    rows.join(", "),
+                    values.join(", ")
+                ))
+                .in_file(&aside.file)
+                .with_hint(hint),
+            );
+        }
+    }
+    problems
+}
+
+/// Warnings about rows of a customer the SLAs do not report on: rows of a
+/// customer on a service none of that customer's SLAs names, and rows
+/// naming a customer that is party to no SLA.
+fn check_customers(site: &Site, measurements: &Measurements) -> Diagnostics {
+    let mut problems = Diagnostics::new();
+    let slas: Vec<&crate::model::Agreement> = site.versions.iter().filter(|a| a.kind == AgreementKind::Sla).collect();
+    for table in measurements.tables.values() {
+        let (Ok(customers), Ok(services)) = (
+            table.frame.column("customer").and_then(|c| c.str().cloned()),
+            table.frame.column("service").and_then(|c| c.str().cloned()),
+        ) else {
+            continue;
+        };
+        let mut rows: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        for (customer, service) in customers.iter().zip(services.iter()) {
+            if let (Some(c), Some(s)) = (customer, service) {
+                *rows.entry((c, s)).or_insert(0) += 1;
+            }
+        }
+        let file = &site.config.sources[&table.kind].path;
+        let mut no_party: BTreeMap<&str, usize> = BTreeMap::new();
+        for ((customer, service), n) in rows {
+            let theirs: Vec<&&crate::model::Agreement> = slas.iter().filter(|a| a.party == customer).collect();
+            if theirs.is_empty() {
+                *no_party.entry(customer).or_insert(0) += n;
+                continue;
+            }
+            if !theirs.iter().any(|a| a.services.iter().any(|s| s == service)) {
+                problems.push(
+                    Diagnostic::warning(format!(
+                        "{}: {} of customer `{customer}` on service `{service}`, which no SLA of {customer} covers",
+                        table.kind,
+                        crate::measure::print::plural(n, "row", "rows")
+                    ))
+                    .in_file(file)
+                    .with_hint("these rows are in no report of the customer; add the service to one of its SLAs, or check the export's customer and service"),
+                );
+            }
+        }
+        for (customer, n) in no_party {
+            problems.push(
+                Diagnostic::warning(format!(
+                    "{}: {} naming customer `{customer}`, which is party to no SLA",
+                    table.kind,
+                    crate::measure::print::plural(n, "row", "rows")
+                ))
+                .in_file(file)
+                .with_hint(format!("customers with an SLA: {}", site.customers().join(", "))),
+            );
         }
     }
     problems

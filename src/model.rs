@@ -232,7 +232,14 @@ pub struct Source {
     pub interval: i64,
     /// Surveys: the lowest and highest score.
     pub scale: (f64, f64),
+    /// `[sources.<kind>.values]`: per canonical column (`service`,
+    /// `priority` or `customer`), the export's value -> the id it stands for.
+    /// Empty when not mapped.
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
 }
+
+/// The canonical columns whose values `[sources.<kind>.values]` may map to ids.
+pub const MAPPED_COLUMNS: [&str; 3] = ["service", "priority", "customer"];
 
 /// The kinds of agreement of ITIL service level management.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

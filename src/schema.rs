@@ -167,6 +167,10 @@ pub struct SourceTable {
     interval: Option<String>,
     /// Surveys: the score scale [lowest, highest] (default [1, 5]).
     scale: Option<[f64; 2]>,
+    /// Export values to ids, per column (service, priority, customer):
+    /// `service = { "Email Service" = "email" }`.
+    #[serde(default)]
+    values: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// An agreement: an SLA with a customer, an OLA with a team or a UPC with a supplier.

@@ -114,14 +114,14 @@ fn row_rules_of_outages() {
     let site = Fixture::valid();
     site.write(
         "data/outages.csv",
-        "svc,began,ended,kind\nemail,2026-10-05T09:00:00Z,2026-10-05T08:00:00Z,\n,2026-10-05T09:00:00Z,,\nemail,2026-10-05T09:00:00Z,,outage\n",
+        "svc,began,ended,kind\nemail,2026-10-05T09:00:00Z,2026-10-05T08:00:00Z,\nemail,,,\nemail,2026-10-05T09:00:00Z,,outage\n",
     );
     let (_, problems) = scan(&site);
     let messages: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(
         messages,
         [
-            "row 3, column `svc`: is empty; outages `service` is required",
+            "row 3, column `began`: is empty; outages `start` is required",
             "row 2, column `ended`: ends before it starts",
             "row 4, column `kind`: `outage` is not an outage kind; expected unplanned, planned, degraded (empty means unplanned)",
         ],

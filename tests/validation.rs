@@ -271,3 +271,25 @@ fn the_sample_site_checks_clean() {
     assert_eq!(summary.targets, 46);
     assert_eq!(summary.agreements.values().sum::<usize>(), 10);
 }
+
+#[test]
+fn values_tables_name_each_bad_mapping_with_its_line() {
+    let site = Fixture::valid();
+    // Lines 15..=19 of the fixture's slareport.toml once appended (it has 14 lines).
+    site.edit(
+        "slareport.toml",
+        "end = \"ended\" }\n",
+        "end = \"ended\" }\n\n[sources.outages.values]\nsvc = { \"Mail\" = \"email\" }\nservice = { \"Mail\" = \"E-mail\", \"Email Service\" = \"email\" }\ncustomer = { \"Acme Ltd\" = \"acme\", \"Globex\" = \"globex\" }\n",
+    );
+    let mut errors = site.errors();
+    assert_eq!(errors.len(), 3, "{}", render(&errors));
+    errors.sort_by_key(|e| e.location.as_ref().and_then(|l| l.line));
+    // line 17: `svc` is the export's column name, not a canonical column whose values map
+    assert_at(&errors[0], "slareport.toml", 17, "sources.outages.values: `svc` is not a column whose values can be mapped");
+    assert_hint(&errors[0], "service, priority, customer");
+    // line 18: an id holds no capital letters
+    assert_at(&errors[1], "slareport.toml", 18, "sources.outages.values.service: `Mail` maps to `E-mail`, which contains 'E'; expected a service id");
+    // line 19: `acme` is a customer of the fixture, `globex` is not
+    assert_at(&errors[2], "slareport.toml", 19, "sources.outages.values.customer: `Globex` maps to `globex`, which is no customer of the site");
+    assert_hint(&errors[2], "customers of this site: acme");
+}

@@ -10,7 +10,7 @@ use toml::Spanned;
 use super::values::{check_id, parse_duration, parse_hours, parse_timezone, toml_date, ID_HINT};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::model::{
-    Calendar, Customer, SiteConfig, Source, SourceKind, WeekdayOrd, ALWAYS,
+    Calendar, Customer, SiteConfig, Source, SourceKind, WeekdayOrd, ALWAYS, MAPPED_COLUMNS,
 };
 
 /// The file name of a site's configuration.
@@ -97,6 +97,8 @@ struct RawSource {
     separator: Option<Spanned<String>>,
     interval: Option<Spanned<String>>,
     scale: Option<Spanned<[f64; 2]>>,
+    #[serde(default)]
+    values: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,
 }
 
 /// Reads and validates `slareport.toml`. The configuration comes back even
@@ -221,7 +223,7 @@ pub fn load(source: &SourceFile) -> (Option<SiteConfig>, Diagnostics) {
         (SourceKind::Counts, counts),
     ] {
         let Some(raw_source) = raw_source else { continue };
-        let (source_config, source_problems) = validate_source(source, kind, raw_source, timezone);
+        let (source_config, source_problems) = validate_source(source, kind, raw_source, timezone, &customers);
         for p in source_problems {
             problems.push(p);
         }
@@ -248,6 +250,7 @@ fn validate_source(
     kind: SourceKind,
     raw: RawSource,
     site_zone: chrono_tz::Tz,
+    customers: &BTreeMap<String, Customer>,
 ) -> (Source, Diagnostics) {
     let mut problems = Diagnostics::new();
     let at = |span, message: String| Diagnostic::error(message).at(file, span);
@@ -329,8 +332,11 @@ fn validate_source(
         None => (1.0, 5.0),
     };
 
+    let values = validate_values(file, kind, raw.values, customers, &mut problems);
+
     let source = Source {
         kind,
+        values,
         path,
         columns,
         timestamp_format: raw.timestamp_format.map(Spanned::into_inner),
@@ -341,6 +347,65 @@ fn validate_source(
         scale,
     };
     (source, problems)
+}
+
+/// `[sources.<kind>.values]`: export values mapped to ids, for the columns
+/// `service`, `priority` and `customer`. A service id must be an id; a
+/// customer id must be a customer of the site.
+fn validate_values(
+    file: &SourceFile,
+    kind: SourceKind,
+    raw: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,
+    customers: &BTreeMap<String, Customer>,
+    problems: &mut Diagnostics,
+) -> BTreeMap<String, BTreeMap<String, String>> {
+    let at = |span, message: String| Diagnostic::error(message).at(file, span);
+    let mut values = BTreeMap::new();
+    for (column, map) in raw {
+        let name = column.get_ref().as_str();
+        if !MAPPED_COLUMNS.contains(&name) {
+            problems.push(
+                at(column.span(), format!("sources.{kind}.values: `{name}` is not a column whose values can be mapped"))
+                    .with_hint(format!("map export values to ids for the columns {}", MAPPED_COLUMNS.join(", "))),
+            );
+            continue;
+        }
+        let mut mapped = BTreeMap::new();
+        for (from, to) in map {
+            let id = to.get_ref();
+            match name {
+                "service" => {
+                    if let Err(e) = check_id(id) {
+                        problems.push(
+                            at(to.span(), format!("sources.{kind}.values.service: `{}` maps to `{id}`, which {e}; expected a service id", from.get_ref()))
+                                .with_hint(ID_HINT),
+                        );
+                    }
+                }
+                "customer" => {
+                    if !customers.contains_key(id) {
+                        let known: Vec<&str> = customers.keys().map(String::as_str).collect();
+                        problems.push(
+                            at(to.span(), format!("sources.{kind}.values.customer: `{}` maps to `{id}`, which is no customer of the site", from.get_ref()))
+                                .with_hint(if known.is_empty() {
+                                    "define the customer under [customers.<id>] in slareport.toml".to_string()
+                                } else {
+                                    format!("customers of this site: {}", known.join(", "))
+                                }),
+                        );
+                    }
+                }
+                _ => {
+                    if id.trim().is_empty() {
+                        problems.push(at(to.span(), format!("sources.{kind}.values.{name}: `{}` maps to an empty value", from.get_ref())));
+                    }
+                }
+            }
+            mapped.insert(from.into_inner(), to.into_inner());
+        }
+        values.insert(name.to_string(), mapped);
+    }
+    values
 }
 
 /// The folders of a site that hold its inputs: publishing into one of them

@@ -14,7 +14,7 @@ use polars::prelude::*;
 
 use super::calendar::CalendarIndex;
 use crate::model::{Calendar, SourceKind};
-use crate::scan::Measurements;
+use crate::scan::{Measurements, SetAside};
 
 /// The version of [`Data::rows_digest`]'s rule, written before each digest.
 pub const ROWS_DIGEST_RULE: &str = "rows-v2";
@@ -89,12 +89,19 @@ pub struct Count {
 #[derive(Debug, Clone, Default)]
 pub struct Data {
     pub outages: BTreeMap<String, Vec<Outage>>,
+    /// Probe samples without a customer, by service.
     pub samples: BTreeMap<String, Samples>,
+    /// Probe samples of one customer, by (service, customer): each customer's
+    /// samples are a timeline of their own (a sample covers up to the next
+    /// one, so customers' samples are never interleaved).
+    pub customer_samples: BTreeMap<(String, String), Samples>,
     /// How long one sample covers at most, in seconds.
     pub interval: i64,
     pub tickets: BTreeMap<String, Vec<Ticket>>,
     pub surveys: BTreeMap<String, Vec<Survey>>,
     pub counts: BTreeMap<String, Vec<Count>>,
+    /// Rows each source set aside (service or customer empty or not mapped).
+    pub set_aside: BTreeMap<SourceKind, Vec<SetAside>>,
     /// Which kinds had a configured source (a kind without one is "no data").
     pub kinds: Vec<SourceKind>,
     /// Service hours precomputed over the data's span, by calendar name.
@@ -116,14 +123,28 @@ impl Data {
                 .collect()?;
             match kind {
                 SourceKind::Outages => data.outages = outages(&frame)?,
-                SourceKind::Samples => data.samples = samples(&frame)?,
+                SourceKind::Samples => (data.samples, data.customer_samples) = samples(&frame)?,
                 SourceKind::Tickets => data.tickets = tickets(&frame)?,
                 SourceKind::Surveys => data.surveys = surveys(&frame)?,
                 SourceKind::Counts => data.counts = counts(&frame)?,
             }
+            data.set_aside.insert(*kind, table.set_aside.clone());
         }
         data.index_rows();
         Ok(data)
+    }
+
+    /// The samples of `service` as `customer` sees them: the customer's own
+    /// timeline when its export has one, else the samples without a customer.
+    pub fn samples_for(&self, service: &str, customer: Option<&str>) -> Option<&Samples> {
+        customer
+            .and_then(|c| self.customer_samples.get(&(service.to_string(), c.to_string())))
+            .or_else(|| self.samples.get(service))
+    }
+
+    /// Every timeline of samples: the shared ones, then each customer's.
+    fn all_samples(&self) -> impl Iterator<Item = &Samples> {
+        self.samples.values().chain(self.customer_samples.values())
     }
 
     /// Sorts the instants behind [`Data::has_rows_in`] (again, after corrections).
@@ -154,7 +175,7 @@ impl Data {
             times.get(i).is_some_and(|&t| t < to)
         };
         self.outages.values().flatten().any(|o| o.start < to && o.end.is_none_or(|e| e > from))
-            || self.samples.values().any(|s| first_at_or_after(&s.time))
+            || self.all_samples().any(|s| first_at_or_after(&s.time))
             || first_at_or_after(&self.row_times)
     }
 
@@ -164,7 +185,7 @@ impl Data {
             .values()
             .flatten()
             .map(|o| o.start)
-            .chain(self.samples.values().filter_map(|s| s.time.first().copied()))
+            .chain(self.all_samples().filter_map(|s| s.time.first().copied()))
             .chain(self.tickets.values().flatten().map(|t| t.opened))
             .chain(self.surveys.values().flatten().map(|s| s.time))
             .chain(self.counts.values().flatten().map(|c| c.time))
@@ -192,11 +213,17 @@ impl Data {
                     end_row(&mut text, o.customer.as_deref());
                 }
             }
-            if let Some(s) = self.samples.get(service) {
+            let own = self
+                .customer_samples
+                .range((service.to_string(), String::new())..)
+                .take_while(|((s, _), _)| s == service)
+                .map(|((_, c), samples)| (Some(c.as_str()), samples));
+            for (customer, s) in self.samples.get(service).map(|s| (None, s)).into_iter().chain(own) {
                 let lo = s.time.partition_point(|&t| t < from);
                 let hi = s.time.partition_point(|&t| t < to);
                 for i in lo..hi {
-                    let _ = writeln!(text, "s|{service}|{}|{}|{:?}", s.time[i], s.up[i], s.latency[i]);
+                    let _ = write!(text, "s|{service}|{}|{}|{:?}", s.time[i], s.up[i], s.latency[i]);
+                    end_row(&mut text, customer);
                 }
             }
             for t in self.tickets.get(service).into_iter().flatten() {
@@ -229,7 +256,7 @@ impl Data {
             .values()
             .flatten()
             .map(|o| o.start)
-            .chain(self.samples.values().flat_map(|s| s.time.first().into_iter().chain(s.time.last())).copied())
+            .chain(self.all_samples().flat_map(|s| s.time.first().into_iter().chain(s.time.last())).copied())
             .chain(self.tickets.values().flatten().map(|t| t.opened))
             .chain(self.surveys.values().flatten().map(|s| s.time))
             .chain(self.counts.values().flatten().map(|c| c.time));
@@ -321,23 +348,34 @@ fn outages(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Outage>>> {
     })
 }
 
-fn samples(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Samples>> {
+/// Samples without a customer by service, and those of a customer by
+/// (service, customer), each in time order.
+type SampleTimelines = (BTreeMap<String, Samples>, BTreeMap<(String, String), Samples>);
+
+fn samples(frame: &DataFrame) -> PolarsResult<SampleTimelines> {
     let time = ints(frame, "time")?;
     let up: Vec<Option<bool>> = frame.column("up")?.bool()?.iter().collect();
     let latency = floats(frame, "latency_ms")?;
-    let rows = by_service(frame, |i| (time[i].unwrap_or_default(), up[i].unwrap_or(false), latency[i]))?;
-    Ok(rows
-        .into_iter()
-        .map(|(service, rows)| {
-            let mut s = Samples::default();
-            for (t, u, l) in rows {
-                s.time.push(t);
-                s.up.push(u);
-                s.latency.push(l);
-            }
-            (service, s)
-        })
-        .collect())
+    let customer = text(frame, "customer")?;
+    let rows = by_service(frame, |i| (customer[i].clone(), time[i].unwrap_or_default(), up[i].unwrap_or(false), latency[i]))?;
+    let mut shared = BTreeMap::new();
+    let mut own: BTreeMap<(String, String), Samples> = BTreeMap::new();
+    for (service, rows) in rows {
+        let mut s = Samples::default();
+        for (c, t, u, l) in rows {
+            let into = match c {
+                Some(c) => own.entry((service.clone(), c)).or_default(),
+                None => &mut s,
+            };
+            into.time.push(t);
+            into.up.push(u);
+            into.latency.push(l);
+        }
+        if !s.time.is_empty() {
+            shared.insert(service, s);
+        }
+    }
+    Ok((shared, own))
 }
 
 fn tickets(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Ticket>>> {

@@ -3,7 +3,10 @@
 
 use polars::prelude::*;
 
+use std::collections::BTreeMap;
+
 use super::read::RawPart;
+use super::{SetAside, SetAsideReason};
 use super::timestamp::TimestampParser;
 use super::ROW;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -94,17 +97,29 @@ impl<'a> CellProblems<'a> {
     }
 }
 
-/// Converts `part` to the canonical schema of `source.kind`.
-pub fn to_canonical(source: &Source, part: &RawPart) -> Result<DataFrame, Diagnostics> {
+/// Converts `part` to the canonical schema of `source.kind`, with the rows
+/// set aside (service or customer empty or not mapped) left out of the frame.
+pub fn to_canonical(source: &Source, part: &RawPart) -> Result<(DataFrame, Vec<SetAside>), Diagnostics> {
     let height = part.frame.height();
     let mut problems = Diagnostics::new();
     let mut converted: Vec<(&'static str, Values)> = Vec::new();
     let parser = TimestampParser::new(source.timestamp_format.as_deref(), source.timezone);
     problems.extend(check_partitions(part));
+    let mut has_customer = false;
+    // The service and customer cells as the export has them (trimmed), for the set-aside record.
+    let mut as_exported: Vec<(&'static str, Vec<String>)> = Vec::new();
     for canonical in source.kind.columns() {
         let export = source.columns.get(canonical.name).map_or(canonical.name, String::as_str);
         let raw = match find_column(part, export, height) {
-            Some(c) => c,
+            Some(c) => {
+                if canonical.name == "customer" {
+                    has_customer = true;
+                }
+                if matches!(canonical.name, "service" | "customer") {
+                    as_exported.push((canonical.name, exported_text(&c)));
+                }
+                c
+            }
             None if canonical.required => {
                 let d = missing_column(source, part, canonical, export);
                 // A wrong separator is said once, not once per column.
@@ -125,14 +140,87 @@ pub fn to_canonical(source: &Source, part: &RawPart) -> Result<DataFrame, Diagno
     if problems.has_errors() {
         return Err(problems);
     }
+    let rows: Vec<i64> = (0..height).map(|i| part.rows.number(i) as i64).collect();
+    let (keep, set_aside) = map_values(source, part, &mut converted, has_customer, &as_exported, &rows);
     problems.extend(check_rows(source, part, &mut converted));
     if problems.has_errors() {
         return Err(problems);
     }
     let mut columns: Vec<Column> = converted.into_iter().map(|(name, v)| v.into_column(name)).collect();
-    let rows: Vec<i64> = (0..height).map(|i| part.rows.number(i) as i64).collect();
     columns.push(Column::new(ROW.into(), rows));
-    DataFrame::new(height, columns).map_err(|e| Diagnostics::from(super::internal(&part.file, e)))
+    let frame = DataFrame::new(height, columns).map_err(|e| Diagnostics::from(super::internal(&part.file, e)))?;
+    if set_aside.is_empty() {
+        return Ok((frame, set_aside));
+    }
+    let mask = BooleanChunked::from_slice(PlSmallStr::from_static("keep"), &keep);
+    let frame = frame.filter(&mask).map_err(|e| Diagnostics::from(super::internal(&part.file, e)))?;
+    Ok((frame, set_aside))
+}
+
+/// A column's cells as text, trimmed, empty where null.
+fn exported_text(raw: &Column) -> Vec<String> {
+    let Ok(text) = raw.cast(&DataType::String) else { return vec![String::new(); raw.len()] };
+    let Ok(text) = text.str() else { return vec![String::new(); raw.len()] };
+    text.iter().map(|c| c.map_or_else(String::new, |c| c.trim().to_string())).collect()
+}
+
+/// The id `value` stands for under `map`: the id it is mapped to, or itself
+/// when it already is one of the mapping's ids; `None` when it is neither.
+fn mapped<'m>(map: &'m BTreeMap<String, String>, value: &str) -> Option<&'m str> {
+    map.get(value)
+        .map(String::as_str)
+        .or_else(|| map.values().find(|id| id.as_str() == value).map(String::as_str))
+}
+
+/// Applies `[sources.<kind>.values]` to the service, priority and customer
+/// columns and decides which rows are set aside: an empty service; a
+/// service or customer the source maps and this value is not mapped; an
+/// empty customer in a tickets, surveys or counts export that has a
+/// customer column (for outages and samples an empty customer means every
+/// customer of the service). Returns which rows stay, and the set-aside
+/// rows by reason. A priority not in the mapping is kept as it is.
+fn map_values(
+    source: &Source,
+    part: &RawPart,
+    converted: &mut [(&'static str, Values)],
+    has_customer: bool,
+    as_exported: &[(&'static str, Vec<String>)],
+    rows: &[i64],
+) -> (Vec<bool>, Vec<SetAside>) {
+    let height = rows.len();
+    let mut keep = vec![true; height];
+    let mut aside: BTreeMap<SetAsideReason, SetAside> = BTreeMap::new();
+    let exported = |name: &str, i: usize| {
+        as_exported.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.get(i)).map_or("", String::as_str).to_string()
+    };
+    let mut set_aside = |keep: &mut Vec<bool>, i: usize, reason: SetAsideReason, value: String| {
+        if !keep[i] {
+            return;
+        }
+        keep[i] = false;
+        aside.entry(reason).or_insert_with(|| SetAside::new(&part.file, reason)).add(rows[i], &value);
+    };
+    let customer_may_be_empty = matches!(source.kind, SourceKind::Outages | SourceKind::Samples);
+    for name in ["service", "customer", "priority"] {
+        let Some((_, Values::Text(cells))) = converted.iter_mut().find(|(n, _)| *n == name) else { continue };
+        let map = source.values.get(name);
+        for (i, cell) in cells.iter_mut().enumerate() {
+            match (name, cell.as_deref(), map) {
+                ("service", None, _) => set_aside(&mut keep, i, SetAsideReason::ServiceEmpty, exported(name, i)),
+                ("customer", None, _) if has_customer && !customer_may_be_empty => {
+                    set_aside(&mut keep, i, SetAsideReason::CustomerEmpty, exported(name, i))
+                }
+                (_, Some(value), Some(map)) => match mapped(map, value) {
+                    Some(id) => *cell = Some(id.to_string()),
+                    None if name == "service" => set_aside(&mut keep, i, SetAsideReason::ServiceUnmapped, value.to_string()),
+                    None if name == "customer" => set_aside(&mut keep, i, SetAsideReason::CustomerUnmapped, value.to_string()),
+                    None => {}
+                },
+                _ => {}
+            }
+        }
+    }
+    (keep, aside.into_values().collect())
 }
 
 /// The largest integer an `f64` holds exactly (2^53): a count above it
@@ -393,7 +481,8 @@ fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, V
     // Required cells may not be empty.
     for (name, values) in converted.iter() {
         let required = source.kind.columns().iter().any(|c| c.name == *name && c.required);
-        if !required {
+        // An empty service sets the row aside (see `map_values`).
+        if !required || *name == "service" {
             continue;
         }
         let export = source.columns.get(*name).map_or(*name, String::as_str);
@@ -503,5 +592,24 @@ fn is_null(values: &Values, i: usize) -> bool {
         Values::Instant(v) => v[i].is_none(),
         Values::Bool(v) => v[i].is_none(),
         Values::Number(v) => v[i].is_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_maps_through_its_key_or_passes_as_an_id() {
+        let map: BTreeMap<String, String> =
+            [("Email Service", "email"), ("E-mail", "email"), ("CRM", "crm")].into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        assert_eq!(mapped(&map, "Email Service"), Some("email"));
+        assert_eq!(mapped(&map, "E-mail"), Some("email"));
+        // already an id of the mapping
+        assert_eq!(mapped(&map, "crm"), Some("crm"));
+        // neither a key nor an id; matching is exact (case and inner spaces count)
+        assert_eq!(mapped(&map, "Category 42"), None);
+        assert_eq!(mapped(&map, "email service"), None);
+        assert_eq!(mapped(&BTreeMap::new(), "email"), None);
     }
 }

@@ -32,6 +32,70 @@ pub struct Table {
     /// The files read, relative to the site folder, in reading order.
     pub files: Vec<PathBuf>,
     pub frame: DataFrame,
+    /// Rows left out of `frame` (their service or customer is empty or not
+    /// mapped), per file and reason, in reading order.
+    pub set_aside: Vec<SetAside>,
+}
+
+/// Why a row was set aside instead of stopping the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SetAsideReason {
+    /// The service cell is empty (or one of the source's `null_values`).
+    ServiceEmpty,
+    /// The source maps services and the value is neither a key nor an id of the mapping.
+    ServiceUnmapped,
+    /// The export has a customer column and this ticket, survey or count leaves it empty.
+    CustomerEmpty,
+    /// The source maps customers and the value is neither a key nor an id of the mapping.
+    CustomerUnmapped,
+}
+
+impl SetAsideReason {
+    pub fn describe(&self) -> &'static str {
+        match self {
+            SetAsideReason::ServiceEmpty => "service is empty",
+            SetAsideReason::ServiceUnmapped => "service is not mapped to an id",
+            SetAsideReason::CustomerEmpty => "customer is empty",
+            SetAsideReason::CustomerUnmapped => "customer is not mapped to an id",
+        }
+    }
+}
+
+/// How many row numbers and values a [`SetAside`] lists.
+pub const SET_ASIDE_LISTED: usize = 5;
+
+/// The rows of one file set aside for one reason.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetAside {
+    /// The file, relative to the site folder.
+    pub file: PathBuf,
+    pub reason: SetAsideReason,
+    /// How many rows.
+    pub count: usize,
+    /// The first row numbers (at most 5), as the `row` column gives them.
+    pub rows: Vec<i64>,
+    /// The first distinct offending values (at most 5), as the export has
+    /// them. For `check` only: never shown in a customer's report, since
+    /// they may name another customer.
+    pub values: Vec<String>,
+}
+
+impl SetAside {
+    pub fn new(file: &Path, reason: SetAsideReason) -> Self {
+        SetAside { file: file.to_path_buf(), reason, count: 0, rows: Vec::new(), values: Vec::new() }
+    }
+
+    /// Counts one more row, listing its number and value while there is room.
+    pub fn add(&mut self, row: i64, value: &str) {
+        self.count += 1;
+        if self.rows.len() < SET_ASIDE_LISTED {
+            self.rows.push(row);
+        }
+        if self.values.len() < SET_ASIDE_LISTED && !self.values.iter().any(|v| v == value) {
+            self.values.push(value.to_string());
+        }
+    }
 }
 
 impl Table {
@@ -79,10 +143,12 @@ pub fn scan_source(root: &Path, source: &Source) -> Result<Table, Diagnostics> {
     let mut problems = Diagnostics::new();
     let mut frame: Option<DataFrame> = None;
     let mut files = Vec::new();
+    let mut set_aside = Vec::new();
     for part in parts {
         match convert::to_canonical(source, &part) {
-            Ok(converted) => {
+            Ok((converted, aside)) => {
                 files.push(part.file.clone());
+                set_aside.extend(aside);
                 frame = Some(match frame {
                     None => converted,
                     Some(mut all) => {
@@ -103,7 +169,7 @@ pub fn scan_source(root: &Path, source: &Source) -> Result<Table, Diagnostics> {
         Some(f) => f,
         None => convert::empty(source.kind),
     };
-    Ok(Table { kind: source.kind, files, frame })
+    Ok(Table { kind: source.kind, files, frame, set_aside })
 }
 
 /// A polars failure that is not the user's doing, with the file it concerns.
