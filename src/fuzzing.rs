@@ -108,9 +108,9 @@ pub fn note(data: &[u8]) -> Diagnostics {
     let site = fixture();
     let targets: BTreeMap<String, ()> = [("acme-email/availability".to_string(), ())].into_iter().collect();
     match notes::load_note(&SourceFile::new("notes/acme/2026-10.md", text.to_string()), site, &targets) {
-        Ok(note) => {
+        Ok((note, warnings)) => {
             let _ = crate::render::markdown::to_safe_html(&note.body);
-            Diagnostics::new()
+            warnings
         }
         Err(p) => p,
     }

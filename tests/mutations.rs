@@ -433,7 +433,6 @@ fn warning_a_meeting_outside_the_month_of_its_note_beside_an_error() {
 }
 
 #[test]
-#[ignore = "bug: load_note drops its warnings when the note has no error (returns Ok(Note) without them)"]
 fn warning_a_meeting_outside_the_month_of_its_note() {
     // notes/acme/2026-10.md records a meeting on 30 September, and nothing
     // else is wrong with it.

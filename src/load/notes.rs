@@ -116,7 +116,10 @@ pub fn load_notes(site: &Site) -> (Vec<Note>, Diagnostics) {
             }
         };
         match load_note(&source, site, &targets) {
-            Ok(note) => notes.push(note),
+            Ok((note, warnings)) => {
+                notes.push(note);
+                problems.extend(warnings);
+            }
             Err(p) => problems.extend(p),
         }
     }
@@ -125,7 +128,8 @@ pub fn load_notes(site: &Site) -> (Vec<Note>, Diagnostics) {
 
 /// Reads one note (its path relative to the site, as `notes/<customer>/<YYYY-MM>.md`)
 /// against the site; `targets` holds every `agreement/target` id of the site.
-pub fn load_note(source: &SourceFile, site: &Site, targets: &BTreeMap<String, ()>) -> Result<Note, Diagnostics> {
+/// Reads one note: the note and its warnings, or every problem when one is an error.
+pub fn load_note(source: &SourceFile, site: &Site, targets: &BTreeMap<String, ()>) -> Result<(Note, Diagnostics), Diagnostics> {
     let (customer, period) = place(&source.path).map_err(|m| {
         Diagnostics::from(Diagnostic::error(m).in_file(&source.path).with_hint(
             "notes live in notes/<customer>/<YYYY-MM>.md, e.g. notes/acme/2026-10.md",
@@ -234,7 +238,7 @@ pub fn load_note(source: &SourceFile, site: &Site, targets: &BTreeMap<String, ()
     if problems.has_errors() {
         return Err(problems);
     }
-    Ok(Note {
+    let note = Note {
         customer,
         period,
         meeting,
@@ -246,7 +250,9 @@ pub fn load_note(source: &SourceFile, site: &Site, targets: &BTreeMap<String, ()
         actions,
         body: body.to_string(),
         file: source.path.clone(),
-    })
+    };
+    // Warnings (a meeting outside the note's month) go with the note.
+    Ok((note, problems))
 }
 
 /// The customer and month a note's path names.

@@ -46,6 +46,20 @@ pub struct SourceData {
     /// Why this source's figures may mislead: no rows while other sources have some.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
+    /// Rows of the export counted in no figure (of any month: the export's
+    /// whole count), by file and reason, with their first row numbers. The
+    /// offending values are left out: they may name another customer.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub set_aside: Vec<SetAsideRows>,
+}
+
+/// Rows of one file set aside for one reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SetAsideRows {
+    pub file: String,
+    pub reason: String,
+    pub count: usize,
+    pub rows: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -118,7 +132,16 @@ impl Completeness {
             }
         }
         let cells: Vec<Cell> = cells.into_values().collect();
-        let sources = summarise(&data.kinds, &cells, to - from, None);
+        let mut sources = summarise(&data.kinds, &cells, to - from, None);
+        for s in &mut sources {
+            s.set_aside = data
+                .set_aside
+                .get(&s.source)
+                .into_iter()
+                .flatten()
+                .map(|a| SetAsideRows { file: a.file.to_string_lossy().replace('\\', "/"), reason: a.reason.describe().to_string(), count: a.count, rows: a.rows.clone() })
+                .collect();
+        }
         Completeness { sources, cells, read_by, seconds: to - from }
     }
 
@@ -138,6 +161,9 @@ impl Completeness {
         let all: Vec<SourceKind> = self.sources.iter().map(|s| s.source).collect();
         let mut sources = summarise(&all, &cells, self.seconds, Some(customer));
         sources.retain(|s| read.contains(&s.source));
+        for s in &mut sources {
+            s.set_aside = self.sources.iter().find(|o| o.source == s.source).map(|o| o.set_aside.clone()).unwrap_or_default();
+        }
         Completeness { sources, cells, read_by: BTreeMap::new(), seconds: self.seconds }
     }
 
@@ -149,7 +175,8 @@ impl Completeness {
 
 /// Sample timelines of a service: the shared one, then each customer's.
 fn samples_of<'d>(data: &'d Data, service: &str) -> Vec<(Option<String>, &'d Samples)> {
-    data.samples.get(service).map(|s| (None, s)).into_iter().collect()
+    let own = data.customer_samples.iter().filter(|((s, _), _)| s == service).map(|((_, c), samples)| (Some(c.clone()), samples));
+    data.samples.get(service).map(|s| (None, s)).into_iter().chain(own).collect()
 }
 
 /// Samples timed in `[from, to)`: how many, the last one's time, and the
@@ -206,6 +233,7 @@ fn summarise(kinds: &[SourceKind], cells: &[Cell], seconds: i64, customer: Optio
                     })
                     .collect(),
                 warning: None,
+                set_aside: Vec::new(),
             }
         })
         .collect();

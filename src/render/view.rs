@@ -182,6 +182,8 @@ pub struct DataRow {
     /// Probe samples: "email 99.98%, crm 100%".
     pub coverage: String,
     pub warning: Option<String>,
+    /// "3 rows of data/incident.csv set aside: service is empty (rows 18, 1204, 2891)".
+    pub set_aside: Vec<String>,
 }
 
 /// The data section of a report or a to-date page.
@@ -199,6 +201,15 @@ pub fn data_rows(results: &Results) -> Vec<DataRow> {
             ),
             coverage: s.coverage.iter().map(|c| format!("{} {}%", c.service, c.percent)).collect::<Vec<_>>().join(", "),
             warning: s.warning.clone(),
+            set_aside: s
+                .set_aside
+                .iter()
+                .map(|a| {
+                    let rows: Vec<String> = a.rows.iter().map(i64::to_string).collect();
+                    let more = if a.count > a.rows.len() { ", ..." } else { "" };
+                    format!("{} of {} set aside: {} (rows {}{more})", crate::measure::print::plural(a.count, "row", "rows"), a.file, a.reason, rows.join(", "))
+                })
+                .collect(),
         })
         .collect()
 }
