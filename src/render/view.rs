@@ -184,6 +184,7 @@ fn glyph(status: Status) -> char {
         Status::AtRisk => '◇',
         Status::Breached => '▲',
         Status::NoData => '·',
+        Status::InsufficientData => '○',
     }
 }
 
@@ -193,6 +194,7 @@ fn status_key(status: Status) -> &'static str {
         Status::AtRisk => "at_risk",
         Status::Breached => "breached",
         Status::NoData => "no_data",
+        Status::InsufficientData => "insufficient_data",
     }
 }
 
@@ -538,6 +540,8 @@ pub struct ProviderView {
     pub at_risk: usize,
     pub breached: usize,
     pub no_data: usize,
+    /// Figures with too few probe samples (`min_coverage`).
+    pub insufficient: usize,
     pub severity: Vec<(String, usize)>,
     pub supplier: usize,
     pub internal: usize,
@@ -569,6 +573,7 @@ pub fn provider(results: &Results) -> ProviderView {
         at_risk: s.at_risk,
         breached: s.breached,
         no_data: s.no_data,
+        insufficient: s.insufficient,
         severity: s.breaches_by_severity.iter().map(|(k, v)| (k.clone(), *v)).collect(),
         supplier: s.breaches_supplier,
         internal: s.breaches_internal,
