@@ -106,6 +106,11 @@ pub struct Subject<'a> {
     pub customer: Option<&'a str>,
 }
 
+/// True when a subject of customer `subject` sees a row of customer `row`.
+fn sees(subject: Option<&str>, row: Option<&str>) -> bool {
+    subject.is_none() || row.is_none() || row == subject
+}
+
 /// The customer a figure of `agreement` is for: its party when it is an
 /// SLA, none for an OLA or UPC (they see every customer's rows).
 pub fn customer_of(agreement: &Agreement) -> Option<&str> {
@@ -114,9 +119,10 @@ pub fn customer_of(agreement: &Agreement) -> Option<&str> {
 
 impl Subject<'_> {
     /// True when a row of `customer` counts for this subject: a row without
-    /// a customer concerns every customer of the service.
+    /// a customer concerns every customer of the service, and a subject
+    /// without a customer (an OLA or UPC) sees every customer's rows.
     pub fn sees(&self, customer: Option<&str>) -> bool {
-        customer.is_none() || customer == self.customer
+        sees(self.customer, customer)
     }
 
     /// The agreement whose rows alone count: an OLA or UPC target counts
@@ -166,7 +172,7 @@ fn outages_of<'d>(data: &'d Data, service: &str) -> &'d [Outage] {
 /// The outages of the subject's service its customer sees.
 fn outages_seen<'d>(subject: &Subject, data: &'d Data) -> impl Iterator<Item = &'d Outage> {
     let customer = subject.customer.map(str::to_string);
-    outages_of(data, subject.service).iter().filter(move |o| o.customer.is_none() || o.customer == customer)
+    outages_of(data, subject.service).iter().filter(move |o| sees(customer.as_deref(), o.customer.as_deref()))
 }
 
 /// The outages the subject counts: seen by its customer and, for an OLA or
@@ -183,7 +189,7 @@ fn tickets_counted<'d>(subject: &Subject, data: &'d Data) -> impl Iterator<Item 
         .get(subject.service)
         .map_or(&[][..], Vec::as_slice)
         .iter()
-        .filter(move |t| t.customer.is_none() || t.customer == customer)
+        .filter(move |t| sees(customer.as_deref(), t.customer.as_deref()))
         .filter(move |t| responsible.is_none() || t.cause == responsible)
 }
 
