@@ -717,3 +717,27 @@ fn counts_and_min_coverage_are_checked_with_file_and_line() {
     let ok = site_with_ola(AVAILABILITY_24X7, &format!("{ola}counts = \"own\"\n"), &[]);
     assert!(ok.check().problems.iter().all(|d| !d.is_error()));
 }
+
+#[test]
+fn insufficient_data_is_shown_in_the_report() {
+    // The 89.9 % coverage site above, published: both targets show the
+    // status by name and class, and the provider overview counts them.
+    let s = coverage_site(12);
+    let now = 1_795_000_000; // 2026-11-18
+    let report = slareport::build::build(&slareport::build::BuildOptions {
+        root: s.root().to_path_buf(),
+        out: None,
+        period: Some("2026-02".parse().unwrap()),
+        customer: None,
+        revise: false,
+        as_of: slareport::measure::period::AsOf::Instant(now),
+        source_date_epoch: Some(now),
+        progress: false,
+    })
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let page = std::fs::read_to_string(report.out.join("acme/2026-02/index.html")).unwrap();
+    assert_eq!(page.matches(r#"<span class="status insufficient_data">◌ insufficient data</span>"#).count(), 4, "two targets, each in the table and its card");
+    assert!(page.contains("○ insufficient data (too few probe samples)"));
+    let overview = std::fs::read_to_string(report.out.join("index.html")).unwrap();
+    assert!(overview.contains(r#"<span class="big">2</span><span>target figures with insufficient data"#), "{overview}");
+}
