@@ -1281,6 +1281,7 @@ description = "How quickly the desk picks up an incident, before it reaches a re
 [[targets]]
 id = "response-p1"
 metric = "response"
+counts = "all"                    # the desk answers every ticket, whoever caused it
 priority = "P1"
 within = "10m"
 objective = 95
@@ -1288,6 +1289,7 @@ objective = 95
 [[targets]]
 id = "response-p2"
 metric = "response"
+counts = "all"
 priority = "P2"
 within = "20m"
 calendar = "business"
@@ -1296,6 +1298,7 @@ objective = 95
 [[targets]]
 id = "response-p3"
 metric = "response"
+counts = "all"
 priority = "P3"
 within = "1h"
 calendar = "business"
@@ -1305,6 +1308,7 @@ warning = 95
 [[targets]]
 id = "response-p4"
 metric = "response"
+counts = "all"
 priority = "P4"
 within = "2h"
 calendar = "business"

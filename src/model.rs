@@ -462,6 +462,24 @@ pub struct Target {
     pub credit_cap: Option<f64>,
     pub underpinned_by: Vec<String>,
     pub description: Option<String>,
+    /// Whose rows the figure counts: an OLA or UPC target counts only the
+    /// outages and tickets its agreement caused unless it says `counts = "all"`.
+    /// Always [`Counts::All`] on an SLA target.
+    pub counts: Counts,
+    /// Sample-based targets: the least data coverage (%) of in-scope time a
+    /// figure needs; below it the figure is "insufficient data".
+    pub min_coverage: Option<f64>,
+}
+
+/// Whose outages and tickets a target counts (TOML `counts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Counts {
+    /// Only rows whose `cause` is the target's agreement (OLA and UPC default).
+    #[default]
+    Own,
+    /// Every row of the service.
+    All,
 }
 
 /// The type a canonical column is converted to.

@@ -308,6 +308,18 @@ pub struct TargetTable {
     /// OLAs and UPCs this target depends on.
     #[serde(default)]
     underpinned_by: Vec<String>,
+    /// OLA and UPC targets: "own" (default) counts only outages and tickets caused by the agreement; "all" the whole service.
+    counts: Option<CountsRule>,
+    /// Sample-based targets: the least sample coverage (%) of in-scope time; below it, insufficient data.
+    min_coverage: Option<f64>,
+}
+
+/// Whose outages and tickets an OLA or UPC target counts.
+#[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CountsRule {
+    Own,
+    All,
 }
 
 /// A service credit tier: `below` (higher is better) or `above` (lower is better).

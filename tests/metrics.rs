@@ -461,3 +461,283 @@ fn trends_hold_thirteen_periods() {
     // February's 4 h down: 99.4048 %, breached against 99.5.
     assert_eq!(r.trend[11].status, Status::Breached);
 }
+
+// ---- Whose rows a figure counts: responsibility, ratio scope, min_coverage ----
+
+/// [`site`] with `ola_targets` on the OLA `team-ola` (service `svc`).
+fn site_with_ola(targets: &str, ola_targets: &str, files: &[(&str, &str)]) -> Fixture {
+    let f = site(targets, files);
+    f.write(
+        "agreements/_other/team-ola.toml",
+        &format!(
+            "id = \"team-ola\"\nkind = \"ola\"\nteam = \"team\"\ntitle = \"team-ola\"\nversion = \"1\"\n\
+             effective = 2024-01-01\nreview_due = 2027-01-01\nservices = [\"svc\"]\n\n{ola_targets}"
+        ),
+    );
+    f
+}
+
+/// Measures `period` and returns the result of `agreement`'s target `id`.
+fn result_of(site: &Fixture, period: &str, agreement: &str, id: &str) -> TargetResult {
+    let prepared = prepare(site.root()).unwrap_or_else(|p| panic!("{}", common::render(&p.into_vec())));
+    let results = prepared.measure(period.parse::<Period>().unwrap());
+    results.targets.into_iter().find(|t| t.agreement == agreement && t.target == id).expect("target measured")
+}
+
+/// The July case of issue 8 (the sample site's VPN, without its planned
+/// window): London is UTC+1 in July.
+fn july_outages() -> String {
+    format!(
+        "{OUTAGES_HEADER}\
+         svc,2026-07-10T05:50:49+01:00,2026-07-10T06:11:20+01:00,unplanned,vendor-upc\n\
+         svc,2026-07-14T02:50:00+01:00,2026-07-14T03:30:00+01:00,unplanned,team-ola\n\
+         svc,2026-07-14T03:10:00+01:00,2026-07-14T05:55:00+01:00,unplanned,vendor-upc\n\
+         svc,2026-07-16T02:03:43+01:00,2026-07-16T02:11:23+01:00,unplanned,\n\
+         svc,2026-07-16T17:10:44+01:00,2026-07-16T17:19:30+01:00,unplanned,team-ola\n\
+         svc,2026-07-21T14:05:00+01:00,2026-07-21T14:45:00+01:00,,vendor-upc\n"
+    )
+}
+
+#[test]
+fn an_ola_counts_only_the_outages_it_caused_unless_it_counts_all() {
+    let ola = "[[targets]]\nid = \"availability\"\nmetric = \"availability\"\nobjective = 99.9\n";
+    let s = site_with_ola(AVAILABILITY_24X7, ola, &[("data/outages.csv", &july_outages())]);
+    // July: 31 × 86_400 = 2_678_400 s in scope. The SLA counts every outage:
+    // 10 Jul 05:50:49-06:11:20 = 1_231 s; 14 Jul 02:50-05:55 (the team's
+    // 02:50-03:30 and the vendor's 03:10-05:55 overlap; counted once) =
+    // 11_100 s; 16 Jul 02:03:43-02:11:23 = 460 s and 17:10:44-17:19:30 =
+    // 526 s; 21 Jul 14:05-14:45 = 2_400 s. Down 15_717 s:
+    // (2_678_400 − 15_717) / 2_678_400 = 99.41320 %.
+    let sla = result_of(&s, "2026-07", "sla", "a");
+    assert_eq!(sla.basis.scope_seconds, Some(2_678_400));
+    assert_eq!(sla.basis.lost_seconds, Some(15_717.0));
+    assert_value(&sla, 100.0 * 2_662_683.0 / 2_678_400.0);
+    // The OLA caused 02:50-03:30 = 2_400 s and 17:10:44-17:19:30 = 526 s:
+    // 2_926 s (48 min 46 s); (2_678_400 − 2_926) / 2_678_400 = 99.89076 %,
+    // not the SLA's 99.41 %. Its budget is 0.1 % of 2_678_400 = 2_678.4 s,
+    // so it is still breached, by its own 2_926 s.
+    let own = result_of(&s, "2026-07", "team-ola", "availability");
+    assert_eq!(own.basis.lost_seconds, Some(2_926.0));
+    assert_value(&own, 100.0 * 2_675_474.0 / 2_678_400.0);
+    assert_eq!(own.status, Status::Breached);
+    let owed: Vec<(Option<String>, f64)> = own.attribution.iter().map(|a| (a.cause.clone(), a.amount)).collect();
+    assert_eq!(owed, vec![(Some("team-ola".into()), 2_926.0)]);
+    assert!(own.rule.ends_with("Counts only outages and tickets caused by team-ola."), "{}", own.rule);
+    // counts = "all": the old figure, the whole service's 15_717 s.
+    let all = site_with_ola(AVAILABILITY_24X7, &format!("{ola}counts = \"all\"\n"), &[("data/outages.csv", &july_outages())]);
+    let whole = result_of(&all, "2026-07", "team-ola", "availability");
+    assert_eq!(whole.basis.lost_seconds, Some(15_717.0));
+    assert_value(&whole, 100.0 * 2_662_683.0 / 2_678_400.0);
+    assert!(whole.rule.ends_with("Counts the whole service."), "{}", whole.rule);
+    // The SLA's rule names no responsibility: it always counts everything.
+    assert!(!sla.rule.contains("Counts"), "{}", sla.rule);
+}
+
+#[test]
+fn an_ola_met_on_its_own_outages_was_breached_counting_all() {
+    // The same July with the OLA's objective at 99.89 %: allowed 0.11 % of
+    // 2_678_400 = 2_946.24 s; its own 2_926 s are within (99.89076 ≥ 99.89),
+    // while counting all 15_717 s (99.41 %) breached it.
+    let ola = "[[targets]]\nid = \"availability\"\nmetric = \"availability\"\nobjective = 99.89\n";
+    let s = site_with_ola(AVAILABILITY_24X7, ola, &[("data/outages.csv", &july_outages())]);
+    let own = result_of(&s, "2026-07", "team-ola", "availability");
+    assert_eq!(own.status, Status::Met);
+    let all = site_with_ola(AVAILABILITY_24X7, &format!("{ola}counts = \"all\"\n"), &[("data/outages.csv", &july_outages())]);
+    assert_eq!(result_of(&all, "2026-07", "team-ola", "availability").status, Status::Breached);
+}
+
+#[test]
+fn an_ola_counts_only_the_tickets_it_caused() {
+    // P1 response within 30 min, 24x7, February (UTC):
+    // T1 team-ola answered after 10 min (within), T2 vendor-upc after 60 min
+    // (late), T3 uncaused after 20 min (within), T4 team-ola after 45 min (late).
+    let tickets = "id,service,priority,opened,responded,resolved,paused_minutes,cause\n\
+        T1,svc,P1,2026-02-02T10:00:00Z,2026-02-02T10:10:00Z,,,team-ola\n\
+        T2,svc,P1,2026-02-03T10:00:00Z,2026-02-03T11:00:00Z,,,vendor-upc\n\
+        T3,svc,P1,2026-02-04T10:00:00Z,2026-02-04T10:20:00Z,,,\n\
+        T4,svc,P1,2026-02-05T10:00:00Z,2026-02-05T10:45:00Z,,,team-ola\n";
+    let target = "[[targets]]\nid = \"r\"\nmetric = \"response\"\npriority = \"P1\"\nwithin = \"30m\"\nobjective = 50\n";
+    let s = site_with_ola(target, target, &[("data/tickets.csv", tickets)]);
+    // SLA: all four, T1 and T3 within: 2 / 4 = 50 %.
+    let sla = result_of(&s, "2026-02", "sla", "r");
+    assert_eq!((sla.basis.count, sla.basis.good), (Some(4), Some(2.0)));
+    assert_value(&sla, 50.0);
+    // OLA: T1 and T4 only, T1 within: 1 / 2 = 50 %; the ticket points too.
+    let own = result_of(&s, "2026-02", "team-ola", "r");
+    assert_eq!((own.basis.count, own.basis.good), (Some(2), Some(1.0)));
+    let ids: Vec<&str> = own.tickets.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["T1", "T4"]);
+    // counts = "all": 2 / 4 again.
+    let all = site_with_ola(target, &format!("{target}counts = \"all\"\n"), &[("data/tickets.csv", tickets)]);
+    assert_eq!(result_of(&all, "2026-02", "team-ola", "r").basis.count, Some(4));
+}
+
+#[test]
+fn an_ola_on_samples_answers_for_down_time_its_own_outages_cover() {
+    // Samples every 60 s on Mon 2 Feb 10:00-10:10 (10 samples, 600 s
+    // covered); down at 10:02, 10:03 (team-ola's outage 10:02-10:04) and
+    // 10:06 (no outage). Calendar "probe": weekdays 10:00-10:10 in February:
+    // 20 weekdays × 600 s = 12_000 s in scope, 600 s covered.
+    let mut samples = String::from("time,service,up,latency_ms\n");
+    for m in 0..10 {
+        let up = !matches!(m, 2 | 3 | 6);
+        samples.push_str(&format!("2026-02-02T10:{m:02}:00Z,svc,{},100\n", if up { "up" } else { "down" }));
+    }
+    let outages = format!("{OUTAGES_HEADER}svc,2026-02-02T10:02:00Z,2026-02-02T10:04:00Z,unplanned,team-ola\n");
+    let target = "[[targets]]\nid = \"s\"\nmetric = \"availability\"\nsource = \"samples\"\ncalendar = \"probe\"\nobjective = 99\n";
+    let s = site_with_ola(target, target, &[("data/samples.csv", &samples), ("data/outages.csv", &outages)]);
+    s.write("slareport.toml", &format!("{SITE}\n[calendars.probe]\ndays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\nhours = \"10:00-10:10\"\n"));
+    // SLA: 3 down samples = 180 s down of 600 covered: 420 / 600 = 70 %.
+    let sla = result_of(&s, "2026-02", "sla", "s");
+    assert_eq!((sla.basis.covered_seconds, sla.basis.up_seconds), (Some(600), Some(420)));
+    assert_value(&sla, 70.0);
+    // OLA: only 10:02-10:04 (120 s) is its outage's; 10:06 counts as up:
+    // 480 / 600 = 80 %, the 120 s owed to team-ola.
+    let own = result_of(&s, "2026-02", "team-ola", "s");
+    assert_eq!(own.basis.up_seconds, Some(480));
+    assert_value(&own, 80.0);
+    let owed: Vec<(Option<String>, f64)> = own.attribution.iter().map(|a| (a.cause.clone(), a.amount)).collect();
+    assert_eq!(owed, vec![(Some("team-ola".into()), 120.0)]);
+}
+
+#[test]
+fn ratio_leaves_out_rows_inside_excluded_maintenance() {
+    // Planned maintenance Sat 14 Feb 02:00-03:00. Rows: 01:30 90/100 (in),
+    // 02:00 0/40 and 02:30 0/50 (inside the window: out), 03:00 45/50 (the
+    // window ends at 03:00, exclusive: in), 31 Jan 23:59 10/10 (January: out).
+    // Good 90 + 45 = 135 of 100 + 50 = 150: 90 %. (Counting the window,
+    // 135 / 240 = 56.25 %.)
+    let outages = format!("{OUTAGES_HEADER}svc,2026-02-14T02:00:00Z,2026-02-14T03:00:00Z,planned,\n");
+    let counts = "time,service,good,total\n\
+        2026-01-31T23:59:00Z,svc,10,10\n\
+        2026-02-14T01:30:00Z,svc,90,100\n\
+        2026-02-14T02:00:00Z,svc,0,40\n\
+        2026-02-14T02:30:00Z,svc,0,50\n\
+        2026-02-14T03:00:00Z,svc,45,50\n";
+    let s = site("[[targets]]\nid = \"q\"\nmetric = \"ratio\"\nobjective = 90\n", &[("data/outages.csv", &outages), ("data/counts.csv", counts)]);
+    let r = result(&s, "2026-02", "q");
+    assert_eq!((r.basis.count, r.basis.good, r.basis.total), (Some(2), Some(135.0), Some(150.0)));
+    assert_value(&r, 90.0);
+    assert_eq!(r.status, Status::Met);
+}
+
+/// Samples every 60 s on weekdays 10:00-10:10 of February 2026 (London =
+/// UTC): the first 18 weekdays fully, the first of them starting `late`
+/// seconds after 10:00; one down sample on Tue 3 Feb at 10:05.
+fn coverage_samples(late: u32) -> String {
+    let mut out = String::from("time,service,up,latency_ms\n");
+    let weekdays = (2..=27).filter(|d| !matches!(d % 7, 0 | 1)); // 1 Feb 2026 is a Sunday
+    for (i, day) in weekdays.take(18).enumerate() {
+        for m in 0..10 {
+            let s = if i == 0 && m == 0 { late } else { 0 };
+            let up = !(day == 3 && m == 5);
+            out.push_str(&format!("2026-02-{day:02}T10:{m:02}:{s:02}Z,svc,{},{}\n", if up { "up" } else { "down" }, 100 + m));
+        }
+    }
+    out
+}
+
+fn coverage_site(late: u32) -> Fixture {
+    let targets = "[[targets]]\nid = \"s\"\nmetric = \"availability\"\nsource = \"samples\"\ncalendar = \"probe\"\n\
+        objective = 99.9\nmin_coverage = 90\ncredits = [{ below = 99.9, percent = 10 }]\n\n\
+        [[targets]]\nid = \"p\"\nmetric = \"latency\"\npercentile = 95\ncalendar = \"probe\"\nobjective = 500\nmin_coverage = 90\n";
+    let s = site(targets, &[("data/samples.csv", &coverage_samples(late))]);
+    s.write("slareport.toml", &format!("{SITE}\n[calendars.probe]\ndays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\nhours = \"10:00-10:10\"\n"));
+    s
+}
+
+#[test]
+fn min_coverage_at_90_percent_is_met_and_below_it_is_insufficient_data() {
+    // Scope: 20 weekdays × 600 s = 12_000 s. 18 days × 600 s = 10_800 s
+    // covered: 10_800 / 12_000 = 90 % exactly, which is enough.
+    let prepared = prepare(coverage_site(0).root()).unwrap();
+    let results = prepared.measure("2026-02".parse().unwrap());
+    let s = results.targets.iter().find(|t| t.target == "s").unwrap();
+    assert_eq!((s.basis.scope_seconds, s.basis.covered_seconds), (Some(12_000), Some(10_800)));
+    assert!((s.coverage.unwrap() - 90.0).abs() < 1e-9);
+    // One down sample: (10_800 − 60) / 10_800 = 99.4444 % < 99.9: breached, tier 1 (10 %).
+    assert_value(s, 100.0 * 10_740.0 / 10_800.0);
+    assert_eq!((s.status, s.severity, s.credit_percent), (Status::Breached, Some(1), 10.0));
+    // Latency: the same coverage; 180 samples, rank ⌈95 × 180 / 100⌉ = 171,
+    // the values 100..109 eighteen times each: the 171st smallest is 109.
+    let p = results.targets.iter().find(|t| t.target == "p").unwrap();
+    assert_eq!(p.basis.covered_seconds, Some(10_800));
+    assert!((p.coverage.unwrap() - 90.0).abs() < 1e-9);
+    assert_value(p, 109.0);
+    assert_eq!(p.status, Status::Met);
+    assert_eq!((results.summary.met, results.summary.breached, results.summary.insufficient), (1, 1, 0));
+    // 1 met of 2 with data: 50 %.
+    assert_eq!(results.summary.percent_met, Some(50.0));
+
+    // The first sample 12 s late: it covers 10:00:12-10:01:00, 48 s, so
+    // 10_800 − 12 = 10_788 s covered: 10_788 / 12_000 = 89.9 % < 90.
+    let prepared = prepare(coverage_site(12).root()).unwrap();
+    let results = prepared.measure("2026-02".parse().unwrap());
+    let s = results.targets.iter().find(|t| t.target == "s").unwrap();
+    assert_eq!(s.basis.covered_seconds, Some(10_788));
+    assert!((s.coverage.unwrap() - 89.9).abs() < 1e-9);
+    // The value is still reported, (10_788 − 60) / 10_788 = 99.4438 %, but
+    // it is insufficient data: no severity, no credit, not a breach.
+    assert_value(s, 100.0 * 10_728.0 / 10_788.0);
+    assert_eq!((s.status, s.severity, s.credit_percent), (Status::InsufficientData, None, 0.0));
+    assert!(s.contributors.is_empty());
+    assert!(s.rule.ends_with("Insufficient data when probe samples cover less than 90% of in-scope time."), "{}", s.rule);
+    let p = results.targets.iter().find(|t| t.target == "p").unwrap();
+    assert_eq!(p.status, Status::InsufficientData);
+    assert_value(p, 109.0);
+    // Summary: both insufficient, none met or breached, no share met.
+    let sum = &results.summary;
+    assert_eq!((sum.met, sum.at_risk, sum.breached, sum.no_data, sum.insufficient), (0, 0, 0, 0, 2));
+    assert_eq!(sum.percent_met, None);
+    // The terminal table names the status.
+    let table = slareport::measure::print::table(&results);
+    assert!(table.contains("insufficient data"), "{table}");
+    assert!(table.contains("2 insufficient data"), "{table}");
+}
+
+#[test]
+fn counts_and_min_coverage_are_checked_with_file_and_line() {
+    // Lines of the SLA file: 10 [[targets]], 11 id, 12 metric, 13 objective, 14 the key.
+    let sla = "agreements/acme/sla.toml";
+    let e = site(&format!("{AVAILABILITY_24X7}counts = \"all\"\n"), &[]).error();
+    common::assert_at(&e, sla, 14, "`counts` does not apply to SLA targets");
+    let e = site(&format!("{AVAILABILITY_24X7}min_coverage = 90\n"), &[]).error();
+    common::assert_at(&e, sla, 14, "`min_coverage` does not apply to this availability target");
+    let samples = "[[targets]]\nid = \"a\"\nmetric = \"availability\"\nsource = \"samples\"\nobjective = 99.5\n";
+    let e = site(&format!("{samples}min_coverage = 0\n"), &[]).error();
+    common::assert_at(&e, sla, 15, "min_coverage 0 must be a percentage above 0 and at most 100");
+    let e = site(&format!("{samples}min_coverage = 100.5\n"), &[]).error();
+    common::assert_at(&e, sla, 15, "min_coverage 100.5 must be a percentage above 0 and at most 100");
+    // 100 is allowed.
+    assert!(site(&format!("{samples}min_coverage = 100\n"), &[]).check().problems.iter().all(|d| !d.is_error()));
+    // On an OLA target: "own" and "all" are fine, anything else is not.
+    let ola = "[[targets]]\nid = \"a\"\nmetric = \"availability\"\nobjective = 99.5\n";
+    let e = site_with_ola(AVAILABILITY_24X7, &format!("{ola}counts = \"some\"\n"), &[]).error();
+    common::assert_at(&e, "agreements/_other/team-ola.toml", 14, "counts `some` is not one of \"own\", \"all\"");
+    let ok = site_with_ola(AVAILABILITY_24X7, &format!("{ola}counts = \"own\"\n"), &[]);
+    assert!(ok.check().problems.iter().all(|d| !d.is_error()));
+}
+
+#[test]
+fn insufficient_data_is_shown_in_the_report() {
+    // The 89.9 % coverage site above, published: both targets show the
+    // status by name and class, and the provider overview counts them.
+    let s = coverage_site(12);
+    let now = 1_795_000_000; // 2026-11-18
+    let report = slareport::build::build(&slareport::build::BuildOptions {
+        root: s.root().to_path_buf(),
+        out: None,
+        period: Some("2026-02".parse().unwrap()),
+        customer: None,
+        revise: false,
+        as_of: slareport::measure::period::AsOf::Instant(now),
+        source_date_epoch: Some(now),
+        progress: false,
+    })
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let page = std::fs::read_to_string(report.out.join("acme/2026-02/index.html")).unwrap();
+    assert_eq!(page.matches(r#"<span class="status insufficient_data">◌ insufficient data</span>"#).count(), 4, "two targets, each in the table and its card");
+    assert!(page.contains("○ insufficient data (too few probe samples)"));
+    let overview = std::fs::read_to_string(report.out.join("index.html")).unwrap();
+    assert!(overview.contains(r#"<span class="big">2</span><span>target figures with insufficient data"#), "{overview}");
+}

@@ -287,6 +287,11 @@ fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, po
         area.draw(&Text::new("breached", (x + 13, y - 7), font.clone()))?;
         x += 82;
     }
+    if has(Status::InsufficientData) {
+        area.draw(&Circle::new((x + 4, y), 4, GREY.stroke_width(1)))?;
+        area.draw(&Text::new("insufficient data", (x + 12, y - 7), font.clone()))?;
+        x += 124;
+    }
     if objective {
         for dash in 0..3 {
             let from = x + dash * 7;
@@ -383,6 +388,9 @@ fn draw<DB: DrawingBackend>(
             }
             Status::AtRisk => {
                 chart.draw_series(std::iter::once(EmptyElement::at(at) + Rectangle::new([(-4, -4), (4, 4)], RISK.filled())))?;
+            }
+            Status::InsufficientData => {
+                chart.draw_series(std::iter::once(Circle::new(at, if small { 3 } else { 4 }, GREY.stroke_width(1))))?;
             }
             _ => {
                 chart.draw_series(std::iter::once(Circle::new(at, if small { 2 } else { 3 }, MET.filled())))?;

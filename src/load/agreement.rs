@@ -14,8 +14,8 @@ use toml::Spanned;
 use super::values::{check_id, parse_duration, toml_date, ID_HINT};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::model::{
-    Agreement, AgreementKind, Charge, CreditTier, Measure, Metric, Planned, SiteConfig, Target, Unknown,
-    ALWAYS,
+    Agreement, AgreementKind, Charge, Counts, CreditTier, Measure, Metric, Planned, SiteConfig, Target,
+    Unknown, ALWAYS,
 };
 
 #[derive(Debug, Deserialize)]
@@ -75,6 +75,9 @@ struct RawTarget {
     credit_cap: Option<Spanned<f64>>,
     #[serde(default)]
     underpinned_by: Vec<Spanned<String>>,
+    // whose rows count (OLA and UPC), and the coverage a sample figure needs
+    counts: Option<Spanned<String>>,
+    min_coverage: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -206,7 +209,7 @@ pub fn load(source: SourceFile, folder: &str, config: &SiteConfig) -> Result<Loa
             );
         }
         underpinned_spans.push(raw_target.underpinned_by.clone());
-        if let Some(target) = check_target(&mut p, raw_target, span, &services, config) {
+        if let Some(target) = check_target(&mut p, raw_target, span, &services, config, *raw.kind.get_ref()) {
             targets.push(target);
         }
     }
@@ -343,6 +346,7 @@ fn check_target(
     span: Range<usize>,
     services: &[String],
     config: &SiteConfig,
+    kind: AgreementKind,
 ) -> Option<Target> {
     let before = p.problems.errors();
     if let Err(e) = check_id(raw.id.get_ref()) {
@@ -426,6 +430,21 @@ fn check_target(
         }
     }
 
+    let counts = check_counts(p, raw.counts.as_ref(), kind);
+    if let (Some(min), Some(m)) = (&raw.min_coverage, &measure) {
+        let c = *min.get_ref();
+        let sample_based = matches!(m, Measure::SampleAvailability { .. } | Measure::LatencyPercentile { .. } | Measure::LatencyShare { .. });
+        if !sample_based {
+            p.hint(
+                min.span(),
+                format!("`min_coverage` does not apply to this {} target", raw.metric),
+                "`min_coverage` applies to targets measured from probe samples: availability with source = \"samples\", and latency",
+            );
+        } else if !(c > 0.0 && c <= 100.0) {
+            p.error(min.span(), format!("min_coverage {c} must be a percentage above 0 and at most 100"));
+        }
+    }
+
     if p.problems.errors() > before {
         return None;
     }
@@ -441,7 +460,36 @@ fn check_target(
         credit_cap: raw.credit_cap.map(Spanned::into_inner),
         underpinned_by: raw.underpinned_by.into_iter().map(Spanned::into_inner).collect(),
         description: raw.description,
+        counts,
+        min_coverage: raw.min_coverage.map(Spanned::into_inner),
     })
+}
+
+/// `counts`: "own" (the default of OLA and UPC targets) or "all"; an SLA
+/// target always counts the whole service and takes no `counts`.
+fn check_counts(p: &mut FileProblems, raw: Option<&Spanned<String>>, kind: AgreementKind) -> Counts {
+    if kind == AgreementKind::Sla {
+        if let Some(c) = raw {
+            p.hint(
+                c.span(),
+                "`counts` does not apply to SLA targets",
+                "an SLA target counts every outage and ticket of its service; `counts` applies to OLA and UPC targets",
+            );
+        }
+        return Counts::All;
+    }
+    match raw.map(|c| (c, c.get_ref().as_str())) {
+        None | Some((_, "own")) => Counts::Own,
+        Some((_, "all")) => Counts::All,
+        Some((c, other)) => {
+            p.hint(
+                c.span(),
+                format!("counts `{other}` is not one of \"own\", \"all\""),
+                "\"own\" counts only outages and tickets caused by this agreement (the default); \"all\" counts the whole service",
+            );
+            Counts::Own
+        }
+    }
 }
 
 /// The lowest and highest sensible objective for a measure, and its words.

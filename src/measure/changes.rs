@@ -1,6 +1,7 @@
 //! What changed between two versions of an agreement, in words a reader of
 //! the report understands: targets added and removed, objectives, warning
-//! levels, calendars, credits, services and metric options.
+//! levels, calendars, credits, services, metric options, whose rows count and
+//! the sample coverage needed.
 
 use super::print::format_value;
 use crate::model::{Agreement, CreditTier, Measure, Planned, Target, Unknown};
@@ -59,6 +60,13 @@ fn target_changes(old: &Target, new: &Target) -> Vec<String> {
     differs("credit cap", cap(old), cap(new));
     let underpinned = |t: &Target| if t.underpinned_by.is_empty() { "nothing".to_string() } else { t.underpinned_by.join(", ") };
     differs("underpinned by", underpinned(old), underpinned(new));
+    let counts = |t: &Target| match t.counts {
+        crate::model::Counts::Own => "its own outages and tickets".to_string(),
+        crate::model::Counts::All => "the whole service".to_string(),
+    };
+    differs("counts", counts(old), counts(new));
+    let coverage = |t: &Target| t.min_coverage.map_or("none".to_string(), |c| format!("{c}%"));
+    differs("minimum coverage", coverage(old), coverage(new));
     out
 }
 
@@ -119,5 +127,55 @@ fn options(measure: &Measure) -> String {
         Measure::SatisfactionShare { threshold } => format!("satisfaction, share scoring {threshold} or more"),
         Measure::Ratio => "ratio of good to all requests".to_string(),
         Measure::Incidents { priority } => format!("{priority} incidents opened"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AgreementKind, Counts, Metric};
+
+    fn ola(counts: Counts, min_coverage: Option<f64>) -> Agreement {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        Agreement {
+            id: "net-ola".into(),
+            kind: AgreementKind::Ola,
+            party: "network".into(),
+            title: "Network".into(),
+            version: "1".into(),
+            effective: day,
+            first_effective: day,
+            review_due: day,
+            drafted: None,
+            agreed: None,
+            services: vec!["vpn".into()],
+            description: None,
+            targets: vec![Target {
+                id: "a".into(),
+                service: None,
+                metric: Metric::Availability,
+                measure: Measure::SampleAvailability { unknown: Unknown::Exclude },
+                calendar: crate::model::ALWAYS.into(),
+                objective: 99.9,
+                warning: None,
+                credits: Vec::new(),
+                credit_cap: None,
+                underpinned_by: Vec::new(),
+                description: None,
+                counts,
+                min_coverage,
+            }],
+            file: "agreements/_internal/net-ola.toml".into(),
+        }
+    }
+
+    #[test]
+    fn whose_rows_count_and_the_coverage_needed_are_changes() {
+        let texts = |a: &Agreement, b: &Agreement| changes(a, b).into_iter().map(|c| c.text).collect::<Vec<_>>();
+        assert_eq!(
+            texts(&ola(Counts::Own, None), &ola(Counts::All, Some(90.0))),
+            ["`a`: counts its own outages and tickets -> the whole service", "`a`: minimum coverage none -> 90%"]
+        );
+        assert!(texts(&ola(Counts::Own, Some(90.0)), &ola(Counts::Own, Some(90.0))).is_empty());
     }
 }

@@ -61,6 +61,9 @@ pub enum Status {
     AtRisk,
     Breached,
     NoData,
+    /// A value whose sample coverage is below the target's `min_coverage`:
+    /// reported, but neither met nor breached, and owing no credit.
+    InsufficientData,
 }
 
 impl Status {
@@ -70,6 +73,7 @@ impl Status {
             Status::AtRisk => "at risk",
             Status::Breached => "breached",
             Status::NoData => "no data",
+            Status::InsufficientData => "insufficient data",
         }
     }
 }

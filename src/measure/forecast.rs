@@ -88,6 +88,10 @@ pub struct Progress {
     pub higher_is_better: bool,
     /// The figure is a count (incidents): projected by scaling.
     pub count: bool,
+    /// Probe samples cover less of the time so far than the target's
+    /// `min_coverage`: the figure so far is insufficient data, and so is
+    /// the forecast.
+    pub insufficient: bool,
 }
 
 /// The forecast of a figure so far; `service_instant(x)` gives the instant
@@ -127,6 +131,11 @@ pub fn forecast(
     let projected = if p.count { Fraction::new(value.num * p.whole as i128, value.den * p.elapsed as i128) } else { value };
     f.projected_value = Some(projected.to_f64());
     f.projected_status = status(Some(projected), p.objective, p.warning, p.higher_is_better);
+    if p.insufficient {
+        f.projected_status = Status::InsufficientData;
+        f.words = "too few probe samples so far (below min_coverage): insufficient data".into();
+        return f;
+    }
 
     let Some(Budget { unit, allowed, used, .. }) = so_far.budget.clone() else {
         f.heading_for_breach = f.projected_status == Status::Breached;

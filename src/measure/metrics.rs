@@ -9,10 +9,10 @@ use serde::Serialize;
 
 use super::calendar::CalendarIndex;
 use super::data::{Data, Outage, OutageKind, Samples, Ticket};
-use super::exact::{micros, worse_than, Fraction};
-use super::intervals::{subtract, total, union, weighted_loss, Interval, Weighted};
+use super::exact::{micros, worse_than, Fraction, Status};
+use super::intervals::{intersect, subtract, total, union, weighted_loss, Interval, Weighted};
 use super::period::{start_of_day, Period};
-use crate::model::{Agreement, Calendar, Measure, Planned, SiteConfig, Target, Unknown};
+use crate::model::{Agreement, AgreementKind, Calendar, Counts, Measure, Planned, SiteConfig, Target, Unknown};
 
 /// What a figure is computed from, for the audit trail and the report's
 /// "how this was worked out" line. Only the fields of the metric are set.
@@ -101,9 +101,41 @@ pub struct Subject<'a> {
     /// happens after a month has ended never changes it), as-of for the
     /// month in progress.
     pub cut: i64,
+    /// The customer whose figure this is: the party of an SLA, `None` for an
+    /// OLA or UPC (see [`customer_of`]). Rows of another customer are not seen.
+    pub customer: Option<&'a str>,
+}
+
+/// True when a subject of customer `subject` sees a row of customer `row`.
+fn sees(subject: Option<&str>, row: Option<&str>) -> bool {
+    subject.is_none() || row.is_none() || row == subject
+}
+
+/// The customer a figure of `agreement` is for: its party when it is an
+/// SLA, none for an OLA or UPC (they see every customer's rows).
+pub fn customer_of(agreement: &Agreement) -> Option<&str> {
+    (agreement.kind == AgreementKind::Sla).then_some(agreement.party.as_str())
 }
 
 impl Subject<'_> {
+    /// True when a row of `customer` counts for this subject: a row without
+    /// a customer concerns every customer of the service, and a subject
+    /// without a customer (an OLA or UPC) sees every customer's rows.
+    pub fn sees(&self, customer: Option<&str>) -> bool {
+        sees(self.customer, customer)
+    }
+
+    /// The agreement whose rows alone count: an OLA or UPC target counts
+    /// only outages and tickets it caused, unless it says `counts = "all"`.
+    pub fn responsible(&self) -> Option<&str> {
+        (self.agreement.kind != AgreementKind::Sla && self.target.counts == Counts::Own).then_some(self.agreement.id.as_str())
+    }
+
+    /// True when a row with `cause` is this subject's to count.
+    fn owns(&self, cause: Option<&str>) -> bool {
+        self.responsible().is_none_or(|id| cause == Some(id))
+    }
+
     pub fn calendar(&self) -> &Calendar {
         &self.config.calendars[&self.target.calendar]
     }
@@ -137,16 +169,46 @@ fn outages_of<'d>(data: &'d Data, service: &str) -> &'d [Outage] {
     data.outages.get(service).map_or(&[], Vec::as_slice)
 }
 
+/// The outages of the subject's service its customer sees.
+fn outages_seen<'d>(subject: &Subject, data: &'d Data) -> impl Iterator<Item = &'d Outage> {
+    let customer = subject.customer.map(str::to_string);
+    outages_of(data, subject.service).iter().filter(move |o| sees(customer.as_deref(), o.customer.as_deref()))
+}
+
+/// The outages the subject counts: seen by its customer and, for an OLA or
+/// UPC counting its own, caused by its agreement.
+fn outages_counted<'d>(subject: &Subject, data: &'d Data) -> Vec<&'d Outage> {
+    outages_seen(subject, data).filter(|o| subject.owns(o.cause.as_deref())).collect()
+}
+
+/// The tickets of the subject's service it counts (customer and responsibility).
+fn tickets_counted<'d>(subject: &Subject, data: &'d Data) -> impl Iterator<Item = &'d Ticket> {
+    let customer = subject.customer.map(str::to_string);
+    let responsible = subject.responsible().map(str::to_string);
+    data.tickets
+        .get(subject.service)
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .filter(move |t| sees(customer.as_deref(), t.customer.as_deref()))
+        .filter(move |t| responsible.is_none() || t.cause == responsible)
+}
+
+/// The probe samples a figure of the subject reads. Samples are shared by
+/// every customer of a service today; this is the one place that decides.
+fn samples_of<'d>(subject: &Subject, data: &'d Data) -> Option<&'d Samples> {
+    data.samples_for(subject.service, subject.customer)
+}
+
 /// The span of an outage clipped to `[from, to)`; an ongoing one runs to `to`.
 fn outage_span(o: &Outage, from: i64, to: i64) -> Option<Interval> {
     Interval::new(o.start, o.end.unwrap_or(i64::MAX)).clip(from, to)
 }
 
-/// Planned maintenance windows of a service inside `[from, to)`.
-fn planned_windows(data: &Data, service: &str, from: i64, to: i64) -> Vec<Interval> {
+/// Planned maintenance windows the subject's customer sees inside `[from, to)`
+/// (whoever caused them: maintenance is out of scope for every agreement).
+fn planned_windows(subject: &Subject, data: &Data, from: i64, to: i64) -> Vec<Interval> {
     union(
-        outages_of(data, service)
-            .iter()
+        outages_seen(subject, data)
             .filter(|o| o.kind == OutageKind::Planned)
             .filter_map(|o| outage_span(o, from, to))
             .collect(),
@@ -161,7 +223,7 @@ pub fn scope(subject: &Subject, data: &Data, exclude_planned: bool) -> (Vec<Inte
     if !exclude_planned {
         return (hours, 0);
     }
-    let planned = planned_windows(data, subject.service, from, to);
+    let planned = planned_windows(subject, data, from, to);
     let kept = subtract(&hours, &planned);
     let excluded = total(&hours) - total(&kept);
     (kept, excluded)
@@ -170,8 +232,8 @@ pub fn scope(subject: &Subject, data: &Data, exclude_planned: bool) -> (Vec<Inte
 fn ongoing_remarks(data: &Data, subject: &Subject) -> Vec<String> {
     let (from, to) = subject.span();
     let until = if subject.cut < subject.period.bounds(subject.config.timezone).1 { "as-of" } else { "the end of the period" };
-    outages_of(data, subject.service)
-        .iter()
+    outages_counted(subject, data)
+        .into_iter()
         .filter(|o| o.end.is_none_or(|e| e > to) && o.start < to)
         .filter(|o| outage_span(o, from, to).is_some())
         .map(|o| {
@@ -218,8 +280,8 @@ fn outage_availability(subject: &Subject, data: &Data, planned: Planned, degrade
     let (scope, excluded) = scope(subject, data, planned == Planned::Excluded);
     let scope_seconds = total(&scope);
     let degraded_weight = (degraded * 1000.0).round() as i64;
-    let counted: Vec<&Outage> = outages_of(data, subject.service)
-        .iter()
+    let counted: Vec<&Outage> = outages_counted(subject, data)
+        .into_iter()
         .filter(|o| outage_span(o, from, to).is_some())
         .collect();
     let items: Vec<Weighted> = counted
@@ -316,13 +378,21 @@ fn sample_availability(subject: &Subject, data: &Data, unknown: Unknown) -> Figu
     let (scope, excluded) = scope(subject, data, true);
     let scope_seconds = total(&scope);
     let empty = Samples::default();
-    let samples = data.samples.get(subject.service).unwrap_or(&empty);
-    let (covered, up, down) = sample_cover(samples, &scope, data.interval);
+    let samples = samples_of(subject, data).unwrap_or(&empty);
+    let (covered, mut up, mut down) = sample_cover(samples, &scope, data.interval);
     // Down time is owed to the outage covering it (the first to start), else unattributed.
-    let counted: Vec<&Outage> = outages_of(data, subject.service)
-        .iter()
+    let counted: Vec<&Outage> = outages_counted(subject, data)
+        .into_iter()
         .filter(|o| o.kind != OutageKind::Planned && outage_span(o, from, to).is_some())
         .collect();
+    if subject.responsible().is_some() {
+        // An OLA or UPC answers only for down time one of its own outages
+        // covers: the rest is not its responsibility and counts as up.
+        let own = union(counted.iter().filter_map(|o| outage_span(o, from, to)).collect());
+        let own_down = intersect(&down, &own);
+        up += total(&down) - total(&own_down);
+        down = own_down;
+    }
     let items: Vec<Weighted> = counted
         .iter()
         .enumerate()
@@ -365,11 +435,14 @@ fn sample_availability(subject: &Subject, data: &Data, unknown: Unknown) -> Figu
     figure
 }
 
-/// Latencies of samples taken inside the scope.
-fn latencies(subject: &Subject, data: &Data) -> (Vec<f64>, Vec<Interval>) {
+/// Latencies of samples taken inside the scope, the scope, and the seconds
+/// of it samples cover (as for availability from samples).
+fn latencies(subject: &Subject, data: &Data) -> (Vec<f64>, Vec<Interval>, i64) {
     let (scope, _) = scope(subject, data, true);
     let mut out = Vec::new();
-    if let (Some(samples), Some(first), Some(last)) = (data.samples.get(subject.service), scope.first(), scope.last()) {
+    let mut covered = 0;
+    if let (Some(samples), Some(first), Some(last)) = (samples_of(subject, data), scope.first(), scope.last()) {
+        covered = sample_cover(samples, &scope, data.interval).0;
         let mut w = 0;
         for i in sample_range(samples, first.start, last.end, 0) {
             let t = samples.time[i];
@@ -383,16 +456,43 @@ fn latencies(subject: &Subject, data: &Data) -> (Vec<f64>, Vec<Interval>) {
             }
         }
     }
-    (out, scope)
+    (out, scope, covered)
+}
+
+/// Sets a latency figure's data coverage: covered / in-scope time.
+fn with_coverage(mut figure: Figure, scope_seconds: i64, covered: i64) -> Figure {
+    figure.basis.covered_seconds = Some(covered);
+    if scope_seconds > 0 {
+        figure.coverage = Some(Fraction::percent(covered as i128, scope_seconds as i128));
+    }
+    figure
+}
+
+/// The status of a figure against its target: breached, at risk or met as
+/// [`super::exact::status`] says, except that a figure whose sample coverage
+/// is below the target's `min_coverage` is "insufficient data" (its value is
+/// still reported).
+pub fn status_of(target: &Target, figure: &Figure) -> Status {
+    if figure.value.is_some() && below_min_coverage(target, figure.coverage) {
+        return Status::InsufficientData;
+    }
+    super::exact::status(figure.value, target.objective, target.warning, target.measure.higher_is_better())
+}
+
+/// True when `coverage` is strictly below the target's `min_coverage` (no
+/// coverage figure with a minimum set is below it).
+pub fn below_min_coverage(target: &Target, coverage: Option<Fraction>) -> bool {
+    target.min_coverage.is_some_and(|min| coverage.is_none_or(|c| c.cmp_decimal(min).is_lt()))
 }
 
 fn latency_percentile(subject: &Subject, data: &Data, percentile: f64) -> Figure {
-    let (mut values, scope) = latencies(subject, data);
+    let (mut values, scope, covered) = latencies(subject, data);
     let n = values.len() as i64;
-    let mut figure = Figure {
+    let figure = Figure {
         basis: Basis { scope_seconds: Some(total(&scope)), count: Some(n), ..Basis::default() },
         ..Figure::default()
     };
+    let mut figure = with_coverage(figure, total(&scope), covered);
     if n == 0 {
         return figure;
     }
@@ -409,13 +509,14 @@ fn latency_percentile(subject: &Subject, data: &Data, percentile: f64) -> Figure
 }
 
 fn latency_share(subject: &Subject, data: &Data, threshold: f64) -> Figure {
-    let (values, scope) = latencies(subject, data);
+    let (values, scope, covered) = latencies(subject, data);
     let n = values.len() as i64;
     let under = values.iter().filter(|&&v| Fraction::decimal(v).cmp_decimal(threshold).is_le()).count() as i64;
-    let mut figure = Figure {
+    let figure = Figure {
         basis: Basis { scope_seconds: Some(total(&scope)), count: Some(n), good: Some(under as f64), ..Basis::default() },
         ..Figure::default()
     };
+    let mut figure = with_coverage(figure, total(&scope), covered);
     if n > 0 {
         figure.value = Some(Fraction::percent(under as i128, n as i128));
         figure.budget = Some(Budget::new("samples", allowed_items(n, subject.target.objective), (n - under) as f64));
@@ -472,10 +573,7 @@ fn decided_tickets<'d>(subject: &Subject, data: &'d Data, priority: &str, within
     let (from, to) = subject.span();
     let effective = start_of_day(subject.agreement.first_effective, subject.config.timezone);
     let calendar = data.calendar(subject.calendar());
-    data.tickets
-        .get(subject.service)
-        .map_or(&[][..], Vec::as_slice)
-        .iter()
+    tickets_counted(subject, data)
         .filter(|t| t.priority == priority && t.opened >= effective)
         .filter_map(|t| {
             let outcome = ticket_outcome_at(t, &calendar, within, resolution, subject.cut);
@@ -530,7 +628,7 @@ fn incidents(subject: &Subject, data: &Data, priority: &str) -> Figure {
     let (from, to) = subject.span();
     let mut by_cause: BTreeMap<Option<String>, f64> = BTreeMap::new();
     let mut n = 0i64;
-    for t in data.tickets.get(subject.service).map_or(&[][..], Vec::as_slice) {
+    for t in tickets_counted(subject, data) {
         if t.priority == priority && t.opened >= from && t.opened < to {
             n += 1;
             *by_cause.entry(t.cause.clone()).or_insert(0.0) += 1.0;
@@ -559,7 +657,7 @@ fn satisfaction(subject: &Subject, data: &Data, threshold: Option<f64>) -> Figur
         .get(subject.service)
         .map_or(&[][..], Vec::as_slice)
         .iter()
-        .filter(|s| s.time >= from && s.time < to)
+        .filter(|s| s.time >= from && s.time < to && subject.sees(s.customer.as_deref()))
         .map(|s| s.score)
         .collect();
     let n = scores.len() as i64;
@@ -583,12 +681,22 @@ fn satisfaction(subject: &Subject, data: &Data, threshold: Option<f64>) -> Figur
     figure
 }
 
+/// Good / total over the count rows the subject's customer sees inside the
+/// scope: service hours less planned maintenance, as for latency. The rows
+/// are sorted by time, as are the scope's windows: one walk over both.
 fn ratio(subject: &Subject, data: &Data) -> Figure {
-    let (scope, _) = scope(subject, data, false);
+    let (scope, _) = scope(subject, data, true);
     let (mut good, mut all) = (0i128, 0i128);
     let mut n = 0;
+    let mut w = 0;
     for c in data.counts.get(subject.service).map_or(&[][..], Vec::as_slice) {
-        if scope.iter().any(|s| s.start <= c.time && c.time < s.end) {
+        while w < scope.len() && scope[w].end <= c.time {
+            w += 1;
+        }
+        if w == scope.len() {
+            break;
+        }
+        if scope[w].start <= c.time && subject.sees(c.customer.as_deref()) {
             good += c.good.round() as i128;
             all += c.total.round() as i128;
             n += 1;

@@ -106,11 +106,12 @@ pub fn table(results: &Results) -> String {
     };
     let _ = writeln!(
         out,
-        "{counted}: {} met, {} at risk, {} breached, {} no data{}; {} of {} overdue for review; {} held; actions {} open ({} overdue), {} done",
+        "{counted}: {} met, {} at risk, {} breached, {} no data{}{}; {} of {} overdue for review; {} held; actions {} open ({} overdue), {} done",
         s.met,
         s.at_risk,
         s.breached,
         s.no_data,
+        if s.insufficient > 0 { format!(", {} insufficient data", s.insufficient) } else { String::new() },
         s.percent_met.map_or(String::new(), |p| format!(" ({p:.1}% met)")),
         s.agreements_overdue,
         plural(s.agreements, "agreement", "agreements"),

@@ -9,7 +9,7 @@ use super::data::Data;
 use super::exact::{worse_than, Fraction, Status};
 use super::corrections::{Applied, CorrectionResult};
 use super::forecast::{forecast, Forecast, Progress};
-use super::metrics::{figure, ticket_points, Basis, Budget, Figure, Loss, Subject, TicketPoint};
+use super::metrics::{customer_of, figure, status_of, ticket_points, Basis, Budget, Figure, Loss, Subject, TicketPoint};
 use super::period::Period;
 use crate::load::notes::{Action, ActionStatus, Note};
 use crate::model::{Agreement, AgreementKind, Site, Target};
@@ -252,7 +252,10 @@ pub struct Summary {
     pub at_risk: usize,
     pub breached: usize,
     pub no_data: usize,
-    /// (met + at risk) / (figures with data), as a percentage.
+    /// Figures whose sample coverage is below the target's `min_coverage`.
+    pub insufficient: usize,
+    /// (met + at risk) / (met + at risk + breached), as a percentage: figures
+    /// without data or with insufficient data are left out.
     pub percent_met: Option<f64>,
     /// Breaches by severity: "below credit tiers", "tier 1", ...; adds up to `breached`.
     pub breaches_by_severity: BTreeMap<String, usize>,
@@ -299,7 +302,7 @@ impl FigureCache {
             .entry(key)
             .or_insert_with(|| {
                 let cut = period.bounds(site.config.timezone).1;
-                figure(&Subject { config: &site.config, agreement, target, service, period, window: None, cut }, data)
+                figure(&Subject { config: &site.config, agreement, target, service, period, window: None, cut, customer: customer_of(agreement) }, data)
             })
             .clone()
     }
@@ -472,12 +475,13 @@ struct Key<'a> {
 
 fn target_result(site: &Site, data: &Data, key: Key, history: Option<&History>, cache: &mut FigureCache) -> TargetResult {
     let Key { agreement, target, service, period, cut } = key;
-    let subject = Subject { config: &site.config, agreement, target, service, period, window: None, cut };
+    let subject = Subject { config: &site.config, agreement, target, service, period, window: None, cut, customer: customer_of(agreement) };
     let complete = cut >= period.bounds(site.config.timezone).1;
     let figure = if complete { cache.get(site, data, agreement, target, service, period) } else { figure(&subject, data) };
     let higher = target.measure.higher_is_better();
-    let status = super::exact::status(figure.value, target.objective, target.warning, higher);
-    let (severity, credit_percent) = credit(target, figure.value, status);
+    let status = status_of(target, &figure);
+    // Insufficient data owes no credit and reaches no severity.
+    let (severity, credit_percent) = if status == Status::InsufficientData { (None, 0.0) } else { credit(target, figure.value, status) };
     let charge = agreement.monthly_charge.as_ref();
     let trend = period
         .trailing(TREND_PERIODS)
@@ -499,7 +503,7 @@ fn target_result(site: &Site, data: &Data, key: Key, history: Option<&History>, 
             TrendPoint {
                 period: p,
                 value: f.value.map(|v| trend_value(v.to_f64())),
-                status: super::exact::status(f.value, t.objective, t.warning, t.measure.higher_is_better()),
+                status: status_of(t, &f),
             }
         })
         .collect();
@@ -549,7 +553,7 @@ fn target_result(site: &Site, data: &Data, key: Key, history: Option<&History>, 
         attribution,
         contributors,
         underpinned_by: target.underpinned_by.clone(),
-        rule: rule_text(site, target),
+        rule: rule_text(site, agreement, target),
         within_seconds: match &target.measure {
             crate::model::Measure::Response { within, .. } | crate::model::Measure::Resolution { within, .. } => Some(*within),
             _ => None,
@@ -578,11 +582,11 @@ fn corrections_of(site: &Site, c: &Corrections, targets: &[TargetResult], period
             let (Some(agreement), Some(target)) = (site.agreement(&t.agreement), site.agreement(&t.agreement).and_then(|ag| ag.targets.iter().find(|x| x.id == t.target))) else {
                 continue;
             };
-            let subject = Subject { config: &site.config, agreement, target, service: &t.service, period, window: None, cut };
+            let subject = Subject { config: &site.config, agreement, target, service: &t.service, period, window: None, cut, customer: customer_of(agreement) };
             let before = figure(&subject, &c.uncorrected);
             let shown = |v: Option<f64>| super::print::format_value(v, t.unit);
             let was = shown(before.value.map(Fraction::to_f64));
-            if was != shown(t.value) || super::exact::status(before.value, target.objective, target.warning, t.higher_is_better) != t.status {
+            if was != shown(t.value) || status_of(target, &before) != t.status {
                 moved.push(format!("{}/{} ({}): {was} as exported -> {} corrected", t.agreement, t.target, t.service, shown(t.value)));
             }
         }
@@ -641,6 +645,7 @@ fn forecast_of(site: &Site, data: &Data, subject: &Subject, so_far: &Figure) -> 
         warning: target.warning,
         higher_is_better: target.measure.higher_is_better(),
         count: matches!(target.measure, Measure::Incidents { .. }),
+        insufficient: so_far.value.is_some() && super::metrics::below_min_coverage(target, so_far.coverage),
     };
     forecast(
         so_far,
@@ -663,7 +668,7 @@ fn daily(site: &Site, data: &Data, subject: &Subject) -> Vec<DailyPoint> {
         let window = Some((super::period::start_of_day(day, tz), super::period::start_of_day(next, tz)));
         let f = figure(&Subject { window, ..*subject }, data);
         let target = subject.target;
-        let status = super::exact::status(f.value, target.objective, target.warning, target.measure.higher_is_better());
+        let status = status_of(target, &f);
         out.push(DailyPoint { date: day, value: f.value.map(Fraction::to_f64), status });
         day = next;
     }
@@ -741,8 +746,24 @@ fn attribute(site: &Site, losses: &[Loss]) -> Vec<Attribution> {
         .collect()
 }
 
-/// The rule applied, in words a reader can redo the arithmetic from.
-fn rule_text(site: &Site, target: &Target) -> String {
+/// The rule applied, in words a reader can redo the arithmetic from: the
+/// metric's rule, then whose rows it counts (OLA and UPC), then the sample
+/// coverage it needs (`min_coverage`).
+fn rule_text(site: &Site, agreement: &Agreement, target: &Target) -> String {
+    let mut text = metric_rule_text(site, target);
+    if agreement.kind != AgreementKind::Sla {
+        match target.counts {
+            crate::model::Counts::Own => text.push_str(&format!(" Counts only outages and tickets caused by {}.", agreement.id)),
+            crate::model::Counts::All => text.push_str(" Counts the whole service."),
+        }
+    }
+    if let Some(min) = target.min_coverage {
+        text.push_str(&format!(" Insufficient data when probe samples cover less than {min}% of in-scope time."));
+    }
+    text
+}
+
+fn metric_rule_text(site: &Site, target: &Target) -> String {
     use crate::model::{Measure, Planned, Unknown};
     let calendar = if target.calendar == crate::model::ALWAYS {
         "around the clock (24x7)".to_string()
@@ -894,6 +915,7 @@ fn summarise(targets: &[TargetResult], credits: &[AgreementCredit], agreements: 
             Status::AtRisk => s.at_risk += 1,
             Status::Breached => s.breached += 1,
             Status::NoData => s.no_data += 1,
+            Status::InsufficientData => s.insufficient += 1,
         }
         if t.status == Status::Breached {
             let label = match t.severity {

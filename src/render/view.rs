@@ -232,6 +232,7 @@ fn glyph(status: Status) -> char {
         Status::AtRisk => '◇',
         Status::Breached => '▲',
         Status::NoData => '·',
+        Status::InsufficientData => '○',
     }
 }
 
@@ -241,6 +242,7 @@ fn status_key(status: Status) -> &'static str {
         Status::AtRisk => "at_risk",
         Status::Breached => "breached",
         Status::NoData => "no_data",
+        Status::InsufficientData => "insufficient_data",
     }
 }
 
@@ -671,6 +673,8 @@ pub struct ProviderView {
     pub at_risk: usize,
     pub breached: usize,
     pub no_data: usize,
+    /// Figures with too few probe samples (`min_coverage`).
+    pub insufficient: usize,
     pub severity: Vec<(String, usize)>,
     /// Breaches of SLAs, OLAs and UPCs: add up to `breached`.
     pub sla_breaches: usize,
@@ -737,6 +741,7 @@ pub fn provider(results: &Results) -> ProviderView {
         at_risk: s.at_risk,
         breached: s.breached,
         no_data: s.no_data,
+        insufficient: s.insufficient,
         severity: s.breaches_by_severity.iter().map(|(k, v)| (k.clone(), *v)).collect(),
         sla_breaches: s.breaches_by_kind.get("SLA").copied().unwrap_or(0),
         ola_breaches: s.breaches_by_kind.get("OLA").copied().unwrap_or(0),
