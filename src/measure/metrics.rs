@@ -193,8 +193,8 @@ fn tickets_counted<'d>(subject: &Subject, data: &'d Data) -> impl Iterator<Item 
         .filter(move |t| responsible.is_none() || t.cause == responsible)
 }
 
-/// The probe samples a figure of the subject reads. Samples are shared by
-/// every customer of a service today; this is the one place that decides.
+/// The probe samples a figure of the subject reads: the customer's own
+/// timeline when its export has one, else the service's shared samples.
 fn samples_of<'d>(subject: &Subject, data: &'d Data) -> Option<&'d Samples> {
     data.samples_for(subject.service, subject.customer)
 }
