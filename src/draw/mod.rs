@@ -263,7 +263,83 @@ fn plot(title: &str, description: &str, labels: &[String], points: &[(usize, Opt
         let _ = draw(&root, labels, points, objective, t, (y0, y1), n, axes);
         let _ = root.present();
     }
-    accessible(&svg, title, description)
+    accessible(&compact(&svg), title, description)
+}
+
+/// Writes plotters' SVG with only what it draws: plotters emits one element
+/// per shape with every attribute spelled out (a dashed line is a polyline
+/// per dash, an unlabelled tick an empty `<text>`), about 10 kB a chart.
+/// Here empty text is dropped, default attributes (`opacity="1"`, the
+/// stroke width of an unstroked shape) are left out, the font is set once
+/// on the `<svg>`, font sizes are rounded to 0.01 px, and runs of polylines
+/// of one style are merged into one `<path>`. Nothing visible changes.
+pub fn compact(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len() / 3);
+    // A run of polylines of one style: the style and the path so far.
+    let mut run: Option<(String, String)> = None;
+    let flush = |out: &mut String, run: &mut Option<(String, String)>| {
+        if let Some((style, d)) = run.take() {
+            out.push_str(&format!("<path {style} d=\"{d}\"/>\n"));
+        }
+    };
+    let mut lines = svg.lines();
+    while let Some(line) = lines.next() {
+        let line = line.replace(" opacity=\"1\"", "").replace(" font-family=\"sans-serif\"", "");
+        if let Some(rest) = line.strip_prefix("<polyline ") {
+            if let Some((style, points)) = rest.strip_suffix("\"/>").and_then(|r| r.rsplit_once(" points=\"")) {
+                let mut d = String::new();
+                for (i, p) in points.split_whitespace().enumerate() {
+                    d.push(if i == 0 { 'M' } else { 'L' });
+                    d.push_str(p);
+                }
+                match &mut run {
+                    Some((s, path)) if s == style => path.push_str(&d),
+                    _ => {
+                        flush(&mut out, &mut run);
+                        run = Some((style.to_string(), d));
+                    }
+                }
+                continue;
+            }
+        }
+        flush(&mut out, &mut run);
+        if line.starts_with("<text") && !line.contains("</text>") {
+            // plotters writes `<text ...>`, the text, then `</text>`, a line each.
+            let mut body = String::new();
+            for next in lines.by_ref() {
+                if next == "</text>" {
+                    break;
+                }
+                body.push_str(next);
+            }
+            if !body.trim().is_empty() {
+                out.push_str(&round_font_size(&line));
+                out.push_str(body.trim());
+                out.push_str("</text>\n");
+            }
+            continue;
+        }
+        let line = if line.contains("stroke=\"none\"") { line.replace(" stroke-width=\"1\"", "") } else { line };
+        if let Some(rest) = line.strip_prefix("<svg ") {
+            out.push_str("<svg font-family=\"sans-serif\" ");
+            out.push_str(rest);
+        } else {
+            out.push_str(&line);
+        }
+        out.push('\n');
+    }
+    flush(&mut out, &mut run);
+    out
+}
+
+/// `font-size="12.096774193548388"` as `font-size="12.1"`.
+fn round_font_size(tag: &str) -> String {
+    let Some(start) = tag.find("font-size=\"").map(|i| i + "font-size=\"".len()) else { return tag.to_string() };
+    let Some(len) = tag[start..].find('"') else { return tag.to_string() };
+    match tag[start..start + len].parse::<f64>() {
+        Ok(size) => format!("{}{}{}", &tag[..start], (size * 100.0).round() / 100.0, &tag[start + len..]),
+        Err(_) => tag.to_string(),
+    }
 }
 
 /// The legend row above the plot: the statuses that occur, and the objective.
@@ -418,4 +494,44 @@ fn accessible(svg: &str, title: &str, description: &str) -> String {
 /// Escapes text for XML attributes and content.
 pub fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact;
+
+    const PLOTTERS: &str = "<svg width=\"330\" height=\"160\" viewBox=\"0 0 330 160\" xmlns=\"http://www.w3.org/2000/svg\">
+<rect x=\"0\" y=\"0\" width=\"330\" height=\"160\" opacity=\"1\" fill=\"#FFFFFF\" stroke=\"none\"/>
+<circle cx=\"8\" cy=\"9\" r=\"4\" opacity=\"1\" fill=\"#2E7D32\" stroke=\"none\" stroke-width=\"1\"/>
+<text x=\"16\" y=\"2\" dy=\"0.76em\" text-anchor=\"start\" font-family=\"sans-serif\" font-size=\"12.096774193548388\" opacity=\"1\" fill=\"#212529\">
+met &amp; more
+</text>
+<polyline fill=\"none\" opacity=\"1\" stroke=\"#212529\" stroke-width=\"2\" points=\"52,9 56,9 \"/>
+<polyline fill=\"none\" opacity=\"1\" stroke=\"#212529\" stroke-width=\"2\" points=\"59,9 63,9 \"/>
+<text x=\"120\" y=\"130\" dy=\"0.76em\" text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"12.096774193548388\" opacity=\"1\" fill=\"#212529\">
+
+</text>
+<polyline fill=\"none\" opacity=\"1\" stroke=\"#6E6E6E\" stroke-width=\"1\" points=\"112,120 112,125 118,125 \"/>
+<polyline fill=\"none\" opacity=\"1\" stroke=\"#212529\" stroke-width=\"2\" points=\"66,9 70,9 \"/>
+</svg>
+";
+
+    #[test]
+    fn compact_keeps_every_shape_and_drops_what_draws_nothing() {
+        let out = compact(PLOTTERS);
+        let expected = "<svg font-family=\"sans-serif\" width=\"330\" height=\"160\" viewBox=\"0 0 330 160\" xmlns=\"http://www.w3.org/2000/svg\">
+<rect x=\"0\" y=\"0\" width=\"330\" height=\"160\" fill=\"#FFFFFF\" stroke=\"none\"/>
+<circle cx=\"8\" cy=\"9\" r=\"4\" fill=\"#2E7D32\" stroke=\"none\"/>
+<text x=\"16\" y=\"2\" dy=\"0.76em\" text-anchor=\"start\" font-size=\"12.1\" fill=\"#212529\">met &amp; more</text>
+<path fill=\"none\" stroke=\"#212529\" stroke-width=\"2\" d=\"M52,9L56,9M59,9L63,9\"/>
+<path fill=\"none\" stroke=\"#6E6E6E\" stroke-width=\"1\" d=\"M112,120L112,125L118,125\"/>
+<path fill=\"none\" stroke=\"#212529\" stroke-width=\"2\" d=\"M66,9L70,9\"/>
+</svg>
+";
+        // Two dashes of one style become one path; a polyline of another
+        // style ends the run (drawing order is kept); the empty label is gone.
+        assert_eq!(out, expected);
+        // Compacting again changes nothing.
+        assert_eq!(compact(&out), out);
+    }
 }

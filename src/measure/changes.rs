@@ -21,6 +21,14 @@ pub fn changes(previous: &Agreement, current: &Agreement) -> Vec<Change> {
     if previous.services != current.services {
         out.push(agreement(format!("services: {} -> {}", previous.services.join(", "), current.services.join(", "))));
     }
+    let cap = |a: &Agreement| a.credit_cap.map_or("none".to_string(), |c| format!("{c}% of the monthly charge"));
+    if cap(previous) != cap(current) {
+        out.push(agreement(format!("credit cap of the agreement: {} -> {}", cap(previous), cap(current))));
+    }
+    let charge = |a: &Agreement| a.monthly_charge.as_ref().map_or("none".to_string(), |c| format!("{} {}.{:02}", c.currency, c.cents / 100, c.cents % 100));
+    if charge(previous) != charge(current) {
+        out.push(agreement(format!("monthly charge: {} -> {}", charge(previous), charge(current))));
+    }
     for target in &current.targets {
         match previous.targets.iter().find(|t| t.id == target.id) {
             None => out.push(Change {
@@ -150,6 +158,8 @@ mod tests {
             agreed: None,
             services: vec!["vpn".into()],
             description: None,
+            credit_cap: None,
+            monthly_charge: None,
             targets: vec![Target {
                 id: "a".into(),
                 service: None,
@@ -177,5 +187,16 @@ mod tests {
             ["`a`: counts its own outages and tickets -> the whole service", "`a`: minimum coverage none -> 90%"]
         );
         assert!(texts(&ola(Counts::Own, Some(90.0)), &ola(Counts::Own, Some(90.0))).is_empty());
+    }
+
+    #[test]
+    fn the_agreement_cap_and_charge_are_changes() {
+        let before = ola(Counts::All, None);
+        let mut after = before.clone();
+        after.credit_cap = Some(20.0);
+        // 1,200,050 cents = EUR 12,000.50.
+        after.monthly_charge = Some(crate::model::Charge { cents: 1_200_050, currency: "EUR".into() });
+        let texts: Vec<String> = changes(&before, &after).into_iter().map(|c| c.text).collect();
+        assert_eq!(texts, ["credit cap of the agreement: none -> 20% of the monthly charge", "monthly charge: none -> EUR 12000.50"]);
     }
 }
