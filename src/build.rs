@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::draw;
 use crate::measure::results::{to_csv, FigureCache, History, Options, Results};
+use rayon::prelude::*;
 use crate::measure::period::AsOf;
 use crate::measure::{prepare, Period, Prepared};
 use crate::model::AgreementKind;
@@ -208,9 +209,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let site = SiteView { title: config.title.clone() };
     let inputs = input_files(&options.root, &prepared);
     let agreement_texts = agreement_texts(&options.root, &prepared)?;
-    let other_customers = |c: &str| -> Vec<String> {
-        prepared.site.customers().into_iter().filter(|o| *o != c).map(|o| o.to_string()).collect()
-    };
     let io = |e: std::io::Error| BuildError::Io(e.to_string());
 
     // Held until the last page is written, from before the published months are read.
@@ -224,89 +222,65 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         published_of.insert(customer.id.clone(), published);
     }
 
-    let mut pages: Vec<Page> = Vec::new();
     let mut report = BuildReport { out: out.clone(), warnings: prepared.warnings.clone(), awaiting: schedule.awaiting.clone(), ..BuildReport::default() };
-    let mut refusals = Vec::new();
-    let mut cache = FigureCache::default();
-    let mut all_results: BTreeMap<Period, Results> = BTreeMap::new();
+    let cache = FigureCache::default();
     let bar = progress_bar(options.progress, (customers.len() * schedule.complete.len()) as u64);
-    let mut summaries = Vec::new();
     let complete_options = Options { as_of: None, history: Some(&history), corrections: None };
 
-    for customer in &customers {
-        let published = &published_of[&customer.id];
-        let latest = publish::latest(published);
-        let mut new_revisions: Vec<(Period, u32, Results)> = Vec::new();
-        for &period in &schedule.complete {
-            bar.inc(1);
-            let results = timed(&mut timings.measure, || {
-                all_results.entry(period).or_insert_with(|| prepared.measure_with(period, complete_options, &mut cache)).for_customer(&customer.id)
-            });
-            if results.targets.iter().all(|t| t.kind != AgreementKind::Sla) {
-                continue;
-            }
-            let results_json = results_json(&results);
-            let results_value: serde_json::Value = serde_json::from_str(&results_json).unwrap_or_default();
-            // The rows digest and the comparison with what is published count as measuring.
-            let (content, decision) = timed(&mut timings.measure, || {
-                let content = content(&prepared, &options.root, customer, &results, &results_value, &agreement_texts);
-                let decision = plan::decide(&out, latest.get(&period).copied(), &Candidate { content: &content, results: &results_value }, options.revise);
-                (content, decision)
-            });
-            let decision = decision.map_err(io)?;
-            let (revision, why) = match decision {
-                Decision::Keep { .. } => {
-                    report.kept += 1;
-                    continue;
-                }
-                Decision::Refuse { revision, changes } => {
-                    refusals.push(format!(
-                        "{}/{} is published (revision {revision}) and would change:\n  - {}\n  run `slareport build --revise` to publish revision {} beside it",
-                        customer.id,
-                        period,
-                        changes.join("\n  - "),
-                        revision + 1
-                    ));
-                    continue;
-                }
-                Decision::New => (1, None),
-                Decision::Revise { revision, why } => (revision, Some(why)),
-            };
-            let folder = PathBuf::from(&customer.id).join(folder_name(period, revision));
-            let own_inputs = customer_inputs(&inputs, &prepared, &results, &other_customers(&customer.id));
-            let input = PeriodInput { results: &results, results_json, revision, why, content, inputs: own_inputs };
-            pages.extend(period_pages(&renderer, &site, customer, &prepared, &agreement_texts, input, &folder, &mut timings)?);
-            report.published.push((customer.id.clone(), period, revision));
-            new_revisions.push((period, revision, results));
-        }
-        let to_date = match schedule.in_progress {
-            Some(period) => {
-                let results = timed(&mut timings.measure, || {
-                    prepared.measure_with(period, Options { as_of: Some(as_of), history: Some(&history), corrections: None }, &mut cache).for_customer(&customer.id)
-                });
-                let has_sla = results.targets.iter().any(|t| t.kind == AgreementKind::Sla);
-                if has_sla {
-                    pages.extend(timed(&mut timings.render, || to_date_pages(&renderer, &site, customer, &results))?);
-                }
-                has_sla.then(|| ToDateLink {
-                    href: format!("{TO_DATE_DIR}/index.html"),
-                    label: view::period_label(period),
-                    as_of: instant_text(as_of, config.timezone),
-                })
-            }
-            None => None,
-        };
-        let awaiting: Vec<String> = schedule
-            .awaiting
-            .iter()
-            .map(|(p, at)| format!("{} is complete on {} (publish_after) and will be published then", view::period_label(*p), instant_text(*at, config.timezone)))
-            .collect();
-        let (index, summary) = timed(&mut timings.render, || customer_index(&renderer, &site, customer, &out, published, &new_revisions, to_date.as_ref(), &awaiting))?;
-        pages.push(index);
-        pages.push(Page::new(PathBuf::from(&customer.id).join("style.css"), renderer.css.clone()));
-        summaries.push(summary);
-    }
+    // Measure: every complete period, and the month in progress, for the
+    // whole provider, periods in parallel (sharing figures for trends).
+    let measured = timed(&mut timings.measure, || {
+        let all: BTreeMap<Period, Results> =
+            schedule.complete.par_iter().map(|&period| (period, prepared.measure_with(period, complete_options, &cache))).collect();
+        let to_date = schedule
+            .in_progress
+            .map(|period| prepared.measure_with(period, Options { as_of: Some(as_of), history: Some(&history), corrections: None }, &cache));
+        (all, to_date)
+    });
+    let (all_results, to_date_results) = measured;
+    let awaiting: Vec<String> = schedule
+        .awaiting
+        .iter()
+        .map(|(p, at)| format!("{} is complete on {} (publish_after) and will be published then", view::period_label(*p), instant_text(*at, config.timezone)))
+        .collect();
+
+    // Decide, draw and render: customers in parallel, each on its own.
+    let shared = Shared {
+        renderer: &renderer,
+        site: &site,
+        prepared: &prepared,
+        root: &options.root,
+        out: &out,
+        revise: options.revise,
+        agreement_texts: &agreement_texts,
+        inputs: &inputs,
+        all_results: &all_results,
+        to_date: to_date_results.as_ref(),
+        to_date_link: schedule.in_progress.map(|period| ToDateLink {
+            href: format!("{TO_DATE_DIR}/index.html"),
+            label: view::period_label(period),
+            as_of: instant_text(as_of, config.timezone),
+        }),
+        awaiting: &awaiting,
+        bar: &bar,
+    };
+    let outcomes: Vec<Result<CustomerOutcome, BuildError>> =
+        customers.par_iter().map(|customer| customer_pages(&shared, customer, &published_of[&customer.id])).collect();
     bar.finish_and_clear();
+    let mut pages: Vec<Page> = Vec::new();
+    let mut refusals = Vec::new();
+    let mut summaries = Vec::new();
+    for outcome in outcomes {
+        let outcome = outcome?;
+        pages.extend(outcome.pages);
+        refusals.extend(outcome.refusals);
+        summaries.push(outcome.summary);
+        report.kept += outcome.kept;
+        report.published.extend(outcome.published);
+        timings.measure += outcome.timings.measure;
+        timings.draw += outcome.timings.draw;
+        timings.render += outcome.timings.render;
+    }
     if !refusals.is_empty() {
         return Err(BuildError::Refused(refusals));
     }
@@ -320,6 +294,101 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     timed(&mut timings.publish, || publish::write_site(&output_lock, &pages)).map_err(|e| BuildError::Io(e.to_string()))?;
     report.timings = timings;
     Ok(report)
+}
+
+/// What every customer's pages are made from.
+struct Shared<'a> {
+    renderer: &'a Renderer,
+    site: &'a SiteView,
+    prepared: &'a Prepared,
+    root: &'a Path,
+    out: &'a Path,
+    revise: bool,
+    agreement_texts: &'a BTreeMap<String, Vec<u8>>,
+    inputs: &'a [InputFile],
+    all_results: &'a BTreeMap<Period, Results>,
+    /// The month in progress, measured for the whole provider.
+    to_date: Option<&'a Results>,
+    to_date_link: Option<ToDateLink>,
+    awaiting: &'a [String],
+    bar: &'a indicatif::ProgressBar,
+}
+
+/// One customer's share of a build.
+struct CustomerOutcome {
+    pages: Vec<Page>,
+    refusals: Vec<String>,
+    summary: CustomerSummary,
+    kept: usize,
+    published: Vec<(String, Period, u32)>,
+    /// Time spent by this customer's task in each stage.
+    timings: Timings,
+}
+
+/// Decides, draws and renders one customer's periods, its to-date page and
+/// its index. Writes nothing.
+fn customer_pages(shared: &Shared, customer: &CustomerView, published: &[publish::Published]) -> Result<CustomerOutcome, BuildError> {
+    let Shared { renderer, site, prepared, root, out, revise, agreement_texts, inputs, all_results, .. } = *shared;
+    let io = |e: std::io::Error| BuildError::Io(e.to_string());
+    let latest = publish::latest(published);
+    let others: Vec<String> = prepared.site.customers().into_iter().filter(|o| *o != customer.id).map(|o| o.to_string()).collect();
+    let mut timings = Timings::default();
+    let (mut pages, mut refusals, mut kept, mut published_now) = (Vec::new(), Vec::new(), 0, Vec::new());
+    let mut new_revisions: Vec<(Period, u32, Results)> = Vec::new();
+    for (&period, all) in all_results {
+        shared.bar.inc(1);
+        let results = timed(&mut timings.measure, || all.for_customer(&customer.id));
+        if results.targets.iter().all(|t| t.kind != AgreementKind::Sla) {
+            continue;
+        }
+        let results_json = results_json(&results);
+        let results_value: serde_json::Value = serde_json::from_str(&results_json).unwrap_or_default();
+        // The rows digest and the comparison with what is published count as measuring.
+        let (content, decision) = timed(&mut timings.measure, || {
+            let content = content(prepared, root, customer, &results, &results_value, agreement_texts);
+            let decision = plan::decide(out, latest.get(&period).copied(), &Candidate { content: &content, results: &results_value }, revise);
+            (content, decision)
+        });
+        let (revision, why) = match decision.map_err(io)? {
+            Decision::Keep { .. } => {
+                kept += 1;
+                continue;
+            }
+            Decision::Refuse { revision, changes } => {
+                refusals.push(format!(
+                    "{}/{} is published (revision {revision}) and would change:\n  - {}\n  run `slareport build --revise` to publish revision {} beside it",
+                    customer.id,
+                    period,
+                    changes.join("\n  - "),
+                    revision + 1
+                ));
+                continue;
+            }
+            Decision::New => (1, None),
+            Decision::Revise { revision, why } => (revision, Some(why)),
+        };
+        let folder = PathBuf::from(&customer.id).join(folder_name(period, revision));
+        let own_inputs = customer_inputs(inputs, prepared, &results, &others);
+        let input = PeriodInput { results: &results, results_json, revision, why, content, inputs: own_inputs };
+        pages.extend(period_pages(renderer, site, customer, prepared, agreement_texts, input, &folder, &mut timings)?);
+        published_now.push((customer.id.clone(), period, revision));
+        new_revisions.push((period, revision, results));
+    }
+    let to_date = match shared.to_date {
+        Some(all) => {
+            let results = timed(&mut timings.measure, || all.for_customer(&customer.id));
+            let has_sla = results.targets.iter().any(|t| t.kind == AgreementKind::Sla);
+            if has_sla {
+                pages.extend(timed(&mut timings.render, || to_date_pages(renderer, site, customer, &results))?);
+            }
+            shared.to_date_link.clone().filter(|_| has_sla)
+        }
+        None => None,
+    };
+    let (index, summary) = timed(&mut timings.render, || customer_index(renderer, site, customer, out, published, &new_revisions, to_date.as_ref(), shared.awaiting))?;
+    pages.push(index);
+    pages.push(Page::new(PathBuf::from(&customer.id).join("style.css"), renderer.css.clone()));
+    Ok(CustomerOutcome { pages, refusals, summary, kept, published: published_now, timings })
 }
 
 /// An output folder of its own: not the site folder or a folder holding it,
@@ -433,7 +502,7 @@ fn content(
     let services: Vec<&str> = results.targets.iter().filter(|t| t.kind == AgreementKind::Sla).map(|t| t.service.as_str()).collect();
     let (start, end) = results.period.bounds(prepared.site.config.timezone);
     let own = serde_json::to_string(&plan::own_figures(results_value)).unwrap_or_default();
-    Content { results: sha256(own.as_bytes()), rows: prepared.data.rows_digest(&services, start, end), agreements, note }
+    Content { results: sha256(own.as_bytes()), rows: prepared.data.rows_digest(&services, Some(&customer.id), start, end), agreements, note }
 }
 
 fn results_json(results: &Results) -> String {

@@ -281,10 +281,10 @@ fn samples_of_a_customer_form_their_own_timeline() {
     assert!(!data.has_rows_in(t0 + 91, t0 + 120));
     assert_eq!(data.first_instant(), Some(t0));
     // The digest covers acme's timeline: without it, it differs.
-    let with = data.rows_digest(&["email"], t0, t0 + 3600);
+    let with = data.rows_digest(&["email"], None, t0, t0 + 3600);
     let mut without = data.clone();
     without.customer_samples.clear();
-    assert_ne!(with, without.rows_digest(&["email"], t0, t0 + 3600));
+    assert_ne!(with, without.rows_digest(&["email"], None, t0, t0 + 3600));
 }
 
 #[test]

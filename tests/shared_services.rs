@@ -181,33 +181,40 @@ fn two_customers_of_one_service_get_their_own_availability() {
 #[test]
 fn two_customers_of_one_service_get_their_own_tickets_surveys_and_requests() {
     let results = measure(&shared_site());
-    // Response: a sees T1 (within), T2 (late), T4 (late): 1 / 3 = 33.333 %.
+    // T4, the fourth survey answer and the third count row name no customer
+    // in exports that have a customer column: they are set aside (counted in
+    // no figure), not shared.
+    // Response: a sees T1 (within), T2 (late): 1 / 2 = 50 %.
     let a = get(&results, "a-mail", "response-p1");
-    assert_eq!((a.basis.count, a.basis.good), (Some(3), Some(1.0)));
-    assert_value(a, 100.0 / 3.0);
-    // b sees T3 (within), T4 (late), T5 (within): 2 / 3 = 66.667 %.
+    assert_eq!((a.basis.count, a.basis.good), (Some(2), Some(1.0)));
+    assert_value(a, 50.0);
+    // b sees T3 (within), T5 (within): 2 / 2 = 100 %.
     let b = get(&results, "b-mail", "response-p1");
-    assert_eq!((b.basis.count, b.basis.good), (Some(3), Some(2.0)));
-    assert_value(b, 200.0 / 3.0);
+    assert_eq!((b.basis.count, b.basis.good), (Some(2), Some(2.0)));
+    assert_value(b, 100.0);
     let ids = |r: &TargetResult| r.tickets.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
-    assert_eq!(ids(a), ["T1", "T2", "T4"]);
-    assert_eq!(ids(b), ["T3", "T4", "T5"]);
-    // Incidents: a 3 (T1, T2, T4), b 3 (T3, T4, T5), not 5 each.
-    assert_value(get(&results, "a-mail", "incidents-p1"), 3.0);
-    assert_value(get(&results, "b-mail", "incidents-p1"), 3.0);
-    // The OLA counts every customer's tickets it caused: T1, T2, T3, T5
-    // (not T4, uncaused); within: T1, T3, T5: 3 / 4 = 75 %.
+    assert_eq!(ids(a), ["T1", "T2"]);
+    assert_eq!(ids(b), ["T3", "T5"]);
+    // Incidents: a 2 (T1, T2), b 2 (T3, T5), not 4 each.
+    assert_value(get(&results, "a-mail", "incidents-p1"), 2.0);
+    assert_value(get(&results, "b-mail", "incidents-p1"), 2.0);
+    // The OLA counts every customer's tickets it caused: T1, T2, T3, T5;
+    // within: T1, T3, T5: 3 / 4 = 75 %.
     let ola = get(&results, "net-ola", "response-p1");
     assert_eq!((ola.basis.count, ola.basis.good), (Some(4), Some(3.0)));
     assert_value(ola, 75.0);
-    // Satisfaction: a (5 + 3 + 4) / 3 = 4; b (2 + 4) / 2 = 3.
+    // Satisfaction: a (5 + 3) / 2 = 4; b 2 / 1 = 2.
     assert_value(get(&results, "a-mail", "satisfaction"), 4.0);
-    assert_value(get(&results, "b-mail", "satisfaction"), 3.0);
-    // Ratio: a (90 + 10) / (100 + 10) = 90.909 %; b (50 + 10) / 110 = 54.545 %.
+    assert_value(get(&results, "b-mail", "satisfaction"), 2.0);
+    // Ratio: a 90 / 100 = 90 %; b 50 / 100 = 50 %.
     let a = get(&results, "a-mail", "success");
-    assert_eq!((a.basis.good, a.basis.total), (Some(100.0), Some(110.0)));
-    assert_value(a, 100.0 * 100.0 / 110.0);
-    assert_value(get(&results, "b-mail", "success"), 100.0 * 60.0 / 110.0);
+    assert_eq!((a.basis.good, a.basis.total), (Some(90.0), Some(100.0)));
+    assert_value(a, 90.0);
+    assert_value(get(&results, "b-mail", "success"), 50.0);
+    // The data section lists the rows set aside: T4 is line 5 of the
+    // tickets export (the header is line 1, T1 line 2).
+    let tickets = results.data.sources.iter().find(|s| s.source == slareport::model::SourceKind::Tickets).unwrap();
+    assert_eq!(tickets.set_aside.iter().map(|a| (a.reason.as_str(), a.count, a.rows.clone())).collect::<Vec<_>>(), [("customer is empty", 1, vec![5])]);
 }
 
 #[test]

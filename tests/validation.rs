@@ -265,7 +265,19 @@ fn five_different_problems_are_all_reported() {
 #[test]
 fn the_sample_site_checks_clean() {
     let report = slareport::check::check(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"));
-    assert!(report.problems.is_empty(), "{}", render(&report.problems.clone().into_vec()));
+    // No error; the two warnings are the rows the sample export sets aside on
+    // purpose (generate.py): three incidents without a configuration item
+    // and one from a company no SLA names.
+    let texts: Vec<String> = report.problems.clone().into_vec().iter().map(|d| format!("{:?} {}", d.level, d.message)).collect();
+    assert_eq!(
+        texts,
+        [
+            "Warning tickets: 3 rows set aside, service is empty (rows 19, 1205, 2892; values `?`)",
+            "Warning tickets: 1 row set aside, customer is not mapped to an id (row 2402; values `Northwind internal`)",
+        ],
+        "{}",
+        render(&report.problems.clone().into_vec())
+    );
     let summary = report.summary.expect("a summary");
     assert_eq!(summary.customers, 3);
     assert_eq!(summary.targets, 46);

@@ -17,7 +17,7 @@ use crate::model::{Calendar, SourceKind};
 use crate::scan::{Measurements, SetAside};
 
 /// The version of [`Data::rows_digest`]'s rule, written before each digest.
-pub const ROWS_DIGEST_RULE: &str = "rows-v2";
+pub const ROWS_DIGEST_RULE: &str = "rows-v3";
 
 /// An outage row.
 #[derive(Debug, Clone, PartialEq)]
@@ -192,59 +192,73 @@ impl Data {
             .min()
     }
 
-    /// A digest of the rows of `services` behind a period `[from, to)`,
+    /// A digest of the rows behind a period `[from, to)` of `services`
+    /// that a figure of `customer` may read (its own rows and those without a
+    /// customer; its own probe timeline when it has one; `None`: every row),
     /// as they stood at the period's end: an outage's end, a response or a
     /// resolution after `to` is not known yet, so what happens after a month
     /// has ended never changes its digest. Export row numbers are left out
-    /// (re-sorting an export changes no fact). Prefixed with the digest rule's
-    /// version, so a digest of another rule is recognised as such.
-    pub fn rows_digest(&self, services: &[&str], from: i64, to: i64) -> String {
-        use std::fmt::Write;
-        let mut text = String::new();
+    /// (re-sorting an export changes no fact). The rows' binary values are
+    /// fed to sha256 as they are walked (no text is formatted). Prefixed with
+    /// the digest rule's version, so a digest of another rule is recognised
+    /// as such.
+    pub fn rows_digest(&self, services: &[&str], customer: Option<&str>, from: i64, to: i64) -> String {
+        let mut feed = super::digest::Feed::new();
         let mut services: Vec<&str> = services.to_vec();
         services.sort_unstable();
         services.dedup();
         let inside = |t: i64| from <= t && t < to;
         let known = |t: Option<i64>| t.filter(|&t| t < to);
+        let sees = |row: Option<&str>| customer.is_none() || row.is_none() || row == customer;
         for service in services {
-            for o in self.outages.get(service).into_iter().flatten() {
+            feed.tag(b'S').text(service);
+            for o in self.outages.get(service).into_iter().flatten().filter(|o| sees(o.customer.as_deref())) {
                 if o.start < to && o.end.is_none_or(|e| e > from) {
-                    let _ = write!(text, "o|{service}|{:?}|{}|{:?}|{:?}|{:?}", o.id, o.start, known(o.end), o.kind, o.cause);
-                    end_row(&mut text, o.customer.as_deref());
+                    let kind = match o.kind {
+                        OutageKind::Unplanned => 0,
+                        OutageKind::Planned => 1,
+                        OutageKind::Degraded => 2,
+                    };
+                    feed.tag(b'o').opt_text(o.id.as_deref()).int(o.start).opt_int(known(o.end)).int(kind).opt_text(o.cause.as_deref()).opt_text(o.customer.as_deref());
                 }
             }
-            let own = self
-                .customer_samples
-                .range((service.to_string(), String::new())..)
-                .take_while(|((s, _), _)| s == service)
-                .map(|((_, c), samples)| (Some(c.as_str()), samples));
-            for (customer, s) in self.samples.get(service).map(|s| (None, s)).into_iter().chain(own) {
+            let timelines: Vec<(Option<&str>, &Samples)> = match customer {
+                Some(c) => self.samples_for(service, Some(c)).map(|s| {
+                    let own = self.customer_samples.contains_key(&(service.to_string(), c.to_string()));
+                    (own.then_some(c), s)
+                }).into_iter().collect(),
+                None => self
+                    .samples
+                    .get(service)
+                    .map(|s| (None, s))
+                    .into_iter()
+                    .chain(self.customer_samples.range((service.to_string(), String::new())..).take_while(|((s, _), _)| s == service).map(|((_, c), samples)| (Some(c.as_str()), samples)))
+                    .collect(),
+            };
+            for (owner, s) in timelines {
+                feed.tag(b's').opt_text(owner);
                 let lo = s.time.partition_point(|&t| t < from);
                 let hi = s.time.partition_point(|&t| t < to);
                 for i in lo..hi {
-                    let _ = write!(text, "s|{service}|{}|{}|{:?}", s.time[i], s.up[i], s.latency[i]);
-                    end_row(&mut text, customer);
+                    feed.int(s.time[i]).int(i64::from(s.up[i])).opt_float(s.latency[i]);
                 }
             }
-            for t in self.tickets.get(service).into_iter().flatten() {
+            for t in self.tickets.get(service).into_iter().flatten().filter(|t| sees(t.customer.as_deref())) {
                 if t.opened < to && t.resolved.is_none_or(|r| r >= from) {
                     let resolved = known(t.resolved);
                     // Time on hold is only a fact of the period once the ticket is resolved in it.
                     let paused = resolved.map(|_| t.paused);
-                    let _ = write!(text, "t|{service}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}", t.id, t.priority, t.opened, known(t.responded), resolved, paused, t.cause);
-                    end_row(&mut text, t.customer.as_deref());
+                    feed.tag(b't').text(&t.id).text(&t.priority).int(t.opened).opt_int(known(t.responded)).opt_int(resolved).opt_int(paused).opt_text(t.cause.as_deref()).opt_text(t.customer.as_deref());
                 }
             }
-            for s in self.surveys.get(service).into_iter().flatten().filter(|s| inside(s.time)) {
-                let _ = write!(text, "v|{service}|{}|{}", s.time, s.score);
-                end_row(&mut text, s.customer.as_deref());
+            for v in self.surveys.get(service).into_iter().flatten().filter(|v| inside(v.time) && sees(v.customer.as_deref())) {
+                feed.tag(b'v').int(v.time).float(v.score).opt_text(v.customer.as_deref());
             }
-            for c in self.counts.get(service).into_iter().flatten().filter(|c| inside(c.time)) {
-                let _ = write!(text, "c|{service}|{}|{}|{}", c.time, c.good, c.total);
-                end_row(&mut text, c.customer.as_deref());
+            for c in self.counts.get(service).into_iter().flatten().filter(|c| inside(c.time) && sees(c.customer.as_deref())) {
+                feed.tag(b'c').int(c.time).float(c.good).float(c.total).opt_text(c.customer.as_deref());
             }
         }
-        format!("{ROWS_DIGEST_RULE}:{}", super::digest::sha256(text.as_bytes()))
+        format!("{ROWS_DIGEST_RULE}:{}", feed.finish())
     }
 
     /// Precomputes every calendar from a month before the earliest
@@ -279,16 +293,6 @@ impl Data {
             None => Cow::Owned(CalendarIndex::new(calendar, 0, 0)),
         }
     }
-}
-
-/// Ends a row of the digest text: the customer only when the export has
-/// one, so an export without a customer column keeps the digest it had.
-fn end_row(text: &mut String, customer: Option<&str>) {
-    if let Some(c) = customer {
-        text.push_str("|customer=");
-        text.push_str(c);
-    }
-    text.push('\n');
 }
 
 fn time_column(kind: SourceKind) -> &'static str {

@@ -7,3 +7,70 @@ pub fn sha256(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// sha256 fed value by value: each value in a fixed binary form (integers
+/// and floats as 8 little-endian bytes, text with its length first, an
+/// absent value as one 0 byte and a present one as 1 then the value), so
+/// no two sequences of values feed the same bytes.
+pub struct Feed(Sha256);
+
+impl Default for Feed {
+    fn default() -> Self {
+        Feed::new()
+    }
+}
+
+impl Feed {
+    pub fn new() -> Self {
+        Feed(Sha256::new())
+    }
+
+    /// A byte marking what follows (a kind of row).
+    pub fn tag(&mut self, tag: u8) -> &mut Self {
+        self.0.update([tag]);
+        self
+    }
+
+    pub fn int(&mut self, v: i64) -> &mut Self {
+        self.0.update(v.to_le_bytes());
+        self
+    }
+
+    pub fn float(&mut self, v: f64) -> &mut Self {
+        self.0.update(v.to_bits().to_le_bytes());
+        self
+    }
+
+    pub fn text(&mut self, v: &str) -> &mut Self {
+        self.0.update((v.len() as u64).to_le_bytes());
+        self.0.update(v.as_bytes());
+        self
+    }
+
+    pub fn opt_int(&mut self, v: Option<i64>) -> &mut Self {
+        match v {
+            Some(v) => self.tag(1).int(v),
+            None => self.tag(0),
+        }
+    }
+
+    pub fn opt_float(&mut self, v: Option<f64>) -> &mut Self {
+        match v {
+            Some(v) => self.tag(1).float(v),
+            None => self.tag(0),
+        }
+    }
+
+    pub fn opt_text(&mut self, v: Option<&str>) -> &mut Self {
+        match v {
+            Some(v) => self.tag(1).text(v),
+            None => self.tag(0),
+        }
+    }
+
+    /// The digest, in hex.
+    pub fn finish(&mut self) -> String {
+        let digest = std::mem::take(&mut self.0).finalize();
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}

@@ -86,13 +86,13 @@ pub fn prepare(root: &Path) -> Result<Prepared, Diagnostics> {
 impl Prepared {
     pub fn measure(&self, period: Period) -> Results {
         let options = results::Options { corrections: self.corrections.as_ref(), ..results::Options::default() };
-        results::measure_with(&self.site, &self.data, &self.notes, period, options, &mut results::FigureCache::default())
+        results::measure_with(&self.site, &self.data, &self.notes, period, options, &results::FigureCache::default())
     }
 
     /// [`Prepared::measure`] as `options` say, sharing figures across
     /// periods through `cache`.
     /// The corrections of `corrections.toml` are always applied.
-    pub fn measure_with(&self, period: Period, options: results::Options, cache: &mut results::FigureCache) -> Results {
+    pub fn measure_with(&self, period: Period, options: results::Options, cache: &results::FigureCache) -> Results {
         let options = results::Options { corrections: self.corrections.as_ref(), ..options };
         results::measure_with(&self.site, &self.data, &self.notes, period, options, cache)
     }

@@ -289,22 +289,26 @@ pub struct Summary {
 
 /// Figures already computed in this run, so the trend of one month reuses
 /// the figures of the months before it instead of computing them again.
+/// Shared by periods measured in parallel: a figure is computed outside the
+/// lock (two threads may compute the same one; both get the same figure).
 #[derive(Debug, Default)]
 pub struct FigureCache {
     /// By agreement, version, target, service and period.
-    figures: std::collections::HashMap<(String, String, String, String, Period), Figure>,
+    figures: std::sync::RwLock<std::collections::HashMap<FigureKey, Figure>>,
 }
 
+type FigureKey = (String, String, String, String, Period);
+
 impl FigureCache {
-    fn get(&mut self, site: &Site, data: &Data, agreement: &Agreement, target: &Target, service: &str, period: Period) -> Figure {
+    fn get(&self, site: &Site, data: &Data, agreement: &Agreement, target: &Target, service: &str, period: Period) -> Figure {
         let key = (agreement.id.clone(), agreement.version.clone(), target.id.clone(), service.to_string(), period);
-        self.figures
-            .entry(key)
-            .or_insert_with(|| {
-                let cut = period.bounds(site.config.timezone).1;
-                figure(&Subject { config: &site.config, agreement, target, service, period, window: None, cut, customer: customer_of(agreement) }, data)
-            })
-            .clone()
+        if let Some(f) = self.figures.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
+            return f.clone();
+        }
+        let cut = period.bounds(site.config.timezone).1;
+        let f = figure(&Subject { config: &site.config, agreement, target, service, period, window: None, cut, customer: customer_of(agreement) }, data);
+        self.figures.write().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, f.clone());
+        f
     }
 }
 
@@ -368,7 +372,7 @@ pub fn measure(site: &Site, data: &Data, notes: &[Note], period: Period) -> Resu
 
 /// [`measure`] as `options` say, reusing and filling `cache`. Each month is
 /// measured against the agreement versions in force in it.
-pub fn measure_with(site: &Site, data: &Data, notes: &[Note], period: Period, options: Options, cache: &mut FigureCache) -> Results {
+pub fn measure_with(site: &Site, data: &Data, notes: &[Note], period: Period, options: Options, cache: &FigureCache) -> Results {
     let site = &site.in_force(period);
     let tz = site.config.timezone;
     let (start, end) = period.bounds(tz);
@@ -473,7 +477,7 @@ struct Key<'a> {
     cut: i64,
 }
 
-fn target_result(site: &Site, data: &Data, key: Key, history: Option<&History>, cache: &mut FigureCache) -> TargetResult {
+fn target_result(site: &Site, data: &Data, key: Key, history: Option<&History>, cache: &FigureCache) -> TargetResult {
     let Key { agreement, target, service, period, cut } = key;
     let subject = Subject { config: &site.config, agreement, target, service, period, window: None, cut, customer: customer_of(agreement) };
     let complete = cut >= period.bounds(site.config.timezone).1;

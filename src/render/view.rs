@@ -170,6 +170,8 @@ pub struct ReportView {
     pub changes: Vec<String>,
     /// What each source held for the month.
     pub data: Vec<DataRow>,
+    /// Every source's rows set aside, a line each ("tickets: 3 rows of ...").
+    pub set_aside: Vec<String>,
 }
 
 /// One source in the report's data section.
@@ -570,6 +572,7 @@ pub fn report(results: &Results, charts: &[(String, Vec<Chart>)], commentary: Op
         previous_label: period_label(results.period.prev()),
         changes: changes(&slas, &title_of),
         data: data_rows(results),
+        set_aside: data_rows(results).into_iter().flat_map(|d| d.set_aside.into_iter().map(move |a| format!("{}: {a}", d.source))).collect(),
     }
 }
 
