@@ -10,7 +10,7 @@
 //! customer gets a provisional page `<customer>/to-date/index.html`, replaced
 //! by every build, with each target's figure so far and its forecast.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -66,6 +66,10 @@ pub struct BuildReport {
     pub warnings: Diagnostics,
     /// Wall time spent in each stage.
     pub timings: Timings,
+    /// The complete periods measured: those with something new to publish or
+    /// an input that changed, and the latest (published months whose inputs
+    /// are as they were are kept without being measured).
+    pub measured: Vec<Period>,
 }
 
 /// Wall time spent in each stage of a build, for `--timings` and the benchmark.
@@ -227,11 +231,35 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let bar = progress_bar(options.progress, (customers.len() * schedule.complete.len()) as u64);
     let complete_options = Options { as_of: None, history: Some(&history), corrections: None };
 
-    // Measure: every complete period, and the month in progress, for the
-    // whole provider, periods in parallel (sharing figures for trends).
+    // Published months whose inputs are as they were are kept without being
+    // measured again; only the other periods are measured.
+    let unchanged: BTreeSet<(String, Period)> = timed(&mut timings.measure, || {
+        customers
+            .par_iter()
+            .flat_map_iter(|c| {
+                let latest = publish::latest(&published_of[&c.id]);
+                let (prepared, inputs, texts, root) = (&prepared, &inputs, &agreement_texts, &options.root);
+                schedule.complete.iter().filter_map(move |&period| {
+                    let published = latest.get(&period)?;
+                    inputs_unchanged(prepared, root, &c.id, period, published, inputs, texts).then(|| (c.id.clone(), period))
+                })
+            })
+            .collect()
+    });
+    let to_measure: Vec<Period> = schedule
+        .complete
+        .iter()
+        .copied()
+        // The latest month is always measured: the provider overview shows it.
+        .filter(|&p| Some(p) == schedule.complete.last().copied() || customers.iter().any(|c| !unchanged.contains(&(c.id.clone(), p))))
+        .collect();
+
+    report.measured = to_measure.clone();
+    // Measure: those periods and the month in progress, for the whole
+    // provider, periods in parallel (sharing figures for trends).
     let measured = timed(&mut timings.measure, || {
         let all: BTreeMap<Period, Results> =
-            schedule.complete.par_iter().map(|&period| (period, prepared.measure_with(period, complete_options, &cache))).collect();
+            to_measure.par_iter().map(|&period| (period, prepared.measure_with(period, complete_options, &cache))).collect();
         let to_date = schedule
             .in_progress
             .map(|period| prepared.measure_with(period, Options { as_of: Some(as_of), history: Some(&history), corrections: None }, &cache));
@@ -255,6 +283,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         agreement_texts: &agreement_texts,
         inputs: &inputs,
         all_results: &all_results,
+        complete: &schedule.complete,
+        unchanged: &unchanged,
         to_date: to_date_results.as_ref(),
         to_date_link: schedule.in_progress.map(|period| ToDateLink {
             href: format!("{TO_DATE_DIR}/index.html"),
@@ -296,6 +326,60 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     Ok(report)
 }
 
+/// True when the published `published` of `customer` in `period` was made
+/// by this version of slareport from the inputs it would be made from now:
+/// the same rows behind it (the rows digest), agreement files, note,
+/// slareport.toml and corrections.toml. Its figures are then what they
+/// would be now, and the month is kept without being measured. Anything
+/// else (another version, another digest rule, a changed input) is
+/// measured and compared figure by figure as usual.
+fn inputs_unchanged(
+    prepared: &Prepared,
+    root: &Path,
+    customer: &str,
+    period: Period,
+    published: &publish::Published,
+    inputs: &[InputFile],
+    agreement_texts: &BTreeMap<String, Vec<u8>>,
+) -> bool {
+    let manifest = &published.manifest;
+    if manifest.tool != format!("slareport {}", env!("CARGO_PKG_VERSION")) {
+        return false;
+    }
+    let settings = [crate::load::CONFIG_FILE, crate::load::corrections::CORRECTIONS_FILE];
+    let hash_of = |list: &[InputFile], path: &str| list.iter().find(|i| i.path == path).map(|i| i.sha256.clone());
+    if settings.iter().any(|f| hash_of(inputs, f) != hash_of(&manifest.inputs, f)) {
+        return false;
+    }
+    // The agreements the report would use: the customer's SLAs in force in
+    // the period and the agreements underpinning them (as `for_customer`).
+    let site = prepared.site.in_force(period);
+    let slas: Vec<&crate::model::Agreement> = site.agreements.iter().filter(|a| a.kind == AgreementKind::Sla && a.party == customer).collect();
+    if slas.is_empty() {
+        return false;
+    }
+    let underpinning: BTreeSet<&str> = slas.iter().flat_map(|a| a.targets.iter().flat_map(|t| t.underpinned_by.iter().map(String::as_str))).collect();
+    let mut agreements = BTreeMap::new();
+    for a in site.agreements.iter().filter(|a| (a.kind == AgreementKind::Sla && a.party == customer) || underpinning.contains(a.id.as_str())) {
+        let Some(text) = agreement_texts.get(&slashed(&a.file)) else { return false };
+        agreements.insert(a.id.clone(), sha256(text));
+    }
+    if agreements != manifest.content.agreements {
+        return false;
+    }
+    let note = prepared
+        .notes
+        .iter()
+        .find(|n| n.customer == customer && n.period == period)
+        .map(|n| sha256(&std::fs::read(root.join(&n.file)).unwrap_or_default()));
+    if note != manifest.content.note {
+        return false;
+    }
+    let services: Vec<&str> = slas.iter().flat_map(|a| a.targets.iter().flat_map(|t| crate::measure::results::services_of(a, t))).collect();
+    let (start, end) = period.bounds(prepared.site.config.timezone);
+    prepared.data.rows_digest(&services, Some(customer), start, end) == manifest.content.rows
+}
+
 /// What every customer's pages are made from.
 struct Shared<'a> {
     renderer: &'a Renderer,
@@ -306,7 +390,11 @@ struct Shared<'a> {
     revise: bool,
     agreement_texts: &'a BTreeMap<String, Vec<u8>>,
     inputs: &'a [InputFile],
+    /// The periods measured (see `unchanged` for the others).
     all_results: &'a BTreeMap<Period, Results>,
+    complete: &'a [Period],
+    /// (customer, period) published and with its inputs as they were: kept.
+    unchanged: &'a BTreeSet<(String, Period)>,
     /// The month in progress, measured for the whole provider.
     to_date: Option<&'a Results>,
     to_date_link: Option<ToDateLink>,
@@ -335,8 +423,13 @@ fn customer_pages(shared: &Shared, customer: &CustomerView, published: &[publish
     let mut timings = Timings::default();
     let (mut pages, mut refusals, mut kept, mut published_now) = (Vec::new(), Vec::new(), 0, Vec::new());
     let mut new_revisions: Vec<(Period, u32, Results)> = Vec::new();
-    for (&period, all) in all_results {
+    for &period in shared.complete {
         shared.bar.inc(1);
+        if shared.unchanged.contains(&(customer.id.clone(), period)) {
+            kept += 1;
+            continue;
+        }
+        let Some(all) = all_results.get(&period) else { continue };
         let results = timed(&mut timings.measure, || all.for_customer(&customer.id));
         if results.targets.iter().all(|t| t.kind != AgreementKind::Sla) {
             continue;
@@ -514,6 +607,9 @@ fn results_json(results: &Results) -> String {
 /// sha256 and size of every input file (provenance only).
 fn input_files(root: &Path, prepared: &Prepared) -> Vec<InputFile> {
     let mut paths: Vec<PathBuf> = vec![PathBuf::from(crate::load::CONFIG_FILE)];
+    if root.join(crate::load::corrections::CORRECTIONS_FILE).is_file() {
+        paths.push(PathBuf::from(crate::load::corrections::CORRECTIONS_FILE));
+    }
     paths.extend(prepared.site.versions.iter().map(|a| a.file.clone()));
     paths.extend(prepared.notes.iter().map(|n| n.file.clone()));
     for source in prepared.site.config.sources.values() {
@@ -529,7 +625,7 @@ fn input_files(root: &Path, prepared: &Prepared) -> Vec<InputFile> {
         }
     }
     paths
-        .into_iter()
+        .into_par_iter()
         .filter_map(|p| {
             let bytes = std::fs::read(root.join(&p)).ok()?;
             Some(InputFile { path: p.to_string_lossy().replace('\\', "/"), sha256: sha256(&bytes), bytes: bytes.len() as u64 })

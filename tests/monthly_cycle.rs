@@ -134,6 +134,10 @@ fn a_month_end_publishes_the_new_month_and_keeps_every_earlier_month() {
     let second = build(&options(f.root(), out.path(), "2026-11-05T00:00:00Z")).unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(second.published, vec![("acme".to_string(), period("2026-10"), 1)]);
     assert_eq!(second.kept, 2);
+    // August and September were kept on their inputs alone (the same rows as
+    // they stood at each month's end, agreements, note and settings): only
+    // October was measured.
+    assert_eq!(second.measured, vec![period("2026-10")]);
     let now = files(out.path());
     for (path, bytes) in &published {
         if path.starts_with("acme/2026-08") || path.starts_with("acme/2026-09") {
@@ -158,6 +162,50 @@ fn a_month_end_publishes_the_new_month_and_keeps_every_earlier_month() {
     assert_eq!(trend[11]["period"], "2026-09");
     // (Trend values are kept to six decimals.)
     assert!((trend[11]["value"].as_f64().unwrap() - availability["value"].as_f64().unwrap()).abs() < 1e-6);
+}
+
+/// A published month is measured again when a setting behind its figures
+/// changes (here a holiday added to the business calendar of slareport.toml),
+/// and the change is found figure by figure as usual.
+#[test]
+fn a_changed_setting_measures_published_months_again() {
+    // One August outage on Monday 3 August 2026, 10:00-10:30 UTC (11:00-11:30 BST),
+    // inside business hours (Mon-Fri 08:00-18:00 London).
+    // A September ticket, so September has measurements too.
+    let f = site(
+        "OUT-1,email,2026-08-03T10:00:00Z,2026-08-03T10:30:00Z,unplanned,\n",
+        "INC-1,email,P2,2026-09-08T09:00:00Z,2026-09-08T09:05:00Z,2026-09-08T10:00:00Z,0,\n",
+    );
+    f.write("slareport.toml", &format!("{SITE}\n[calendars.office]\ndays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\nhours = \"08:00-18:00\"\nholidays = [2026-12-25]\n"));
+    f.edit("agreements/acme/email.toml", "metric = \"availability\"\n", "metric = \"availability\"\ncalendar = \"office\"\n");
+    let out = tempfile::tempdir().unwrap();
+    let first = build(&options(f.root(), out.path(), "2026-10-05T00:00:00Z")).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(first.measured, vec![period("2026-08"), period("2026-09")]);
+    // Nothing changed: only the latest month is measured (for the overview).
+    let again = build(&options(f.root(), out.path(), "2026-10-05T00:00:00Z")).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!((again.measured.clone(), again.kept, again.published.len()), (vec![period("2026-09")], 2, 0));
+    // Another title in slareport.toml: every month is measured again, and
+    // kept, since no figure changed.
+    f.edit("slareport.toml", "title = \"Cycle reports\"", "title = \"Cycle reports 2026\"");
+    let retitled = build(&options(f.root(), out.path(), "2026-10-05T00:00:00Z")).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!((retitled.measured.clone(), retitled.kept, retitled.published.len()), (vec![period("2026-08"), period("2026-09")], 2, 0));
+    // 3 August becomes a holiday: August is measured again. Its in-scope
+    // time loses that day (10 h) and the outage with it, so its figures
+    // change and the build refuses, naming them.
+    f.edit("slareport.toml", "holidays = [2026-12-25]", "holidays = [2026-08-03, 2026-12-25]");
+    match build(&options(f.root(), out.path(), "2026-10-05T00:00:00Z")) {
+        Err(slareport::build::BuildError::Refused(why)) => {
+            // August has 21 weekdays (1 August 2026 is a Saturday): 21 x 10 h
+            // = 756,000 s; the outage's 1,800 s gave (756,000 − 1,800) /
+            // 756,000 = 99.762 %. With 3 August a holiday the outage is out
+            // of hours: 100 %. September's figure stays, but its rule (which
+            // counts the calendar's holidays) changed.
+            assert_eq!(why.len(), 2, "{why:?}");
+            assert!(why[0].contains("acme/2026-08 is published (revision 1) and would change:\n  - acme-email/availability (email): 99.762% -> 100% (breached -> met), credit 5% -> 0%"), "{why:?}");
+            assert!(why[1].contains("acme/2026-09 is published (revision 1) and would change:\n  - acme-email/availability (email): 100% unchanged, but its rule changed"), "{why:?}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
 }
 
 /// A correction excludes a customer-caused February outage. Only February
