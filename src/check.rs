@@ -79,6 +79,34 @@ fn check_corrections(site: &Site, measurements: &Measurements) -> Diagnostics {
     problems
 }
 
+/// Month by month over the span of the data, a source with no rows in a
+/// month where another source has rows (the report's data section warns the
+/// same way): an outage export that did not arrive reads as 100 %.
+fn check_completeness(site: &Site, measurements: &Measurements) -> Diagnostics {
+    let mut problems = Diagnostics::new();
+    let interval = site.config.sources.get(&SourceKind::Samples).map_or(60, |s| s.interval);
+    let Ok(data) = crate::measure::Data::from_measurements(measurements, interval) else { return problems };
+    let (Some(first), Some(last)) = (data.first_instant(), data.last_instant()) else { return problems };
+    let tz = site.config.timezone;
+    let month_of = |t: i64| chrono::DateTime::from_timestamp(t, 0).map(|d| crate::measure::Period::of(d.with_timezone(&tz).date_naive()));
+    let (Some(mut period), Some(end)) = (month_of(first), month_of(last)) else { return problems };
+    while period <= end {
+        let (start, stop) = period.bounds(tz);
+        let site = site.in_force(period);
+        for warning in crate::measure::completeness::Completeness::measure(&site, &data, start, stop).warnings() {
+            let source = warning.split_whitespace().nth(1).unwrap_or_default().to_string();
+            let file = site.config.sources.iter().find(|(k, _)| k.name() == source).map(|(_, s)| s.path.clone());
+            let mut d = Diagnostic::warning(format!("{period}: {warning}"));
+            if let Some(file) = file {
+                d = d.in_file(file);
+            }
+            problems.push(d.with_hint("the report of the month says so too; check that the export covers the month"));
+        }
+        period = period.next();
+    }
+    problems
+}
+
 /// Checks the site in `root`.
 pub fn check(root: &Path) -> Report {
     let loaded = load_site(root);
@@ -98,6 +126,7 @@ pub fn check(root: &Path) -> Report {
         problems.extend(cross_check(site, &measurements));
         problems.extend(check_customers(site, &measurements));
         problems.extend(check_corrections(site, &measurements));
+        problems.extend(check_completeness(site, &measurements));
         summarise(site, &measurements)
     });
     Report { root: root.to_path_buf(), problems, summary }

@@ -95,6 +95,23 @@ fn an_empty_outage_export_in_a_month_with_tickets_is_a_warning_everywhere() {
     let acme = october.for_customer("acme");
     assert_eq!(acme.data.sources.iter().map(|s| s.source.name()).collect::<Vec<_>>(), ["outages"]);
     assert!(acme.data.warnings().is_empty());
+    // `check` warns month by month, naming the export. October has the outage
+    // and no ticket: the tickets export is empty that month.
+    let report = f.check();
+    let warnings: Vec<(String, String)> = report
+        .problems
+        .clone()
+        .into_vec()
+        .iter()
+        .map(|d| (d.location.as_ref().map(|l| l.file.display().to_string()).unwrap_or_default(), d.message.clone()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            ("data/tickets.csv".to_string(), "2026-10: no tickets rows in this period although outages has rows: ticket figures have no tickets to count and incident counts read as 0".to_string()),
+            ("data/outages.csv".to_string(), format!("2026-11: {expected}")),
+        ]
+    );
     // `measure` prints the warning under its table.
     let table = slareport::measure::print::table(&november.for_customer("acme"));
     assert!(table.contains(&format!("warning: {expected}")), "{table}");

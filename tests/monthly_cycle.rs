@@ -9,7 +9,7 @@ use common::files;
 
 use std::path::{Path, PathBuf};
 
-use slareport::build::{build, BuildError, BuildOptions};
+use slareport::build::{build, BuildError};
 use slareport::measure::Period;
 
 /// A site in London with outages and tickets: one SLA, 24x7, on `email`.
@@ -52,23 +52,7 @@ objective = 90
 const OUTAGES_HEADER: &str = "id,service,start,end,kind,cause\n";
 const TICKETS_HEADER: &str = "id,service,priority,opened,responded,resolved,paused_minutes,cause\n";
 
-/// UTC seconds of an RFC 3339 instant.
-fn at(text: &str) -> i64 {
-    chrono::DateTime::parse_from_rfc3339(text).unwrap().timestamp()
-}
-
-fn options(root: &Path, out: &Path, as_of: &str) -> BuildOptions {
-    BuildOptions {
-        root: root.to_path_buf(),
-        out: Some(out.to_path_buf()),
-        period: None,
-        customer: None,
-        revise: false,
-        as_of: slareport::measure::period::AsOf::Instant(at(as_of)),
-        source_date_epoch: Some(1_790_000_000),
-        progress: false,
-    }
-}
+use common::{build_options as options, instant as at};
 
 fn site(outages: &str, tickets: &str) -> common::Fixture {
     let f = common::Fixture::valid();

@@ -192,6 +192,19 @@ impl Data {
             .min()
     }
 
+    /// The latest instant of any row (an outage's start or end).
+    pub fn last_instant(&self) -> Option<i64> {
+        self.outages
+            .values()
+            .flatten()
+            .map(|o| o.end.unwrap_or(o.start).max(o.start))
+            .chain(self.all_samples().filter_map(|s| s.time.last().copied()))
+            .chain(self.tickets.values().flatten().map(|t| t.opened))
+            .chain(self.surveys.values().flatten().map(|s| s.time))
+            .chain(self.counts.values().flatten().map(|c| c.time))
+            .max()
+    }
+
     /// A digest of the rows behind a period `[from, to)` of `services`
     /// that a figure of `customer` may read (its own rows and those without a
     /// customer; its own probe timeline when it has one; `None`: every row),

@@ -86,7 +86,12 @@ for (const rel of pages) {
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
+  // Each request belongs to one attempt at loading the page: requests of an
+  // abandoned attempt, aborted when the retry navigates, are not failures.
+  let attempt = 0;
+  const attemptOf = new WeakMap();
   page.on('request', (r) => {
+    attemptOf.set(r, attempt);
     counts.requests++;
     const u = r.url();
     if (!u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('about:')) {
@@ -94,8 +99,8 @@ for (const rel of pages) {
       failures.push(`${rel}: request leaves the site: ${u}`);
     }
   });
-  page.on('response', (r) => { if (r.status() >= 400) failures.push(`${rel}: ${r.status()} for ${r.url()}`); });
-  page.on('requestfailed', (r) => failures.push(`${rel}: request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('response', (r) => { if (r.status() >= 400 && attemptOf.get(r.request()) === attempt) failures.push(`${rel}: ${r.status()} for ${r.url()}`); });
+  page.on('requestfailed', (r) => { if (attemptOf.get(r) === attempt) failures.push(`${rel}: request failed: ${r.url()} (${r.failure()?.errorText})`); });
   const marks = [failures.length, errors.length];
   try {
     await page.goto(url, { waitUntil: 'load', timeout: 20000 });
@@ -105,6 +110,7 @@ for (const rel of pages) {
     // dropped: the retry checks the page again from the start.
     failures.splice(marks[0]);
     errors.splice(marks[1]);
+    attempt++;
     counts.retries = (counts.retries || 0) + 1;
     console.log(`retrying ${rel} after: ${String(e).split('\n')[0]}`);
     await page.goto(url, { waitUntil: 'load', timeout: 30000 });
