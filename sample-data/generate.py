@@ -877,6 +877,9 @@ services = ["email", "webmail"]
 description = """
 E-mail for Acme's 1,400 users: mailboxes, calendars and the webmail portal. Mailbox hosting is
 provided by Cloudmail (see cloudmail-upc); the network team runs the site links and relays."""
+# What Acme pays a month, and the most its credits may add up to in a month (schedule 3).
+monthly_charge = { amount = 12000, currency = "GBP" }
+credit_cap = 20
 
 [[targets]]
 id = "availability"
@@ -1357,6 +1360,8 @@ version = "7"
 effective = 2025-01-01
 review_due = 2027-01-01
 services = ["email", "webmail"]
+# What we pay Cloudmail a month: its credits are owed to us.
+monthly_charge = { amount = 8500, currency = "GBP" }
 
 [[targets]]
 id = "availability"

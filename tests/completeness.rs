@@ -152,7 +152,7 @@ fn the_provider_overview_adds_up() {
     let doc = scraper::Html::parse_document(&html);
     let tiles = scraper::Selector::parse(".headline .tile").unwrap();
     let text: Vec<String> = doc.select(&tiles).map(|e| e.text().map(str::trim).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ")).collect();
-    assert!(text.contains(&"1 breaches of all agreements: 0 of SLAs, 1 of OLAs, 0 of UPCs".to_string()), "{text:?}");
+    assert!(text.contains(&"1 breach of all agreements: 0 of SLAs, 1 of OLAs, 0 of UPCs".to_string()), "{text:?}");
     assert!(text.contains(&"0 SLA breaches: 0 caused by suppliers, 0 by internal teams, 0 unattributed".to_string()), "{text:?}");
 }
 
