@@ -152,7 +152,7 @@ fn outages(mut prepared: Prepared, n: usize) {
     let data = &prepared.data;
     let agreement = site.agreements.iter().find(|a| a.id == agreement).expect("found above");
     let target = agreement.targets.iter().find(|t| t.id == target).expect("found above");
-    let subject = Subject { config: &site.config, agreement, target, service: &service, period, window: None, cut: to };
+    let subject = Subject { config: &site.config, agreement, target, service: &service, period, window: None, cut: to, customer: None };
 
     let (scope, _) = scope(&subject, data, true);
     let items: Vec<Weighted> = data.outages[&service]

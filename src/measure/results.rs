@@ -367,7 +367,7 @@ impl History {
 
 /// Measures every target of every agreement for `period`, with trends.
 pub fn measure(site: &Site, data: &Data, notes: &[Note], period: Period) -> Results {
-    measure_with(site, data, notes, period, Options::default(), &mut FigureCache::default())
+    measure_with(site, data, notes, period, Options::default(), &FigureCache::default())
 }
 
 /// [`measure`] as `options` say, reusing and filling `cache`. Each month is
