@@ -245,7 +245,7 @@ fn measure(what: Selection, format: Format) -> ExitCode {
         }
     };
     let options = slareport::measure::results::Options { as_of: Some(as_of), ..Default::default() };
-    let mut results = prepared.measure_with(period, options, &mut Default::default());
+    let mut results = prepared.measure_with(period, options, &Default::default());
     if let Some(customer) = &customer {
         results = results.for_customer(customer);
     }
