@@ -590,7 +590,7 @@ objective = 650
             &part,
             frame(vec![instants("time", time), Column::new("service".into(), service), Column::new("up".into(), up), Column::new("latency_ms".into(), latency)]),
         )?;
-        eprintln!("  generated {} ({samples} samples so far)", part.strip_prefix(dir).unwrap_or(&part).display());
+        eprintln!("  generated {} ({samples} samples so far)", part.strip_prefix(dir).unwrap_or(part.as_path()).display());
     }
 
     let slas: usize = deals.slas.iter().map(Vec::len).sum();
@@ -781,7 +781,12 @@ fn child_floor(scale: Scale) -> Result<Value, String> {
             .collect()
     });
     let frame = frame.map_err(|e| format!("floor query failed: {e}"))?;
-    let samples: u64 = frame.column("samples").ok().and_then(|c| c.cast(&DataType::UInt64).ok()).and_then(|c| c.u64().ok().map(|c| c.into_iter().flatten().sum())).unwrap_or(0);
+    let mut samples = 0u64;
+    if let Ok(counts) = frame.column("samples").and_then(|c| c.cast(&DataType::UInt64)) {
+        if let Ok(counts) = counts.u64() {
+            samples = counts.into_iter().flatten().sum();
+        }
+    }
     Ok(json!({ "cost": cost, "groups": frame.height(), "samples": samples }))
 }
 
