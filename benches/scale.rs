@@ -784,7 +784,7 @@ fn child_floor(scale: Scale) -> Result<Value, String> {
     let mut samples = 0u64;
     if let Ok(counts) = frame.column("samples").and_then(|c| c.cast(&DataType::UInt64)) {
         if let Ok(counts) = counts.u64() {
-            samples = counts.into_iter().flatten().sum();
+            samples = counts.sum().unwrap_or(0);
         }
     }
     Ok(json!({ "cost": cost, "groups": frame.height(), "samples": samples }))
