@@ -124,10 +124,16 @@ impl Measurements {
 /// Reads every configured source of the site in `root`. Sources with
 /// problems are left out of the result and their problems reported.
 pub fn scan_sources(root: &Path, config: &SiteConfig) -> (Measurements, Diagnostics) {
+    use rayon::prelude::*;
     let mut measurements = Measurements::default();
     let mut problems = Diagnostics::new();
-    for (kind, source) in &config.sources {
-        match scan_source(root, source) {
+    // Sources are read in parallel; their results are taken in the order of
+    // the configuration, so problems are listed as before.
+    let sources: Vec<(&SourceKind, &Source)> = config.sources.iter().collect();
+    let scanned: Vec<(SourceKind, Result<Table, Diagnostics>)> = sources.into_par_iter().map(|(kind, source)| (*kind, scan_source(root, source))).collect();
+    for (kind, result) in scanned {
+        let kind = &kind;
+        match result {
             Ok(table) => {
                 measurements.tables.insert(*kind, table);
             }
@@ -139,21 +145,26 @@ pub fn scan_sources(root: &Path, config: &SiteConfig) -> (Measurements, Diagnost
 
 /// Reads one source: every file it names, converted and stacked.
 pub fn scan_source(root: &Path, source: &Source) -> Result<Table, Diagnostics> {
+    use rayon::prelude::*;
     let parts = read::read(root, source)?;
     let mut problems = Diagnostics::new();
     let mut frame: Option<DataFrame> = None;
     let mut files = Vec::new();
     let mut set_aside = Vec::new();
-    for part in parts {
-        match convert::to_canonical(source, &part) {
+    // Files are converted in parallel, each raw part dropped once converted;
+    // they are stacked in reading order.
+    let converted: Vec<(PathBuf, Result<(DataFrame, Vec<SetAside>), Diagnostics>)> =
+        parts.into_par_iter().map(|part| (part.file.clone(), convert::to_canonical(source, &part))).collect();
+    for (file, result) in converted {
+        match result {
             Ok((converted, aside)) => {
-                files.push(part.file.clone());
+                files.push(file.clone());
                 set_aside.extend(aside);
                 frame = Some(match frame {
                     None => converted,
                     Some(mut all) => {
                         if let Err(e) = all.vstack_mut_owned(converted) {
-                            problems.push(internal(&part.file, e));
+                            problems.push(internal(&file, e));
                         }
                         all
                     }
