@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::data::{Data, Samples};
+use super::data::{sees, Data, Samples};
 use crate::model::{AgreementKind, Site, SourceKind};
 
 /// The data section of a period: one entry per configured source.
@@ -152,7 +152,7 @@ impl Completeness {
         let cells: Vec<Cell> = self
             .cells
             .iter()
-            .filter(|c| services.contains(c.service.as_str()) && c.customer.as_deref().is_none_or(|x| x == customer))
+            .filter(|c| services.contains(c.service.as_str()) && sees(Some(customer), c.customer.as_deref()))
             .cloned()
             .collect();
         // Every source is evidence that the month's exports arrived; the

@@ -19,6 +19,14 @@ use crate::scan::{Measurements, SetAside};
 /// The version of [`Data::rows_digest`]'s rule, written before each digest.
 pub const ROWS_DIGEST_RULE: &str = "rows-v3";
 
+/// The one rule of whose rows a figure reads: a figure for `customer` (an
+/// SLA's party) sees a row of `row`'s customer when the row has none (it
+/// concerns every customer of the service) or names that customer; a figure
+/// without a customer (an OLA or UPC, or the provider) sees every row.
+pub fn sees(customer: Option<&str>, row: Option<&str>) -> bool {
+    customer.is_none() || row.is_none() || row == customer
+}
+
 /// An outage row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outage {
@@ -222,10 +230,9 @@ impl Data {
         services.dedup();
         let inside = |t: i64| from <= t && t < to;
         let known = |t: Option<i64>| t.filter(|&t| t < to);
-        let sees = |row: Option<&str>| customer.is_none() || row.is_none() || row == customer;
         for service in services {
             feed.tag(b'S').text(service);
-            for o in self.outages.get(service).into_iter().flatten().filter(|o| sees(o.customer.as_deref())) {
+            for o in self.outages.get(service).into_iter().flatten().filter(|o| sees(customer, o.customer.as_deref())) {
                 if o.start < to && o.end.is_none_or(|e| e > from) {
                     let kind = match o.kind {
                         OutageKind::Unplanned => 0,
@@ -256,7 +263,7 @@ impl Data {
                     feed.int(s.time[i]).int(i64::from(s.up[i])).opt_float(s.latency[i]);
                 }
             }
-            for t in self.tickets.get(service).into_iter().flatten().filter(|t| sees(t.customer.as_deref())) {
+            for t in self.tickets.get(service).into_iter().flatten().filter(|t| sees(customer, t.customer.as_deref())) {
                 if t.opened < to && t.resolved.is_none_or(|r| r >= from) {
                     let resolved = known(t.resolved);
                     // Time on hold is only a fact of the period once the ticket is resolved in it.
@@ -264,10 +271,10 @@ impl Data {
                     feed.tag(b't').text(&t.id).text(&t.priority).int(t.opened).opt_int(known(t.responded)).opt_int(resolved).opt_int(paused).opt_text(t.cause.as_deref()).opt_text(t.customer.as_deref());
                 }
             }
-            for v in self.surveys.get(service).into_iter().flatten().filter(|v| inside(v.time) && sees(v.customer.as_deref())) {
+            for v in self.surveys.get(service).into_iter().flatten().filter(|v| inside(v.time) && sees(customer, v.customer.as_deref())) {
                 feed.tag(b'v').int(v.time).float(v.score).opt_text(v.customer.as_deref());
             }
-            for c in self.counts.get(service).into_iter().flatten().filter(|c| inside(c.time) && sees(c.customer.as_deref())) {
+            for c in self.counts.get(service).into_iter().flatten().filter(|c| inside(c.time) && sees(customer, c.customer.as_deref())) {
                 feed.tag(b'c').int(c.time).float(c.good).float(c.total).opt_text(c.customer.as_deref());
             }
         }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::calendar::CalendarIndex;
-use super::data::{Data, Outage, OutageKind, Samples, Ticket};
+use super::data::{sees, Data, Outage, OutageKind, Samples, Ticket};
 use super::exact::{micros, worse_than, Fraction, Status};
 use super::intervals::{intersect, subtract, total, union, weighted_loss, Interval, Weighted};
 use super::period::{start_of_day, Period};
@@ -106,10 +106,6 @@ pub struct Subject<'a> {
     pub customer: Option<&'a str>,
 }
 
-/// True when a subject of customer `subject` sees a row of customer `row`.
-fn sees(subject: Option<&str>, row: Option<&str>) -> bool {
-    subject.is_none() || row.is_none() || row == subject
-}
 
 /// The customer a figure of `agreement` is for: its party when it is an
 /// SLA, none for an OLA or UPC (they see every customer's rows).

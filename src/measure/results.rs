@@ -1061,7 +1061,7 @@ impl Results {
         let tickets = sum_tickets(
             self.tickets_by_customer
                 .iter()
-                .filter(|(c, t)| c.as_deref().is_none_or(|c| c == customer) && services.contains(t.service.as_str()))
+                .filter(|(c, t)| super::data::sees(Some(customer), c.as_deref()) && services.contains(t.service.as_str()))
                 .map(|(_, t)| t),
         );
         let data = self.data.for_customer(customer, &services);
