@@ -64,14 +64,14 @@ impl fmt::Display for Summary {
     }
 }
 
-/// `corrections.toml`: each entry well formed, and naming a row the exports have.
-fn check_corrections(site: &Site, measurements: &Measurements) -> Diagnostics {
+/// `corrections.toml`: each entry well formed, and naming a row the exports
+/// have (`data`: the measurements arranged, when they could be).
+fn check_corrections(site: &Site, data: Option<&crate::measure::Data>) -> Diagnostics {
     let (corrections, mut problems) = crate::load::corrections::load_corrections(site);
     if corrections.is_empty() {
         return problems;
     }
-    let interval = site.config.sources.get(&SourceKind::Samples).map_or(60, |s| s.interval);
-    let Ok(mut data) = crate::measure::Data::from_measurements(measurements, interval) else { return problems };
+    let Some(mut data) = data.cloned() else { return problems };
     let (_, unmatched) = crate::measure::corrections::apply(&mut data, &corrections);
     for c in unmatched {
         problems.push(crate::measure::corrections::unmatched(&c));
@@ -82,10 +82,8 @@ fn check_corrections(site: &Site, measurements: &Measurements) -> Diagnostics {
 /// Month by month over the span of the data, a source with no rows in a
 /// month where another source has rows (the report's data section warns the
 /// same way): an outage export that did not arrive reads as 100 %.
-fn check_completeness(site: &Site, measurements: &Measurements) -> Diagnostics {
+fn check_completeness(site: &Site, data: &crate::measure::Data) -> Diagnostics {
     let mut problems = Diagnostics::new();
-    let interval = site.config.sources.get(&SourceKind::Samples).map_or(60, |s| s.interval);
-    let Ok(data) = crate::measure::Data::from_measurements(measurements, interval) else { return problems };
     let (Some(first), Some(last)) = (data.first_instant(), data.last_instant()) else { return problems };
     let tz = site.config.timezone;
     let month_of = |t: i64| chrono::DateTime::from_timestamp(t, 0).map(|d| crate::measure::Period::of(d.with_timezone(&tz).date_naive()));
@@ -93,7 +91,7 @@ fn check_completeness(site: &Site, measurements: &Measurements) -> Diagnostics {
     while period <= end {
         let (start, stop) = period.bounds(tz);
         let site = site.in_force(period);
-        for warning in crate::measure::completeness::Completeness::measure(&site, &data, start, stop).warnings() {
+        for warning in crate::measure::completeness::Completeness::measure(&site, data, start, stop).warnings() {
             let source = warning.split_whitespace().nth(1).unwrap_or_default().to_string();
             let file = site.config.sources.iter().find(|(k, _)| k.name() == source).map(|(_, s)| s.path.clone());
             let mut d = Diagnostic::warning(format!("{period}: {warning}"));
@@ -125,8 +123,13 @@ pub fn check(root: &Path) -> Report {
         problems.extend(crate::load::notes::load_notes(site).1);
         problems.extend(cross_check(site, &measurements));
         problems.extend(check_customers(site, &measurements));
-        problems.extend(check_corrections(site, &measurements));
-        problems.extend(check_completeness(site, &measurements));
+        // The measurements arranged once, for the corrections and the months.
+        let interval = site.config.sources.get(&SourceKind::Samples).map_or(60, |s| s.interval);
+        let data = crate::measure::Data::from_measurements(&measurements, interval).ok();
+        problems.extend(check_corrections(site, data.as_ref()));
+        if let Some(data) = &data {
+            problems.extend(check_completeness(site, data));
+        }
         summarise(site, &measurements)
     });
     Report { root: root.to_path_buf(), problems, summary }
