@@ -343,7 +343,7 @@ fn inputs_unchanged(
     agreement_texts: &BTreeMap<String, Vec<u8>>,
 ) -> bool {
     let manifest = &published.manifest;
-    if manifest.tool != format!("slareport {}", env!("CARGO_PKG_VERSION")) {
+    if manifest.tool != tool() {
         return false;
     }
     let settings = [crate::load::CONFIG_FILE, crate::load::corrections::CORRECTIONS_FILE];
@@ -359,20 +359,11 @@ fn inputs_unchanged(
         return false;
     }
     let underpinning: BTreeSet<&str> = slas.iter().flat_map(|a| a.targets.iter().flat_map(|t| t.underpinned_by.iter().map(String::as_str))).collect();
-    let mut agreements = BTreeMap::new();
-    for a in site.agreements.iter().filter(|a| (a.kind == AgreementKind::Sla && a.party == customer) || underpinning.contains(a.id.as_str())) {
-        let Some(text) = agreement_texts.get(&slashed(&a.file)) else { return false };
-        agreements.insert(a.id.clone(), sha256(text));
-    }
-    if agreements != manifest.content.agreements {
+    let used = site.agreements.iter().filter(|a| (a.kind == AgreementKind::Sla && a.party == customer) || underpinning.contains(a.id.as_str()));
+    if agreement_digests(used, agreement_texts) != manifest.content.agreements {
         return false;
     }
-    let note = prepared
-        .notes
-        .iter()
-        .find(|n| n.customer == customer && n.period == period)
-        .map(|n| sha256(&std::fs::read(root.join(&n.file)).unwrap_or_default()));
-    if note != manifest.content.note {
+    if note_digest(prepared, root, customer, period) != manifest.content.note {
         return false;
     }
     let services: Vec<&str> = slas.iter().flat_map(|a| a.targets.iter().flat_map(|t| crate::measure::results::services_of(a, t))).collect();
@@ -583,19 +574,35 @@ fn content(
     results_value: &serde_json::Value,
     agreement_texts: &BTreeMap<String, Vec<u8>>,
 ) -> Content {
-    let agreements = used_agreements(prepared, results)
-        .into_iter()
-        .map(|a| (a.id.clone(), sha256(&agreement_texts[&slashed(&a.file)])))
-        .collect();
-    let note = prepared
-        .notes
-        .iter()
-        .find(|n| n.customer == customer.id && n.period == results.period)
-        .map(|n| sha256(&std::fs::read(root.join(&n.file)).unwrap_or_default()));
+    let agreements = agreement_digests(used_agreements(prepared, results), agreement_texts);
+    let note = note_digest(prepared, root, &customer.id, results.period);
     let services: Vec<&str> = results.targets.iter().filter(|t| t.kind == AgreementKind::Sla).map(|t| t.service.as_str()).collect();
     let (start, end) = results.period.bounds(prepared.site.config.timezone);
     let own = serde_json::to_string(&plan::own_figures(results_value)).unwrap_or_default();
     Content { results: sha256(own.as_bytes()), rows: prepared.data.rows_digest(&services, Some(&customer.id), start, end), agreements, note }
+}
+
+/// What made a snapshot, as its manifest names it.
+fn tool() -> String {
+    format!("slareport {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// sha256 of each agreement's file (every version's text is read once per
+/// build), by agreement id: what a snapshot records of the agreements it used.
+fn agreement_digests<'a>(agreements: impl IntoIterator<Item = &'a crate::model::Agreement>, agreement_texts: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String> {
+    agreements
+        .into_iter()
+        .map(|a| (a.id.clone(), agreement_texts.get(&slashed(&a.file)).map_or_else(String::new, |text| sha256(text))))
+        .collect()
+}
+
+/// sha256 of the customer's note of the period, if it has one.
+fn note_digest(prepared: &Prepared, root: &Path, customer: &str, period: Period) -> Option<String> {
+    prepared
+        .notes
+        .iter()
+        .find(|n| n.customer == customer && n.period == period)
+        .map(|n| sha256(&std::fs::read(root.join(&n.file)).unwrap_or_default()))
 }
 
 fn results_json(results: &Results) -> String {
@@ -699,7 +706,7 @@ fn period_pages(
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let manifest = Manifest {
-        tool: format!("slareport {}", env!("CARGO_PKG_VERSION")),
+        tool: tool(),
         customer: customer.id.clone(),
         period: results.period.to_string(),
         revision,
