@@ -508,6 +508,7 @@ pub fn report(results: &Results, charts: &[(String, Vec<Chart>)], commentary: Op
         .map(|c| format!("{}: {}", c.title, credit_text(c)))
         .collect();
     let review = results.reviews.first();
+    let data = data_rows(results);
     ReportView {
         period: results.period.to_string(),
         period_label: period_label(results.period),
@@ -571,8 +572,8 @@ pub fn report(results: &Results, charts: &[(String, Vec<Chart>)], commentary: Op
         corrections: results.corrections.clone(),
         previous_label: period_label(results.period.prev()),
         changes: changes(&slas, &title_of),
-        data: data_rows(results),
-        set_aside: data_rows(results).into_iter().flat_map(|d| d.set_aside.into_iter().map(move |a| format!("{}: {a}", d.source))).collect(),
+        set_aside: data.iter().flat_map(|d| d.set_aside.iter().map(|a| format!("{}: {a}", d.source))).collect(),
+        data,
     }
 }
 

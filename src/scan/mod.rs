@@ -132,10 +132,9 @@ pub fn scan_sources(root: &Path, config: &SiteConfig) -> (Measurements, Diagnost
     let sources: Vec<(&SourceKind, &Source)> = config.sources.iter().collect();
     let scanned: Vec<(SourceKind, Result<Table, Diagnostics>)> = sources.into_par_iter().map(|(kind, source)| (*kind, scan_source(root, source))).collect();
     for (kind, result) in scanned {
-        let kind = &kind;
         match result {
             Ok(table) => {
-                measurements.tables.insert(*kind, table);
+                measurements.tables.insert(kind, table);
             }
             Err(p) => problems.extend(p),
         }
