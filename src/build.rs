@@ -257,7 +257,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     report.measured = to_measure.clone();
     // Measure: those periods and the month in progress, for the whole
     // provider, periods in parallel (sharing figures for trends).
-    let measured = timed(&mut timings.measure, || {
+    let (all_results, to_date_results) = timed(&mut timings.measure, || {
         let all: BTreeMap<Period, Results> =
             to_measure.par_iter().map(|&period| (period, prepared.measure_with(period, complete_options, &cache))).collect();
         let to_date = schedule
@@ -265,7 +265,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             .map(|period| prepared.measure_with(period, Options { as_of: Some(as_of), history: Some(&history), corrections: None }, &cache));
         (all, to_date)
     });
-    let (all_results, to_date_results) = measured;
     let awaiting: Vec<String> = schedule
         .awaiting
         .iter()

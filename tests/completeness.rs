@@ -180,3 +180,28 @@ fn every_breakdown_of_the_sample_site_adds_up() {
     // Not vacuous: the sample year has breaches.
     assert!(breaches > 0);
 }
+
+#[test]
+fn sample_coverage_counts_the_seconds_the_samples_cover_in_the_month() {
+    let f = Fixture::valid();
+    f.edit("slareport.toml", "[sources.outages]", "[sources.samples]\npath = \"data/samples.csv\"\ninterval = \"60s\"\n\n[sources.outages]");
+    // October 2026 in London: 30 Sep 23:00 UTC (BST) to 1 Nov 00:00 UTC (GMT
+    // after 25 Oct): 31 days + 1 h = 745 h = 2,682,000 s.
+    // - 30 Sep 22:59:30 UTC, before the month: covers its last 30 s in it, is not one of its rows;
+    // - ten samples a minute apart from 5 Oct 00:00 UTC: 10 x 60 = 600 s;
+    // - 31 Oct 23:59:30 UTC: 30 s to the month's end.
+    // Covered 30 + 600 + 30 = 660 s: 100 x 660 / 2,682,000 = 0.0246085 %,
+    // kept to six decimals: 0.024609 %. Rows in the month: 10 + 1 = 11.
+    let mut csv = String::from("time,service,up,latency_ms\n2026-09-30T22:59:30Z,email,true,10\n");
+    for minute in 0..10 {
+        csv.push_str(&format!("2026-10-05T00:{minute:02}:00Z,email,true,10\n"));
+    }
+    csv.push_str("2026-10-31T23:59:30Z,email,false,\n");
+    f.write("data/samples.csv", &csv);
+    let prepared = prepare(f.root()).expect("valid site");
+    let results = prepared.measure("2026-10".parse::<Period>().unwrap());
+    let samples = results.data.sources.iter().find(|s| s.source.name() == "samples").unwrap();
+    assert_eq!(samples.rows, 11);
+    assert_eq!(samples.last_row, Some(common::instant("2026-10-31T23:59:30Z")));
+    assert_eq!(samples.coverage.iter().map(|c| (c.service.as_str(), c.percent)).collect::<Vec<_>>(), [("email", 0.024609)]);
+}
