@@ -135,10 +135,7 @@ impl Completeness {
         let mut sources = summarise(&data.kinds, &cells, to - from, None);
         for s in &mut sources {
             s.set_aside = data
-                .set_aside
-                .get(&s.source)
-                .into_iter()
-                .flatten()
+                .set_aside_in(s.source, from, to)
                 .map(|a| SetAsideRows { file: a.file.to_string_lossy().replace('\\', "/"), reason: a.reason.describe().to_string(), count: a.count, rows: a.rows.clone() })
                 .collect();
         }

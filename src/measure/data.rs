@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
@@ -114,32 +115,209 @@ pub struct Data {
     pub kinds: Vec<SourceKind>,
     /// Service hours precomputed over the data's span, by calendar name.
     pub calendars: BTreeMap<String, CalendarIndex>,
+    /// What each data file read holds (by file, relative to the site
+    /// folder); empty when the data was arranged from whole tables.
+    pub files: BTreeMap<PathBuf, Reach>,
+    /// `Some(t)`: only the files whose rows bear on instants at or after `t`
+    /// were read (a build publishing new months on top of unchanged ones),
+    /// so figures of earlier months cannot be computed from this data.
+    /// `None`: every file was read.
+    pub loaded_from: Option<i64>,
     /// Sorted instants of every ticket opening and resolution, survey and
     /// count, so [`Data::has_rows_in`] is a binary search: it runs for every
     /// daily availability figure.
     row_times: Vec<i64>,
 }
 
+/// What one data file holds: how many rows it gave and the stretch of time
+/// they bear on, so a build can tell which months a file can change
+/// without reading it again (see `docs/scale.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Reach {
+    /// Rows kept (rows set aside are not counted).
+    pub rows: u64,
+    /// The earliest instant of a row as [`Data::first_instant`] counts it
+    /// (an outage's start, a sample's or answer's time, a ticket's opening).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first: Option<i64>,
+    /// The earliest instant any row names (a ticket may be resolved before
+    /// it was opened in a bad export).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The latest instant any row bears on: an outage's end, a ticket's
+    /// response or resolution, a sample's time plus the interval it covers;
+    /// `i64::MAX` for an outage still going on or a ticket not resolved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+}
+
+impl Reach {
+    /// True when a row of the file may bear on `[from, to)`.
+    pub fn touches(&self, from: i64, to: i64) -> bool {
+        match (self.from, self.to) {
+            (Some(lo), Some(hi)) => self.rows > 0 && lo < to && hi >= from,
+            _ => false,
+        }
+    }
+
+    fn add(&mut self, first: i64, instants: impl IntoIterator<Item = i64>) {
+        self.rows += 1;
+        self.first = Some(self.first.map_or(first, |f| f.min(first)));
+        for t in std::iter::once(first).chain(instants) {
+            self.from = Some(self.from.map_or(t, |f| f.min(t)));
+            self.to = Some(self.to.map_or(t, |f| f.max(t)));
+        }
+    }
+}
+
+/// Arranges measurements file by file as they are scanned: rows are
+/// appended to their service's timeline in reading order and each timeline
+/// is sorted by time (stably) at the end, which gives the order a sort of
+/// all rows by service and time would. Raw frames are dropped once added.
+#[derive(Debug, Default)]
+pub struct Builder {
+    data: Data,
+}
+
+impl Builder {
+    /// `interval` is the samples source's; `kinds` the kinds with a configured source.
+    pub fn new(interval: i64, kinds: Vec<SourceKind>) -> Builder {
+        Builder { data: Data { interval, kinds, ..Data::default() } }
+    }
+
+    /// Adds the canonical rows of one file (or one whole table when `file`
+    /// is `None`) and the rows it set aside; returns what the file holds.
+    pub fn add(&mut self, kind: SourceKind, file: Option<&Path>, frame: &DataFrame, set_aside: Vec<SetAside>) -> PolarsResult<Reach> {
+        let data = &mut self.data;
+        let mut reach = Reach::default();
+        let open = |t: Option<i64>| t.unwrap_or(i64::MAX);
+        match kind {
+            SourceKind::Outages => {
+                for (service, rows) in outages(frame)? {
+                    for o in &rows {
+                        reach.add(o.start, [open(o.end)]);
+                    }
+                    data.outages.entry(service).or_default().extend(rows);
+                }
+            }
+            SourceKind::Samples => {
+                let (shared, own) = samples(frame)?;
+                for s in shared.values().chain(own.values()) {
+                    for &t in &s.time {
+                        reach.add(t, [t.saturating_add(data.interval)]);
+                    }
+                }
+                for (service, s) in shared {
+                    data.samples.entry(service).or_default().extend(s);
+                }
+                for (key, s) in own {
+                    data.customer_samples.entry(key).or_default().extend(s);
+                }
+            }
+            SourceKind::Tickets => {
+                for (service, rows) in tickets(frame)? {
+                    for t in &rows {
+                        let settled = t.resolved.map_or(i64::MAX, |r| r.max(t.responded.unwrap_or(r)));
+                        reach.add(t.opened, t.responded.into_iter().chain(t.resolved).chain([settled]));
+                    }
+                    data.tickets.entry(service).or_default().extend(rows);
+                }
+            }
+            SourceKind::Surveys => {
+                for (service, rows) in surveys(frame)? {
+                    for v in &rows {
+                        reach.add(v.time, []);
+                    }
+                    data.surveys.entry(service).or_default().extend(rows);
+                }
+            }
+            SourceKind::Counts => {
+                for (service, rows) in counts(frame)? {
+                    for c in &rows {
+                        reach.add(c.time, []);
+                    }
+                    data.counts.entry(service).or_default().extend(rows);
+                }
+            }
+        }
+        data.set_aside.entry(kind).or_default().extend(set_aside);
+        if let Some(file) = file {
+            data.files.insert(file.to_path_buf(), reach);
+        }
+        Ok(reach)
+    }
+
+    /// What a file added holds.
+    pub fn reach(&self, file: &Path) -> Option<Reach> {
+        self.data.files.get(file).copied()
+    }
+
+    /// Records that only files bearing on instants at or after `t` were added.
+    pub fn loaded_from(&mut self, t: Option<i64>) {
+        self.data.loaded_from = t;
+    }
+
+    /// Sorts every timeline by time, keeping reading order among equal times.
+    pub fn finish(self) -> Data {
+        let mut data = self.data;
+        for rows in data.outages.values_mut() {
+            rows.sort_by_key(|o| o.start);
+        }
+        for s in data.samples.values_mut().chain(data.customer_samples.values_mut()) {
+            s.sort();
+        }
+        for rows in data.tickets.values_mut() {
+            rows.sort_by_key(|t| t.opened);
+        }
+        for rows in data.surveys.values_mut() {
+            rows.sort_by_key(|v| v.time);
+        }
+        for rows in data.counts.values_mut() {
+            rows.sort_by_key(|c| c.time);
+        }
+        data.index_rows();
+        data
+    }
+}
+
+impl Samples {
+    fn extend(&mut self, other: Samples) {
+        self.time.extend(other.time);
+        self.up.extend(other.up);
+        self.latency.extend(other.latency);
+    }
+
+    /// Sorts by time, stably (already sorted, the usual case, costs one pass).
+    fn sort(&mut self) {
+        if self.time.is_sorted() {
+            return;
+        }
+        let mut order: Vec<usize> = (0..self.time.len()).collect();
+        order.sort_by_key(|&i| self.time[i]);
+        self.time = order.iter().map(|&i| self.time[i]).collect();
+        self.up = order.iter().map(|&i| self.up[i]).collect();
+        self.latency = order.iter().map(|&i| self.latency[i]).collect();
+    }
+}
+
 impl Data {
     /// Arranges scanned measurements; `interval` is the samples source's.
     pub fn from_measurements(m: &Measurements, interval: i64) -> PolarsResult<Data> {
-        let mut data = Data { interval, kinds: m.tables.keys().copied().collect(), ..Data::default() };
+        let mut builder = Builder::new(interval, m.tables.keys().copied().collect());
         for (kind, table) in &m.tables {
-            let frame = table
-                .lazy()
-                .sort(["service", time_column(*kind)], SortMultipleOptions::default().with_maintain_order(true))
-                .collect()?;
-            match kind {
-                SourceKind::Outages => data.outages = outages(&frame)?,
-                SourceKind::Samples => (data.samples, data.customer_samples) = samples(&frame)?,
-                SourceKind::Tickets => data.tickets = tickets(&frame)?,
-                SourceKind::Surveys => data.surveys = surveys(&frame)?,
-                SourceKind::Counts => data.counts = counts(&frame)?,
-            }
-            data.set_aside.insert(*kind, table.set_aside.clone());
+            builder.add(*kind, None, &table.frame, table.set_aside.clone())?;
         }
-        data.index_rows();
-        Ok(data)
+        Ok(builder.finish())
+    }
+
+    /// The rows `kind` set aside in files that bear on `[from, to)` (every
+    /// file's when the data was arranged from whole tables).
+    pub fn set_aside_in(&self, kind: SourceKind, from: i64, to: i64) -> impl Iterator<Item = &SetAside> {
+        self.set_aside
+            .get(&kind)
+            .into_iter()
+            .flatten()
+            .filter(move |a| self.files.get(&a.file).is_none_or(|r| r.touches(from, to)))
     }
 
     /// The samples of `service` as `customer` sees them: the customer's own
@@ -312,14 +490,6 @@ impl Data {
             Some(index) => Cow::Borrowed(index),
             None => Cow::Owned(CalendarIndex::new(calendar, 0, 0)),
         }
-    }
-}
-
-fn time_column(kind: SourceKind) -> &'static str {
-    match kind {
-        SourceKind::Outages => "start",
-        SourceKind::Tickets => "opened",
-        _ => "time",
     }
 }
 

@@ -46,6 +46,27 @@ pub struct Prepared {
 /// Loads the site in `root`, its notes and every source. Any error stops
 /// here: figures are never computed from a site with problems.
 pub fn prepare(root: &Path) -> Result<Prepared, Diagnostics> {
+    let mut loaded = load(root)?;
+    loaded.read(root, &|_| true)?;
+    loaded.finish(root, None)
+}
+
+/// A site loaded, with the files of its sources listed and some of them
+/// read: the first half of [`prepare`], for a build that reads only the
+/// files the months it publishes need.
+#[derive(Debug)]
+pub struct Loaded {
+    pub site: crate::model::Site,
+    pub notes: Vec<crate::load::notes::Note>,
+    pub warnings: Diagnostics,
+    /// Every file of every source, in reading order, and whether it was read.
+    files: Vec<(crate::model::SourceKind, crate::scan::Listed, bool)>,
+    builder: data::Builder,
+}
+
+/// Loads the site in `root` and its notes, and lists the files of every
+/// source without reading them.
+pub fn load(root: &Path) -> Result<Loaded, Diagnostics> {
     let loaded = crate::load::load_site(root);
     let mut problems = loaded.problems;
     let Some(site) = loaded.site.filter(|_| !problems.has_errors()) else {
@@ -53,34 +74,84 @@ pub fn prepare(root: &Path) -> Result<Prepared, Diagnostics> {
     };
     let (notes, p) = crate::load::notes::load_notes(&site);
     problems.extend(p);
-    let (measurements, p) = crate::scan::scan_sources(root, &site.config);
-    problems.extend(p);
-    if problems.has_errors() {
-        return Err(problems);
-    }
-    let interval = site
-        .config
-        .sources
-        .get(&crate::model::SourceKind::Samples)
-        .map_or(60, |s| s.interval);
-    let mut data = Data::from_measurements(&measurements, interval)
-        .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot arrange the measurements: {e}"))))?;
-    data.index_calendars(&site.config.calendars);
-    let (list, p) = crate::load::corrections::load_corrections(&site);
-    problems.extend(p);
-    let mut corrections = None;
-    if !list.is_empty() {
-        let uncorrected = data.clone();
-        let (applied, unmatched) = corrections::apply(&mut data, &list);
-        for c in unmatched {
-            problems.push(corrections::unmatched(&c));
+    let mut files = Vec::new();
+    for (kind, source) in &site.config.sources {
+        match crate::scan::list_files(root, source) {
+            Ok(listed) => files.extend(listed.into_iter().map(|l| (*kind, l, false))),
+            Err(p) => problems.extend(p),
         }
-        corrections = Some(results::Corrections { applied, uncorrected });
     }
     if problems.has_errors() {
         return Err(problems);
     }
-    Ok(Prepared { site, notes, data, corrections, warnings: problems })
+    let interval = site.config.sources.get(&crate::model::SourceKind::Samples).map_or(60, |s| s.interval);
+    let builder = data::Builder::new(interval, site.config.sources.keys().copied().collect());
+    Ok(Loaded { site, notes, warnings: problems, files, builder })
+}
+
+impl Loaded {
+    /// Every file of every source (relative to the site folder), in reading order.
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(|(_, l, _)| l.file.as_path())
+    }
+
+    /// Reads the files `which` selects that are not read yet (files of all
+    /// sources in parallel, a few at a time). Any problem stops here.
+    pub fn read(&mut self, root: &Path, which: &dyn Fn(&Path) -> bool) -> Result<(), Diagnostics> {
+        let config = &self.site.config;
+        let chosen: Vec<(&crate::model::Source, &crate::scan::Listed)> = self
+            .files
+            .iter()
+            .filter(|(_, l, read)| !*read && which(&l.file))
+            .filter_map(|(kind, l, _)| Some((config.sources.get(kind)?, l)))
+            .collect();
+        let builder = &mut self.builder;
+        let problems = crate::scan::scan_files(root, &chosen, &mut |part| {
+            builder
+                .add(part.kind, Some(&part.file), &part.frame, part.set_aside)
+                .map(|_| ())
+                .map_err(|e| Diagnostic::error(format!("cannot arrange {}: {e}", part.file.display())).in_file(&part.file))
+        });
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        self.warnings.extend(problems);
+        for (_, l, read) in &mut self.files {
+            if !*read && which(&l.file) {
+                *read = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// What a file read holds; `None` for a file not read (yet).
+    pub fn reach(&self, file: &Path) -> Option<data::Reach> {
+        self.builder.reach(file)
+    }
+
+    /// Arranges what was read, indexes the calendars and applies
+    /// `corrections.toml`. `loaded_from`: see [`Data::loaded_from`].
+    pub fn finish(self, _root: &Path, loaded_from: Option<i64>) -> Result<Prepared, Diagnostics> {
+        let Loaded { site, notes, mut warnings, mut builder, .. } = self;
+        builder.loaded_from(loaded_from);
+        let mut data = builder.finish();
+        data.index_calendars(&site.config.calendars);
+        let (list, p) = crate::load::corrections::load_corrections(&site);
+        warnings.extend(p);
+        let mut corrections = None;
+        if !list.is_empty() {
+            let uncorrected = data.clone();
+            let (applied, unmatched) = corrections::apply(&mut data, &list);
+            for c in unmatched {
+                warnings.push(corrections::unmatched(&c));
+            }
+            corrections = Some(results::Corrections { applied, uncorrected });
+        }
+        if warnings.has_errors() {
+            return Err(warnings);
+        }
+        Ok(Prepared { site, notes, data, corrections, warnings })
+    }
 }
 
 impl Prepared {

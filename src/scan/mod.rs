@@ -144,34 +144,24 @@ pub fn scan_sources(root: &Path, config: &SiteConfig) -> (Measurements, Diagnost
 
 /// Reads one source: every file it names, converted and stacked.
 pub fn scan_source(root: &Path, source: &Source) -> Result<Table, Diagnostics> {
-    use rayon::prelude::*;
-    let parts = read::read(root, source)?;
+    let listed = read::list(root, source)?;
     let mut problems = Diagnostics::new();
     let mut frame: Option<DataFrame> = None;
     let mut files = Vec::new();
     let mut set_aside = Vec::new();
-    // Files are converted in parallel, each raw part dropped once converted;
-    // they are stacked in reading order.
-    let converted: Vec<(PathBuf, Result<(DataFrame, Vec<SetAside>), Diagnostics>)> =
-        parts.into_par_iter().map(|part| (part.file.clone(), convert::to_canonical(source, &part))).collect();
-    for (file, result) in converted {
-        match result {
-            Ok((converted, aside)) => {
-                files.push(file.clone());
-                set_aside.extend(aside);
-                frame = Some(match frame {
-                    None => converted,
-                    Some(mut all) => {
-                        if let Err(e) = all.vstack_mut_owned(converted) {
-                            problems.push(internal(&file, e));
-                        }
-                        all
-                    }
-                });
+    let chosen: Vec<(&Source, &Listed)> = listed.iter().map(|l| (source, l)).collect();
+    problems.extend(scan_files(root, &chosen, &mut |part: Part| {
+        files.push(part.file.clone());
+        set_aside.extend(part.set_aside);
+        frame = Some(match frame.take() {
+            None => part.frame,
+            Some(mut all) => {
+                all.vstack_mut_owned(part.frame).map_err(|e| internal(&part.file, e))?;
+                all
             }
-            Err(p) => problems.extend(p),
-        }
-    }
+        });
+        Ok(())
+    }));
     if problems.has_errors() {
         return Err(problems);
     }
@@ -180,6 +170,59 @@ pub fn scan_source(root: &Path, source: &Source) -> Result<Table, Diagnostics> {
         None => convert::empty(source.kind),
     };
     Ok(Table { kind: source.kind, files, frame, set_aside })
+}
+
+pub use read::Listed;
+
+/// The files of `source`, in reading order, without reading them.
+pub fn list_files(root: &Path, source: &Source) -> Result<Vec<Listed>, Diagnostics> {
+    read::list(root, source)
+}
+
+/// One file of a source, read and converted to the canonical schema.
+#[derive(Debug)]
+pub struct Part {
+    pub kind: SourceKind,
+    /// The file, relative to the site folder.
+    pub file: PathBuf,
+    pub frame: DataFrame,
+    /// Rows of the file left out of `frame`, per reason.
+    pub set_aside: Vec<SetAside>,
+}
+
+/// Reads and converts `files` (each with its source; some or all of what
+/// [`list_files`] gives), handing each file to `each` in the order given.
+/// Files are converted in parallel, a few at a time (as many as there are
+/// threads), so at most that many raw files are held at once: a source of
+/// any size streams through in bounded memory. Problems of every file are
+/// returned; `each` is not called for a file with problems, and an error
+/// from `each` is returned with them.
+pub fn scan_files(root: &Path, files: &[(&Source, &Listed)], each: &mut dyn FnMut(Part) -> Result<(), Diagnostic>) -> Diagnostics {
+    use rayon::prelude::*;
+    let mut problems = Diagnostics::new();
+    let batch = rayon::current_num_threads().max(1);
+    for chunk in files.chunks(batch) {
+        let converted: Vec<Result<Part, Diagnostics>> = chunk
+            .par_iter()
+            .map(|(source, listed)| {
+                let raw = read::read_listed(root, source, listed).map_err(Diagnostics::from)?;
+                let (frame, set_aside) = convert::to_canonical(source, &raw)?;
+                Ok(Part { kind: source.kind, file: listed.file.clone(), frame, set_aside })
+            })
+            .collect();
+        for result in converted {
+            match result {
+                Ok(part) if !problems.has_errors() => {
+                    if let Err(d) = each(part) {
+                        problems.push(d);
+                    }
+                }
+                Ok(_) => {}
+                Err(p) => problems.extend(p),
+            }
+        }
+    }
+    problems
 }
 
 /// A polars failure that is not the user's doing, with the file it concerns.

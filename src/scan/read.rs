@@ -62,8 +62,25 @@ impl RowNumbers {
     }
 }
 
-/// Reads every file of `source`.
-pub fn read(root: &Path, source: &Source) -> Result<Vec<RawPart>, Diagnostics> {
+/// A file of a source, found but not read yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// The file, relative to the site folder.
+    pub file: PathBuf,
+    /// `key=value` folders between the source folder and the file (hive partitions).
+    pub partitions: Vec<(String, String)>,
+}
+
+/// Reads one file [`list`] found.
+pub fn read_listed(root: &Path, source: &Source, listed: &Listed) -> Result<RawPart, Diagnostic> {
+    let mut part = read_file(root, &root.join(&listed.file), source)?;
+    part.partitions = listed.partitions.clone();
+    Ok(part)
+}
+
+/// The files of `source` in reading order: the file it names, or every
+/// `*.parquet` below the folder it names, in name order.
+pub fn list(root: &Path, source: &Source) -> Result<Vec<Listed>, Diagnostics> {
     if source.path.as_os_str().is_empty() {
         // The path was refused when slareport.toml was loaded; that error says it all.
         return Err(Diagnostics::new());
@@ -80,7 +97,7 @@ pub fn read(root: &Path, source: &Source) -> Result<Vec<RawPart>, Diagnostics> {
     };
     let metadata = std::fs::metadata(&full).map_err(|_| Diagnostics::from(not_found()))?;
     if metadata.is_dir() {
-        return read_folder(root, &full, source);
+        return list_folder(root, &full);
     }
     if !metadata.is_file() {
         // A FIFO would block the read forever, a device never end.
@@ -91,13 +108,12 @@ pub fn read(root: &Path, source: &Source) -> Result<Vec<RawPart>, Diagnostics> {
         .in_file(crate::load::CONFIG_FILE)
         .into());
     }
-    let part = read_file(root, &full, source).map_err(Diagnostics::from)?;
-    Ok(vec![part])
+    Ok(vec![Listed { file: shown, partitions: Vec::new() }])
 }
 
 /// A folder is a Parquet dataset: every `*.parquet` below it, in name order.
-fn read_folder(root: &Path, folder: &Path, source: &Source) -> Result<Vec<RawPart>, Diagnostics> {
-    let mut parts = Vec::new();
+fn list_folder(root: &Path, folder: &Path) -> Result<Vec<Listed>, Diagnostics> {
+    let mut found = Vec::new();
     let mut problems = Diagnostics::new();
     for entry in WalkDir::new(folder).sort_by_file_name() {
         let entry = match entry {
@@ -111,15 +127,9 @@ fn read_folder(root: &Path, folder: &Path, source: &Source) -> Result<Vec<RawPar
         if !entry.file_type().is_file() || !is_parquet(path) {
             continue;
         }
-        match read_file(root, path, source) {
-            Ok(mut part) => {
-                part.partitions = partitions(folder, path);
-                parts.push(part);
-            }
-            Err(d) => problems.push(d),
-        }
+        found.push(Listed { file: relative(root, path), partitions: partitions(folder, path) });
     }
-    if parts.is_empty() && !problems.has_errors() {
+    if found.is_empty() && !problems.has_errors() {
         problems.push(
             Diagnostic::error(format!("{} holds no .parquet files", relative(root, folder).display()))
                 .in_file(crate::load::CONFIG_FILE),
@@ -128,7 +138,7 @@ fn read_folder(root: &Path, folder: &Path, source: &Source) -> Result<Vec<RawPar
     if problems.has_errors() {
         Err(problems)
     } else {
-        Ok(parts)
+        Ok(found)
     }
 }
 
