@@ -285,6 +285,10 @@ fn build(timings: bool, options: BuildOptions) -> ExitCode {
                     ms(t.publish),
                     ms(t.total())
                 );
+                let (read, files) = report.files_read;
+                if read < files {
+                    eprintln!("read {read} of {files} data files: the others bear only on published months whose inputs are as they were");
+                }
             }
             for (customer, period, revision) in &report.published {
                 let revision = if *revision > 1 { format!(" (revision {revision})") } else { String::new() };

@@ -118,15 +118,31 @@ pub struct Data {
     /// What each data file read holds (by file, relative to the site
     /// folder); empty when the data was arranged from whole tables.
     pub files: BTreeMap<PathBuf, Reach>,
-    /// `Some(t)`: only the files whose rows bear on instants at or after `t`
-    /// were read (a build publishing new months on top of unchanged ones),
-    /// so figures of earlier months cannot be computed from this data.
-    /// `None`: every file was read.
-    pub loaded_from: Option<i64>,
+    /// `Some`: only the files whose rows bear on instants at or after
+    /// `from` were read (a build publishing new months on top of unchanged
+    /// ones), so figures of earlier months cannot be computed from this
+    /// data. `None`: every file was read.
+    pub partial: Option<Partial>,
     /// Sorted instants of every ticket opening and resolution, survey and
     /// count, so [`Data::has_rows_in`] is a binary search: it runs for every
     /// daily availability figure.
     row_times: Vec<i64>,
+}
+
+/// What a partial read left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Partial {
+    /// Every file whose rows bear on instants at or after this one was read.
+    pub from: i64,
+    /// The earliest row of the files not read (see [`Reach::first`]).
+    pub first: Option<i64>,
+}
+
+impl Partial {
+    /// True when figures of `[from, _)` need rows that were not read.
+    pub fn misses(&self, from: i64) -> bool {
+        from < self.from
+    }
 }
 
 /// What one data file holds: how many rows it gave and the stretch of time
@@ -252,9 +268,9 @@ impl Builder {
         self.data.files.get(file).copied()
     }
 
-    /// Records that only files bearing on instants at or after `t` were added.
-    pub fn loaded_from(&mut self, t: Option<i64>) {
-        self.data.loaded_from = t;
+    /// Records what a partial read left out.
+    pub fn partial(&mut self, partial: Option<Partial>) {
+        self.data.partial = partial;
     }
 
     /// Sorts every timeline by time, keeping reading order among equal times.
@@ -365,9 +381,9 @@ impl Data {
             || first_at_or_after(&self.row_times)
     }
 
-    /// The earliest instant of any row.
+    /// The earliest instant of any row (of the files not read, too).
     pub fn first_instant(&self) -> Option<i64> {
-        self.outages
+        let read = self.outages
             .values()
             .flatten()
             .map(|o| o.start)
@@ -375,7 +391,8 @@ impl Data {
             .chain(self.tickets.values().flatten().map(|t| t.opened))
             .chain(self.surveys.values().flatten().map(|s| s.time))
             .chain(self.counts.values().flatten().map(|c| c.time))
-            .min()
+            .min();
+        read.into_iter().chain(self.partial.and_then(|p| p.first)).min()
     }
 
     /// The latest instant of any row (an outage's start or end).

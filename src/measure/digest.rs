@@ -8,6 +8,27 @@ pub fn sha256(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Hex sha256 and size of a file, read in blocks (a file of any size is
+/// hashed in a few kB of memory).
+pub fn sha256_file(path: &std::path::Path) -> std::io::Result<(String, u64)> {
+    use std::io::Read;
+    let mut hasher = Sha256::new();
+    let mut file = std::fs::File::open(path)?;
+    let mut block = vec![0u8; 1 << 16];
+    let mut bytes = 0u64;
+    loop {
+        let n = match file.read(&mut block) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&block[..n]);
+        bytes += n as u64;
+    }
+    Ok((hasher.finalize().iter().map(|b| format!("{b:02x}")).collect(), bytes))
+}
+
 /// sha256 fed value by value: each value in a fixed binary form (integers
 /// and floats as 8 little-endian bytes, text with its length first, an
 /// absent value as one 0 byte and a present one as 1 then the value), so

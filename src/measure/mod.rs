@@ -48,7 +48,7 @@ pub struct Prepared {
 pub fn prepare(root: &Path) -> Result<Prepared, Diagnostics> {
     let mut loaded = load(root)?;
     loaded.read(root, &|_| true)?;
-    loaded.finish(root, None)
+    loaded.finish(None)
 }
 
 /// A site loaded, with the files of its sources listed and some of them
@@ -130,10 +130,10 @@ impl Loaded {
     }
 
     /// Arranges what was read, indexes the calendars and applies
-    /// `corrections.toml`. `loaded_from`: see [`Data::loaded_from`].
-    pub fn finish(self, _root: &Path, loaded_from: Option<i64>) -> Result<Prepared, Diagnostics> {
+    /// `corrections.toml`. `partial`: what was left unread (see [`Data::partial`]).
+    pub fn finish(self, partial: Option<data::Partial>) -> Result<Prepared, Diagnostics> {
         let Loaded { site, notes, mut warnings, mut builder, .. } = self;
-        builder.loaded_from(loaded_from);
+        builder.partial(partial);
         let mut data = builder.finish();
         data.index_calendars(&site.config.calendars);
         let (list, p) = crate::load::corrections::load_corrections(&site);

@@ -295,6 +295,10 @@ pub struct Summary {
 pub struct FigureCache {
     /// By agreement, version, target, service and period.
     figures: std::sync::RwLock<std::collections::HashMap<FigureKey, Figure>>,
+    /// Set when a figure was asked of a month whose rows were not read
+    /// (see [`Data::partial`]): the results are then incomplete and the
+    /// caller measures again from every row.
+    missed: std::sync::atomic::AtomicBool,
 }
 
 type FigureKey = (String, String, String, String, Period);
@@ -305,10 +309,21 @@ impl FigureCache {
         if let Some(f) = self.figures.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
             return f.clone();
         }
-        let cut = period.bounds(site.config.timezone).1;
+        let (start, cut) = period.bounds(site.config.timezone);
+        if data.partial.is_some_and(|p| p.misses(start)) {
+            self.missed.store(true, std::sync::atomic::Ordering::Relaxed);
+            return Figure::default();
+        }
         let f = figure(&Subject { config: &site.config, agreement, target, service, period, window: None, cut, customer: customer_of(agreement) }, data);
         self.figures.write().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, f.clone());
         f
+    }
+}
+
+impl FigureCache {
+    /// True when a figure was asked of a month whose rows were not read.
+    pub fn missed(&self) -> bool {
+        self.missed.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-pub use crate::measure::digest::sha256;
+pub use crate::measure::digest::{sha256, sha256_file};
 
 pub const FILE: &str = "manifest.json";
 
@@ -49,4 +49,9 @@ pub struct InputFile {
     pub path: String,
     pub sha256: String,
     pub bytes: u64,
+    /// A data file's rows and the stretch of time they bear on, so a later
+    /// build can tell, from the file's hash alone, which months it can
+    /// change (absent for other inputs, and in snapshots made before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reach: Option<crate::measure::data::Reach>,
 }

@@ -18,9 +18,13 @@ use crate::draw;
 use crate::measure::results::{to_csv, FigureCache, History, Options, Results};
 use rayon::prelude::*;
 use crate::measure::period::AsOf;
-use crate::measure::{prepare, Period, Prepared};
+use crate::load::notes::Note;
+use crate::measure::{Period, Prepared};
+use crate::model::Site;
+
+mod incremental;
 use crate::model::AgreementKind;
-use crate::publish::manifest::{self, sha256, Content, InputFile, Manifest};
+use crate::publish::manifest::{self, sha256, sha256_file, Content, InputFile, Manifest};
 use crate::publish::plan::{self, Candidate, Decision, Revision};
 use crate::publish::{self, folder_name};
 use crate::render::{view, CustomerSummary, CustomerView, Page, PeriodLink, Renderer, RevisionLink, SiteView, ToDateLink};
@@ -70,6 +74,9 @@ pub struct BuildReport {
     /// an input that changed, and the latest (published months whose inputs
     /// are as they were are kept without being measured).
     pub measured: Vec<Period>,
+    /// Data files read, of all the sources' data files: fewer when the
+    /// others bear only on months published with their inputs as they were.
+    pub files_read: (usize, usize),
 }
 
 /// Wall time spent in each stage of a build, for `--timings` and the benchmark.
@@ -128,6 +135,12 @@ pub struct Schedule {
 /// for late rows. A month asked for that is before the first row of any
 /// source, or not complete as of `as_of`, is refused with the reason.
 pub fn schedule(prepared: &Prepared, only: Option<Period>, as_of: i64) -> Result<Schedule, Diagnostic> {
+    schedule_with(prepared, only, as_of, &BTreeMap::new())
+}
+
+/// [`schedule`] of data read in part: a complete month before the rows read
+/// is scheduled when `settled` says it is published (see [`incremental`]).
+fn schedule_with(prepared: &Prepared, only: Option<Period>, as_of: i64, settled: &BTreeMap<Period, bool>) -> Result<Schedule, Diagnostic> {
     let tz = prepared.site.config.timezone;
     let wait = prepared.site.config.publish_after;
     let first = prepared.data.first_instant();
@@ -165,8 +178,13 @@ pub fn schedule(prepared: &Prepared, only: Option<Period>, as_of: i64) -> Result
         if end > as_of {
             break;
         }
+        let unread = prepared.data.partial.is_some_and(|part| part.misses(start));
         if !complete(p) {
             out.awaiting.push((p, end + wait));
+        } else if unread {
+            if settled.get(&p) == Some(&true) {
+                out.complete.push(p);
+            }
         } else if prepared.data.has_rows_in(start, end) {
             out.complete.push(p);
         }
@@ -198,21 +216,32 @@ pub fn instant_text(t: i64, tz: chrono_tz::Tz) -> String {
     chrono::DateTime::from_timestamp(t, 0).map_or_else(|| t.to_string(), |d| d.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string())
 }
 
-/// Builds the site.
+/// Builds the site, reading only the data files the months to publish need
+/// (see [`incremental`]); when a trend needs a month that was not read,
+/// the build starts again reading every file. Nothing is written before
+/// the end, so starting again costs only time.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    match build_once(options, true)? {
+        Some(report) => Ok(report),
+        None => build_once(options, false)?.ok_or_else(|| BuildError::Io("the measurements were read in full and still found incomplete".into())),
+    }
+}
+
+/// One attempt of [`build`]; `None` when the data read in part was not enough.
+fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildReport>, BuildError> {
     let mut timings = Timings::default();
-    let prepared = timed(&mut timings.scan, || prepare(&options.root)).map_err(BuildError::Problems)?;
-    let config = &prepared.site.config;
+    let mut loaded = timed(&mut timings.scan, || crate::measure::load(&options.root)).map_err(BuildError::Problems)?;
+    let config = loaded.site.config.clone();
+    let config = &config;
     let built = options.source_date_epoch.and_then(|t| chrono::DateTime::from_timestamp(t, 0)).map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string());
     let renderer = Renderer::new(&options.root, &config.theme, built).map_err(BuildError::Problems)?;
     let out = options.out.clone().unwrap_or_else(|| options.root.join(&config.output));
     check_out(&options.root, &out).map_err(|d| BuildError::Problems(d.into()))?;
-    let customers = customers(&prepared, options.customer.as_deref())?;
+    let customers = customers(&loaded.site, options.customer.as_deref())?;
     let as_of = options.as_of.instant(config.timezone);
-    let schedule = schedule(&prepared, options.period, as_of).map_err(|d| BuildError::Problems(d.into()))?;
     let site = SiteView { title: config.title.clone() };
-    let inputs = input_files(&options.root, &prepared);
-    let agreement_texts = agreement_texts(&options.root, &prepared)?;
+    let mut inputs = timed(&mut timings.scan, || input_files(&options.root, &loaded));
+    let agreement_texts = agreement_texts(&options.root, &loaded.site)?;
     let io = |e: std::io::Error| BuildError::Io(e.to_string());
 
     // Held until the last page is written, from before the published months are read.
@@ -224,6 +253,30 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         let published = publish::published(&out, &customer.id).map_err(io)?;
         history.extend(plan::history(&out, &published).map_err(io)?);
         published_of.insert(customer.id.clone(), published);
+    }
+
+    // Read the data files the months to measure need.
+    let context = incremental::Context {
+        root: &options.root,
+        customers: &customers,
+        published_of: &published_of,
+        inputs: &inputs,
+        agreement_texts: &agreement_texts,
+        as_of,
+        only: options.period,
+        incremental,
+    };
+    let reading = timed(&mut timings.scan, || incremental::read_needed(&mut loaded, &context)).map_err(BuildError::Problems)?;
+    for input in &mut inputs {
+        input.reach = reading.reach.get(&input.path).copied();
+    }
+    let prepared = timed(&mut timings.scan, || loaded.finish(reading.partial)).map_err(BuildError::Problems)?;
+    let schedule = schedule_with(&prepared, options.period, as_of, &reading.settled).map_err(|d| BuildError::Problems(d.into()))?;
+    if let (Some(part), Some(last)) = (prepared.data.partial, schedule.complete.last()) {
+        // The latest complete month is always measured (the provider overview shows it).
+        if part.misses(last.bounds(config.timezone).0) {
+            return Ok(None);
+        }
     }
 
     let mut report = BuildReport { out: out.clone(), warnings: prepared.warnings.clone(), awaiting: schedule.awaiting.clone(), ..BuildReport::default() };
@@ -241,7 +294,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
                 let (prepared, inputs, texts, root) = (&prepared, &inputs, &agreement_texts, &options.root);
                 schedule.complete.iter().filter_map(move |&period| {
                     let published = latest.get(&period)?;
-                    inputs_unchanged(prepared, root, &c.id, period, published, inputs, texts).then(|| (c.id.clone(), period))
+                    // A month before the rows read is settled (see `incremental`).
+                    let unread = prepared.data.partial.is_some_and(|p| p.misses(period.bounds(prepared.site.config.timezone).0));
+                    (unread || inputs_unchanged(prepared, root, &c.id, period, published, inputs, texts)).then(|| (c.id.clone(), period))
                 })
             })
             .collect()
@@ -265,6 +320,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             .map(|period| prepared.measure_with(period, Options { as_of: Some(as_of), history: Some(&history), corrections: None }, &cache));
         (all, to_date)
     });
+    if cache.missed() {
+        // A trend needed a month whose rows were not read.
+        return Ok(None);
+    }
     let awaiting: Vec<String> = schedule
         .awaiting
         .iter()
@@ -322,7 +381,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     timed(&mut timings.publish, || publish::write_site(&output_lock, &pages)).map_err(|e| BuildError::Io(e.to_string()))?;
     report.timings = timings;
-    Ok(report)
+    report.files_read = (prepared.data.files.len(), reading.reach.len());
+    Ok(Some(report))
 }
 
 /// True when the published `published` of `customer` in `period` was made
@@ -341,33 +401,53 @@ fn inputs_unchanged(
     inputs: &[InputFile],
     agreement_texts: &BTreeMap<String, Vec<u8>>,
 ) -> bool {
+    let Some(services) = settings_unchanged(&prepared.site, &prepared.notes, root, customer, period, published, inputs, agreement_texts) else {
+        return false;
+    };
+    let services: Vec<&str> = services.iter().map(String::as_str).collect();
+    let (start, end) = period.bounds(prepared.site.config.timezone);
+    prepared.data.rows_digest(&services, Some(customer), start, end) == published.manifest.content.rows
+}
+
+/// Everything of [`inputs_unchanged`] but the rows: the same tool,
+/// slareport.toml, corrections.toml, agreement files and note. Returns the
+/// services of the customer's SLAs in the period when all are as they were.
+#[allow(clippy::too_many_arguments)]
+fn settings_unchanged(
+    site: &Site,
+    notes: &[Note],
+    root: &Path,
+    customer: &str,
+    period: Period,
+    published: &publish::Published,
+    inputs: &[InputFile],
+    agreement_texts: &BTreeMap<String, Vec<u8>>,
+) -> Option<Vec<String>> {
     let manifest = &published.manifest;
     if manifest.tool != tool() {
-        return false;
+        return None;
     }
     let settings = [crate::load::CONFIG_FILE, crate::load::corrections::CORRECTIONS_FILE];
     let hash_of = |list: &[InputFile], path: &str| list.iter().find(|i| i.path == path).map(|i| i.sha256.clone());
     if settings.iter().any(|f| hash_of(inputs, f) != hash_of(&manifest.inputs, f)) {
-        return false;
+        return None;
     }
     // The agreements the report would use: the customer's SLAs in force in
     // the period and the agreements underpinning them (as `for_customer`).
-    let site = prepared.site.in_force(period);
+    let site = site.in_force(period);
     let slas: Vec<&crate::model::Agreement> = site.agreements.iter().filter(|a| a.kind == AgreementKind::Sla && a.party == customer).collect();
     if slas.is_empty() {
-        return false;
+        return None;
     }
     let underpinning: BTreeSet<&str> = slas.iter().flat_map(|a| a.targets.iter().flat_map(|t| t.underpinned_by.iter().map(String::as_str))).collect();
     let used = site.agreements.iter().filter(|a| (a.kind == AgreementKind::Sla && a.party == customer) || underpinning.contains(a.id.as_str()));
     if agreement_digests(used, agreement_texts) != manifest.content.agreements {
-        return false;
+        return None;
     }
-    if note_digest(prepared, root, customer, period) != manifest.content.note {
-        return false;
+    if note_digest(notes, root, customer, period) != manifest.content.note {
+        return None;
     }
-    let services: Vec<&str> = slas.iter().flat_map(|a| a.targets.iter().flat_map(|t| crate::measure::results::services_of(a, t))).collect();
-    let (start, end) = period.bounds(prepared.site.config.timezone);
-    prepared.data.rows_digest(&services, Some(customer), start, end) == manifest.content.rows
+    Some(slas.iter().flat_map(|a| a.targets.iter().flat_map(|t| crate::measure::results::services_of(a, t))).map(str::to_string).collect())
 }
 
 /// What every customer's pages are made from.
@@ -516,8 +596,8 @@ fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {
     bar
 }
 
-fn customers(prepared: &Prepared, only: Option<&str>) -> Result<Vec<CustomerView>, BuildError> {
-    let all = prepared.site.customers();
+fn customers(site: &Site, only: Option<&str>) -> Result<Vec<CustomerView>, BuildError> {
+    let all = site.customers();
     if let Some(c) = only {
         if !all.contains(&c) {
             return Err(BuildError::Problems(
@@ -530,7 +610,7 @@ fn customers(prepared: &Prepared, only: Option<&str>) -> Result<Vec<CustomerView
         .filter(|c| only.is_none_or(|o| o == *c))
         .map(|id| CustomerView {
             id: id.to_string(),
-            name: prepared.site.config.customers.get(id).map_or_else(|| id.to_string(), |c| c.name.clone()),
+            name: site.config.customers.get(id).map_or_else(|| id.to_string(), |c| c.name.clone()),
         })
         .collect())
 }
@@ -552,9 +632,8 @@ fn used_agreements<'a>(prepared: &'a Prepared, results: &Results) -> Vec<&'a cra
 
 /// The text of every agreement file (every version), by its path, read once
 /// per build: each report hashes and copies the versions it used.
-fn agreement_texts(root: &Path, prepared: &Prepared) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
-    prepared
-        .site
+fn agreement_texts(root: &Path, site: &Site) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
+    site
         .versions
         .iter()
         .map(|a| {
@@ -574,7 +653,7 @@ fn content(
     agreement_texts: &BTreeMap<String, Vec<u8>>,
 ) -> Content {
     let agreements = agreement_digests(used_agreements(prepared, results), agreement_texts);
-    let note = note_digest(prepared, root, &customer.id, results.period);
+    let note = note_digest(&prepared.notes, root, &customer.id, results.period);
     let services: Vec<&str> = results.targets.iter().filter(|t| t.kind == AgreementKind::Sla).map(|t| t.service.as_str()).collect();
     let (start, end) = results.period.bounds(prepared.site.config.timezone);
     let own = serde_json::to_string(&plan::own_figures(results_value)).unwrap_or_default();
@@ -596,9 +675,8 @@ fn agreement_digests<'a>(agreements: impl IntoIterator<Item = &'a crate::model::
 }
 
 /// sha256 of the customer's note of the period, if it has one.
-fn note_digest(prepared: &Prepared, root: &Path, customer: &str, period: Period) -> Option<String> {
-    prepared
-        .notes
+fn note_digest(notes: &[Note], root: &Path, customer: &str, period: Period) -> Option<String> {
+    notes
         .iter()
         .find(|n| n.customer == customer && n.period == period)
         .map(|n| sha256(&std::fs::read(root.join(&n.file)).unwrap_or_default()))
@@ -610,15 +688,17 @@ fn results_json(results: &Results) -> String {
     text
 }
 
-/// sha256 and size of every input file (provenance only).
-fn input_files(root: &Path, prepared: &Prepared) -> Vec<InputFile> {
+/// sha256 and size of every input file (provenance, and which data files
+/// changed since a snapshot: see [`incremental`]); each file is hashed as it
+/// is read, in blocks.
+fn input_files(root: &Path, loaded: &crate::measure::Loaded) -> Vec<InputFile> {
     let mut paths: Vec<PathBuf> = vec![PathBuf::from(crate::load::CONFIG_FILE)];
     if root.join(crate::load::corrections::CORRECTIONS_FILE).is_file() {
         paths.push(PathBuf::from(crate::load::corrections::CORRECTIONS_FILE));
     }
-    paths.extend(prepared.site.versions.iter().map(|a| a.file.clone()));
-    paths.extend(prepared.notes.iter().map(|n| n.file.clone()));
-    for source in prepared.site.config.sources.values() {
+    paths.extend(loaded.site.versions.iter().map(|a| a.file.clone()));
+    paths.extend(loaded.notes.iter().map(|n| n.file.clone()));
+    for source in loaded.site.config.sources.values() {
         let full = root.join(&source.path);
         if full.is_dir() {
             for e in walkdir::WalkDir::new(&full).sort_by_file_name().into_iter().flatten() {
@@ -633,8 +713,8 @@ fn input_files(root: &Path, prepared: &Prepared) -> Vec<InputFile> {
     paths
         .into_par_iter()
         .filter_map(|p| {
-            let bytes = std::fs::read(root.join(&p)).ok()?;
-            Some(InputFile { path: p.to_string_lossy().replace('\\', "/"), sha256: sha256(&bytes), bytes: bytes.len() as u64 })
+            let (sha256, bytes) = sha256_file(&root.join(&p)).ok()?;
+            Some(InputFile { path: slashed(&p), sha256, bytes, reach: None })
         })
         .collect()
 }

@@ -1,0 +1,191 @@
+//! Which data files a build reads.
+//!
+//! A provider publishing its thirteenth month should not read twelve months
+//! of probe samples again to learn that nothing in them changed. Every
+//! snapshot's manifest lists each data file with its sha256 and its reach
+//! (rows, and the stretch of time they bear on: see
+//! [`crate::measure::data::Reach`]). A published month is *settled* when,
+//! for every customer of the build with an SLA in force in it, the month is
+//! published by this version of slareport, its settings, agreements and
+//! note are as they were (as [`super::inputs_unchanged`] checks), and the
+//! data files whose rows bear on the month are exactly those the snapshot
+//! recorded, byte for byte. The rows behind a settled month are then the
+//! rows it was made from, without reading one.
+//!
+//! So a build:
+//! 1. hashes every file (cheap: a few seconds for gigabytes);
+//! 2. reads the files no snapshot vouches for (new or changed: their reach
+//!    is learnt by reading them);
+//! 3. finds the first complete month that is not settled, and reads every
+//!    file whose rows bear on that month or later, and on the latest
+//!    complete month and the month in progress (always measured).
+//!
+//! Months before that are kept as published; figures of them are never
+//! computed from the partial data: a trend that would need one makes the
+//! build start again reading every file (see
+//! [`crate::measure::results::FigureCache::missed`]). With `corrections.toml`
+//! every file is read (a correction may name a row of any month).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostics;
+use crate::measure::data::{Partial, Reach};
+use crate::measure::{Loaded, Period};
+use crate::model::AgreementKind;
+use crate::publish::manifest::InputFile;
+use crate::publish::{self, Published};
+use crate::render::CustomerView;
+
+/// What a build needs to decide which files to read.
+pub(super) struct Context<'a> {
+    pub root: &'a Path,
+    pub customers: &'a [CustomerView],
+    pub published_of: &'a BTreeMap<String, Vec<Published>>,
+    pub inputs: &'a [InputFile],
+    pub agreement_texts: &'a BTreeMap<String, Vec<u8>>,
+    pub as_of: i64,
+    pub only: Option<Period>,
+    /// False: read every file (the second attempt of a build whose trends
+    /// needed an unread month).
+    pub incremental: bool,
+}
+
+/// What was read.
+#[derive(Debug, Default)]
+pub(super) struct Reading {
+    /// `None`: every file was read.
+    pub partial: Option<Partial>,
+    /// Complete months before `partial.from`, settled: `true` when some
+    /// customer of the build has the month published, `false` when no
+    /// customer has an SLA in force in it (nothing to publish).
+    pub settled: BTreeMap<Period, bool>,
+    /// Every data file's reach, by its path with `/`.
+    pub reach: BTreeMap<String, Reach>,
+}
+
+/// Reads the files the build needs into `loaded` (every file unless the
+/// published months show that some cannot change anything to publish).
+pub(super) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, Diagnostics> {
+    let files: Vec<PathBuf> = loaded.files().map(Path::to_path_buf).collect();
+    let corrections = cx.root.join(crate::load::corrections::CORRECTIONS_FILE).is_file();
+    if !cx.incremental || corrections {
+        return read_all(loaded, cx.root, &files);
+    }
+    let sha: HashMap<&str, &str> = cx.inputs.iter().map(|i| (i.path.as_str(), i.sha256.as_str())).collect();
+    let config = sha.get(crate::load::CONFIG_FILE).copied();
+    let key = |f: &Path| {
+        let path = super::slashed(f);
+        let hash = sha.get(path.as_str()).copied().unwrap_or_default().to_string();
+        (path, hash)
+    };
+    // Reaches vouched for by snapshots of this tool made from this slareport.toml.
+    let mut known: HashMap<(String, String), Reach> = HashMap::new();
+    for published in cx.published_of.values().flatten() {
+        let m = &published.manifest;
+        let same_config = m.inputs.iter().find(|i| i.path == crate::load::CONFIG_FILE).map(|i| i.sha256.as_str()) == config;
+        if m.tool != super::tool() || !same_config {
+            continue;
+        }
+        for i in &m.inputs {
+            if let Some(r) = i.reach {
+                known.insert((i.path.clone(), i.sha256.clone()), r);
+            }
+        }
+    }
+    // New and changed files are read whatever happens: reading them is how their reach is learnt.
+    let unknown: BTreeSet<PathBuf> = files.iter().filter(|f| !known.contains_key(&key(f))).cloned().collect();
+    loaded.read(cx.root, &|f| unknown.contains(f))?;
+    let reach: BTreeMap<PathBuf, Reach> =
+        files.iter().map(|f| (f.clone(), loaded.reach(f).or_else(|| known.get(&key(f)).copied()).unwrap_or_default())).collect();
+
+    let site = &loaded.site;
+    let tz = site.config.timezone;
+    let wait = site.config.publish_after;
+    let Some(first) = reach.values().filter_map(|r| r.first).min() else {
+        return read_all(loaded, cx.root, &files);
+    };
+    let period_of = |t: i64| chrono::DateTime::from_timestamp(t, 0).map(|d| Period::of(d.with_timezone(&tz).date_naive()));
+    let Some(first_period) = period_of(first) else {
+        return read_all(loaded, cx.root, &files);
+    };
+    let data_paths: BTreeSet<String> = files.iter().map(|f| super::slashed(f)).collect();
+    let is_data = |path: &str| {
+        data_paths.contains(path)
+            || site.config.sources.values().any(|s| {
+                let folder = super::slashed(&s.path);
+                path.starts_with(&format!("{folder}/")) && (path.ends_with(".parquet") || path.ends_with(".pq"))
+            })
+    };
+    let latest: BTreeMap<&str, BTreeMap<Period, &Published>> =
+        cx.published_of.iter().map(|(c, list)| (c.as_str(), publish::latest(list))).collect();
+    // Settled: see the module documentation. `Some(true)` settled and published,
+    // `Some(false)` nothing to publish, `None` not settled.
+    let settle = |period: Period| -> Option<bool> {
+        let (start, end) = period.bounds(tz);
+        let now: BTreeSet<(String, String)> = files.iter().filter(|f| reach[*f].touches(start, end)).map(|f| key(f)).collect();
+        let in_force = site.in_force(period);
+        let mut any = false;
+        for customer in cx.customers {
+            if !in_force.agreements.iter().any(|a| a.kind == AgreementKind::Sla && a.party == customer.id) {
+                continue;
+            }
+            let published = latest.get(customer.id.as_str()).and_then(|l| l.get(&period))?;
+            super::settings_unchanged(site, &loaded.notes, cx.root, &customer.id, period, published, cx.inputs, cx.agreement_texts)?;
+            let mut then = BTreeSet::new();
+            for i in published.manifest.inputs.iter().filter(|i| is_data(&i.path)) {
+                if i.reach?.touches(start, end) {
+                    then.insert((i.path.clone(), i.sha256.clone()));
+                }
+            }
+            if then != now {
+                return None;
+            }
+            any = true;
+        }
+        Some(any)
+    };
+    // Read from the first complete month that is not settled, the latest
+    // complete month, the month in progress and the month asked for,
+    // whichever comes first.
+    let mut settled = BTreeMap::new();
+    let mut from: Option<i64> = None;
+    let mut last_complete = None;
+    let mut p = first_period;
+    loop {
+        let (start, end) = p.bounds(tz);
+        if end > cx.as_of {
+            if start <= cx.as_of {
+                from = Some(from.map_or(start, |f| f.min(start)));
+            }
+            break;
+        }
+        if end + wait <= cx.as_of {
+            last_complete = Some(start);
+            if from.is_none() {
+                match settle(p) {
+                    Some(published) => {
+                        settled.insert(p, published);
+                    }
+                    None => from = Some(start),
+                }
+            }
+        }
+        p = p.next();
+    }
+    let candidates = [from, last_complete, cx.only.map(|p| p.bounds(tz).0)];
+    let Some(from) = candidates.into_iter().flatten().min() else {
+        return read_all(loaded, cx.root, &files);
+    };
+    loaded.read(cx.root, &|f| reach[f].touches(from, i64::MAX))?;
+    let unread: Vec<&Reach> = files.iter().filter(|f| loaded.reach(f).is_none()).map(|f| &reach[f]).filter(|r| r.rows > 0).collect();
+    let partial = (!unread.is_empty()).then(|| Partial { from, first: unread.iter().filter_map(|r| r.first).min() });
+    settled.retain(|p, _| partial.is_some_and(|part| p.bounds(tz).1 <= part.from));
+    Ok(Reading { partial, settled, reach: reach.into_iter().map(|(f, r)| (super::slashed(&f), r)).collect() })
+}
+
+fn read_all(loaded: &mut Loaded, root: &Path, files: &[PathBuf]) -> Result<Reading, Diagnostics> {
+    loaded.read(root, &|_| true)?;
+    let reach = files.iter().map(|f| (super::slashed(f), loaded.reach(f).unwrap_or_default())).collect();
+    Ok(Reading { reach, ..Reading::default() })
+}
