@@ -179,8 +179,15 @@ pub(super) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, 
     };
     loaded.read(cx.root, &|f| reach[f].touches(from, i64::MAX))?;
     let unread: Vec<&Reach> = files.iter().filter(|f| loaded.reach(f).is_none()).map(|f| &reach[f]).filter(|r| r.rows > 0).collect();
-    let partial = (!unread.is_empty()).then(|| Partial { from, first: unread.iter().filter_map(|r| r.first).min() });
-    settled.retain(|p, _| partial.is_some_and(|part| p.bounds(tz).1 <= part.from));
+    let partial = (!unread.is_empty()).then(|| Partial {
+        from,
+        first: unread.iter().filter_map(|r| r.first).min(),
+        earliest: unread.iter().filter_map(|r| r.from).min().unwrap_or(from),
+    });
+    settled.retain(|p, _| {
+        let (start, end) = p.bounds(tz);
+        partial.is_some_and(|part| part.misses(start, end))
+    });
     Ok(Reading { partial, settled, reach: reach.into_iter().map(|(f, r)| (super::slashed(&f), r)).collect() })
 }
 

@@ -178,7 +178,7 @@ fn schedule_with(prepared: &Prepared, only: Option<Period>, as_of: i64, settled:
         if end > as_of {
             break;
         }
-        let unread = prepared.data.partial.is_some_and(|part| part.misses(start));
+        let unread = prepared.data.partial.is_some_and(|part| part.misses(start, end));
         if !complete(p) {
             out.awaiting.push((p, end + wait));
         } else if unread {
@@ -274,7 +274,8 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
     let schedule = schedule_with(&prepared, options.period, as_of, &reading.settled).map_err(|d| BuildError::Problems(d.into()))?;
     if let (Some(part), Some(last)) = (prepared.data.partial, schedule.complete.last()) {
         // The latest complete month is always measured (the provider overview shows it).
-        if part.misses(last.bounds(config.timezone).0) {
+        let (start, end) = last.bounds(config.timezone);
+        if part.misses(start, end) {
             return Ok(None);
         }
     }
@@ -295,7 +296,8 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
                 schedule.complete.iter().filter_map(move |&period| {
                     let published = latest.get(&period)?;
                     // A month before the rows read is settled (see `incremental`).
-                    let unread = prepared.data.partial.is_some_and(|p| p.misses(period.bounds(prepared.site.config.timezone).0));
+                    let (start, end) = period.bounds(prepared.site.config.timezone);
+                    let unread = prepared.data.partial.is_some_and(|p| p.misses(start, end));
                     (unread || inputs_unchanged(prepared, root, &c.id, period, published, inputs, texts)).then(|| (c.id.clone(), period))
                 })
             })

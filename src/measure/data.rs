@@ -136,12 +136,14 @@ pub struct Partial {
     pub from: i64,
     /// The earliest row of the files not read (see [`Reach::first`]).
     pub first: Option<i64>,
+    /// The earliest instant a file not read bears on (see [`Reach::from`]).
+    pub earliest: i64,
 }
 
 impl Partial {
-    /// True when figures of `[from, _)` need rows that were not read.
-    pub fn misses(&self, from: i64) -> bool {
-        from < self.from
+    /// True when rows of a file not read may bear on `[start, end)`.
+    pub fn misses(&self, start: i64, end: i64) -> bool {
+        start < self.from && end > self.earliest
     }
 }
 
