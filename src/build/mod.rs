@@ -244,22 +244,18 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
     let agreement_texts = agreement_texts(&options.root, &loaded.site)?;
     let io = |e: std::io::Error| BuildError::Io(e.to_string());
 
-    // Held until the last page is written, from before the published months are read.
-    let output_lock = publish::lock(&out).map_err(|e| BuildError::Io(e.to_string()))?;
-    // Every customer's published months, and their figures as trend history.
-    let mut published_of = BTreeMap::new();
-    let mut history = History::default();
-    for customer in &customers {
-        let published = publish::published(&out, &customer.id).map_err(io)?;
-        history.extend(plan::history(&out, &published).map_err(io)?);
-        published_of.insert(customer.id.clone(), published);
-    }
+    // Every customer's published months. Read here without the lock, only
+    // to choose the files to read; read again under the lock below.
+    let published_of = |customers: &[CustomerView]| -> Result<BTreeMap<String, Vec<publish::Published>>, BuildError> {
+        customers.iter().map(|c| Ok((c.id.clone(), publish::published(&out, &c.id).map_err(io)?))).collect()
+    };
+    let seen = if incremental { published_of(&customers)? } else { BTreeMap::new() };
 
     // Read the data files the months to measure need.
     let context = incremental::Context {
         root: &options.root,
         customers: &customers,
-        published_of: &published_of,
+        published_of: &seen,
         inputs: &inputs,
         agreement_texts: &agreement_texts,
         as_of,
@@ -278,6 +274,20 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
         if part.misses(start, end) {
             return Ok(None);
         }
+    }
+
+    // Held until the last page is written, from before the published months are read.
+    let output_lock = publish::lock(&out).map_err(|e| BuildError::Io(e.to_string()))?;
+    let published_of = published_of(&customers)?;
+    if incremental && published_of != seen {
+        // Another build published meanwhile: choose the files again.
+        return Ok(None);
+    }
+    // The published figures, as trend history.
+    let histories: Vec<Result<History, BuildError>> = published_of.par_iter().map(|(_, published)| plan::history(&out, published).map_err(io)).collect();
+    let mut history = History::default();
+    for h in histories {
+        history.extend(h?);
     }
 
     let mut report = BuildReport { out: out.clone(), warnings: prepared.warnings.clone(), awaiting: schedule.awaiting.clone(), ..BuildReport::default() };
