@@ -283,11 +283,15 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
         // Another build published meanwhile: choose the files again.
         return Ok(None);
     }
-    // The published figures, as trend history.
-    let histories: Vec<Result<History, BuildError>> = published_of.par_iter().map(|(_, published)| plan::history(&out, published).map_err(io)).collect();
+    // Every published results.json, read once (in parallel): trend history
+    // and the customer indexes.
+    let pairs: Vec<&publish::Published> = published_of.values().flatten().collect();
+    let read: Vec<Result<(PathBuf, plan::Snapshot), BuildError>> =
+        pairs.par_iter().map(|p| plan::read_snapshot(&out, p).map(|s| (p.folder.clone(), s)).map_err(io)).collect();
+    let snapshots: BTreeMap<PathBuf, plan::Snapshot> = read.into_iter().collect::<Result<_, _>>()?;
     let mut history = History::default();
-    for h in histories {
-        history.extend(h?);
+    for published in published_of.values() {
+        history.extend(plan::history_of(published, &snapshots));
     }
 
     let mut report = BuildReport { out: out.clone(), warnings: prepared.warnings.clone(), awaiting: schedule.awaiting.clone(), ..BuildReport::default() };
@@ -355,6 +359,7 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
         all_results: &all_results,
         complete: &schedule.complete,
         unchanged: &unchanged,
+        snapshots: &snapshots,
         to_date: to_date_results.as_ref(),
         to_date_link: schedule.in_progress.map(|period| ToDateLink {
             href: format!("{TO_DATE_DIR}/index.html"),
@@ -477,6 +482,8 @@ struct Shared<'a> {
     complete: &'a [Period],
     /// (customer, period) published and with its inputs as they were: kept.
     unchanged: &'a BTreeSet<(String, Period)>,
+    /// What each published period's results.json says, by folder.
+    snapshots: &'a BTreeMap<PathBuf, plan::Snapshot>,
     /// The month in progress, measured for the whole provider.
     to_date: Option<&'a Results>,
     to_date_link: Option<ToDateLink>,
@@ -560,7 +567,7 @@ fn customer_pages(shared: &Shared, customer: &CustomerView, published: &[publish
         }
         None => None,
     };
-    let (index, summary) = timed(&mut timings.render, || customer_index(renderer, site, customer, out, published, &new_revisions, to_date.as_ref(), shared.awaiting))?;
+    let (index, summary) = timed(&mut timings.render, || customer_index(renderer, site, customer, shared.snapshots, published, &new_revisions, to_date.as_ref(), shared.awaiting))?;
     pages.push(index);
     pages.push(Page::new(PathBuf::from(&customer.id).join("style.css"), renderer.css.clone()));
     Ok(CustomerOutcome { pages, refusals, summary, kept, published: published_now, timings })
@@ -833,7 +840,7 @@ fn customer_index(
     renderer: &Renderer,
     site: &SiteView,
     customer: &CustomerView,
-    out: &Path,
+    snapshots: &BTreeMap<PathBuf, plan::Snapshot>,
     published: &[publish::Published],
     new: &[(Period, u32, Results)],
     to_date: Option<&ToDateLink>,
@@ -842,7 +849,7 @@ fn customer_index(
     // Every revision of every period: (period, revision, folder, summary line).
     let mut all: BTreeMap<Period, Vec<(u32, String, String)>> = BTreeMap::new();
     for p in published {
-        let summary = plan::read_results(out, p).map(|v| summary_line(&v["summary"])).unwrap_or_default();
+        let summary = snapshots.get(&p.folder).map(|s| summary_line(&s.summary)).unwrap_or_default();
         all.entry(p.period).or_default().push((p.revision, p.folder.file_name().unwrap_or_default().to_string_lossy().into_owned(), summary));
     }
     let mut latest_summary = None;
@@ -878,7 +885,7 @@ fn customer_index(
     let latest_results = latest_results.or_else(|| {
         latest_summary.as_ref().and_then(|(_, f)| {
             let p = published.iter().find(|p| p.folder.file_name().is_some_and(|n| n.to_string_lossy() == *f))?;
-            plan::read_results(out, p).ok().map(|v| (v["summary"].clone(), v["credits"].clone()))
+            snapshots.get(&p.folder).map(|s| (s.summary.clone(), s.credits.clone()))
         })
     });
     let (s, credits) = latest_results.unwrap_or_default();

@@ -25,7 +25,6 @@ use super::manifest::{Content, Manifest};
 use super::Published;
 use crate::measure::print::format_value;
 use crate::measure::results::{History, TrendPoint};
-use crate::measure::Period;
 
 /// What publishing does with one period of one customer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,20 +190,50 @@ fn figure_changes(old: &Value, new: &Value) -> Vec<String> {
     out
 }
 
+/// What later builds read of a published period's results.json: its
+/// summary and credits (the customer index) and each target's figure (the
+/// trend history). Read once per build, skipping everything else.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Snapshot {
+    #[serde(default)]
+    pub summary: Value,
+    #[serde(default)]
+    pub credits: Value,
+    #[serde(default)]
+    targets: Vec<SnapshotFigure>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct SnapshotFigure {
+    #[serde(default)]
+    agreement: String,
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    value: Option<f64>,
+    status: crate::measure::exact::Status,
+}
+
+/// Reads what [`Snapshot`] keeps of a published period's results.json.
+pub fn read_snapshot(out: &Path, p: &Published) -> io::Result<Snapshot> {
+    let path = out.join(&p.folder).join("results.json");
+    let bytes = std::fs::read(&path).map_err(|e| io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display())))?;
+    serde_json::from_slice(&bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{}: {e}", path.display())))
+}
+
 /// The figures of every published period of `published` (the latest
-/// revision of each), as trend points for later months.
-pub fn history(out: &Path, published: &[Published]) -> io::Result<History> {
+/// revision of each), as trend points for later months, from its snapshots
+/// (by folder; periods without one are left out).
+pub fn history_of(published: &[Published], snapshots: &BTreeMap<std::path::PathBuf, Snapshot>) -> History {
     let mut history = History::default();
     for p in super::latest(published).values() {
-        let results = read_results(out, p)?;
-        let period: Period = p.period;
-        for t in results["targets"].as_array().into_iter().flatten() {
-            let status = serde_json::from_value(t["status"].clone()).map_err(|e| {
-                io::Error::new(io::ErrorKind::InvalidData, format!("{}/results.json: {e}", p.folder.display()))
-            })?;
-            let point = TrendPoint { period, value: t["value"].as_f64(), status };
-            history.insert(text(&t["agreement"]), text(&t["target"]), text(&t["service"]), point);
+        let Some(snapshot) = snapshots.get(&p.folder) else { continue };
+        for t in &snapshot.targets {
+            let point = TrendPoint { period: p.period, value: t.value, status: t.status };
+            history.insert(&t.agreement, &t.target, &t.service, point);
         }
     }
-    Ok(history)
+    history
 }
