@@ -369,25 +369,35 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
         awaiting: &awaiting,
         bar: &bar,
     };
-    let outcomes: Vec<Result<CustomerOutcome, BuildError>> =
-        customers.par_iter().map(|customer| customer_pages(&shared, customer, &published_of[&customer.id])).collect();
+    // Decide first, every customer in parallel: a refusal stops the build
+    // before anything is drawn or written.
+    let decided: Vec<Result<Decided, BuildError>> = customers.par_iter().map(|customer| decide(&shared, customer, &published_of[&customer.id])).collect();
+    let decided: Vec<Decided> = decided.into_iter().collect::<Result<_, _>>()?;
+    let refusals: Vec<String> = decided.iter().flat_map(|d| d.refusals.iter().cloned()).collect();
+    if !refusals.is_empty() {
+        return Err(BuildError::Refused(refusals));
+    }
+    // Then draw, render and stage: each period folder goes to disk (not yet
+    // in place) as soon as its pages exist, so the site is never held in memory.
+    let staging = publish::Staging::begin(&output_lock).map_err(|e| BuildError::Io(e.to_string()))?;
+    let outcomes: Vec<Result<CustomerOutcome, BuildError>> = customers
+        .par_iter()
+        .zip(decided)
+        .map(|(customer, decided)| customer_pages(&shared, customer, &published_of[&customer.id], decided, &staging))
+        .collect();
     bar.finish_and_clear();
     let mut pages: Vec<Page> = Vec::new();
-    let mut refusals = Vec::new();
     let mut summaries = Vec::new();
     for outcome in outcomes {
         let outcome = outcome?;
         pages.extend(outcome.pages);
-        refusals.extend(outcome.refusals);
         summaries.push(outcome.summary);
         report.kept += outcome.kept;
         report.published.extend(outcome.published);
         timings.measure += outcome.timings.measure;
         timings.draw += outcome.timings.draw;
         timings.render += outcome.timings.render;
-    }
-    if !refusals.is_empty() {
-        return Err(BuildError::Refused(refusals));
+        timings.publish += outcome.timings.publish;
     }
     report.to_date = schedule.in_progress;
     if options.customer.is_none() {
@@ -396,7 +406,7 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
         pages.push(Page::new("index.html", html));
         pages.push(Page::new("style.css", renderer.css.clone()));
     }
-    timed(&mut timings.publish, || publish::write_site(&output_lock, &pages)).map_err(|e| BuildError::Io(e.to_string()))?;
+    timed(&mut timings.publish, || staging.commit(&pages)).map_err(|e| BuildError::Io(e.to_string()))?;
     report.timings = timings;
     report.files_read = (prepared.data.files.len(), reading.reach.len());
     Ok(Some(report))
@@ -493,8 +503,8 @@ struct Shared<'a> {
 
 /// One customer's share of a build.
 struct CustomerOutcome {
+    /// Its mutable pages (index, to-date); its period folders are staged.
     pages: Vec<Page>,
-    refusals: Vec<String>,
     summary: CustomerSummary,
     kept: usize,
     published: Vec<(String, Period, u32)>,
@@ -502,42 +512,57 @@ struct CustomerOutcome {
     timings: Timings,
 }
 
-/// Decides, draws and renders one customer's periods, its to-date page and
-/// its index. Writes nothing.
-fn customer_pages(shared: &Shared, customer: &CustomerView, published: &[publish::Published]) -> Result<CustomerOutcome, BuildError> {
-    let Shared { renderer, site, prepared, root, out, revise, agreement_texts, inputs, all_results, .. } = *shared;
+/// What to publish of one customer, decided before anything is drawn.
+struct Decided {
+    /// The periods to publish: new ones and revisions.
+    periods: Vec<ToPublish>,
+    refusals: Vec<String>,
+    kept: usize,
+    timings: Timings,
+}
+
+/// A period decided for publication.
+struct ToPublish {
+    period: Period,
+    revision: u32,
+    why: Option<Revision>,
+    results: Results,
+    results_json: String,
+    content: Content,
+}
+
+/// Decides each complete period of one customer: kept, refused, new or a
+/// revision. Draws and writes nothing.
+fn decide(shared: &Shared, customer: &CustomerView, published: &[publish::Published]) -> Result<Decided, BuildError> {
+    let Shared { prepared, root, out, revise, agreement_texts, all_results, .. } = *shared;
     let io = |e: std::io::Error| BuildError::Io(e.to_string());
     let latest = publish::latest(published);
-    let others: Vec<String> = prepared.site.customers().into_iter().filter(|o| *o != customer.id).map(|o| o.to_string()).collect();
-    let mut timings = Timings::default();
-    let (mut pages, mut refusals, mut kept, mut published_now) = (Vec::new(), Vec::new(), 0, Vec::new());
-    let mut new_revisions: Vec<(Period, u32, Results)> = Vec::new();
+    let mut decided = Decided { periods: Vec::new(), refusals: Vec::new(), kept: 0, timings: Timings::default() };
     for &period in shared.complete {
-        shared.bar.inc(1);
         if shared.unchanged.contains(&(customer.id.clone(), period)) {
-            kept += 1;
+            decided.kept += 1;
             continue;
         }
         let Some(all) = all_results.get(&period) else { continue };
-        let results = timed(&mut timings.measure, || all.for_customer(&customer.id));
+        let results = timed(&mut decided.timings.measure, || all.for_customer(&customer.id));
         if results.targets.iter().all(|t| t.kind != AgreementKind::Sla) {
             continue;
         }
         let results_json = results_json(&results);
         let results_value: serde_json::Value = serde_json::from_str(&results_json).unwrap_or_default();
         // The rows digest and the comparison with what is published count as measuring.
-        let (content, decision) = timed(&mut timings.measure, || {
+        let (content, decision) = timed(&mut decided.timings.measure, || {
             let content = content(prepared, root, customer, &results, &results_value, agreement_texts);
             let decision = plan::decide(out, latest.get(&period).copied(), &Candidate { content: &content, results: &results_value }, revise);
             (content, decision)
         });
         let (revision, why) = match decision.map_err(io)? {
             Decision::Keep { .. } => {
-                kept += 1;
+                decided.kept += 1;
                 continue;
             }
             Decision::Refuse { revision, changes } => {
-                refusals.push(format!(
+                decided.refusals.push(format!(
                     "{}/{} is published (revision {revision}) and would change:\n  - {}\n  run `slareport build --revise` to publish revision {} beside it",
                     customer.id,
                     period,
@@ -549,10 +574,33 @@ fn customer_pages(shared: &Shared, customer: &CustomerView, published: &[publish
             Decision::New => (1, None),
             Decision::Revise { revision, why } => (revision, Some(why)),
         };
+        decided.periods.push(ToPublish { period, revision, why, results, results_json, content });
+    }
+    Ok(decided)
+}
+
+/// Draws, renders and stages one customer's decided periods, and renders
+/// its to-date page and its index (returned: they are mutable pages).
+fn customer_pages(
+    shared: &Shared,
+    customer: &CustomerView,
+    published: &[publish::Published],
+    decided: Decided,
+    staging: &publish::Staging,
+) -> Result<CustomerOutcome, BuildError> {
+    let Shared { renderer, site, prepared, agreement_texts, inputs, .. } = *shared;
+    let others: Vec<String> = prepared.site.customers().into_iter().filter(|o| *o != customer.id).map(|o| o.to_string()).collect();
+    let mut timings = decided.timings;
+    let (mut pages, mut published_now) = (Vec::new(), Vec::new());
+    let mut new_revisions: Vec<(Period, u32, Results)> = Vec::new();
+    shared.bar.inc(decided.kept as u64);
+    for ToPublish { period, revision, why, results, results_json, content } in decided.periods {
+        shared.bar.inc(1);
         let folder = PathBuf::from(&customer.id).join(folder_name(period, revision));
         let own_inputs = customer_inputs(inputs, prepared, &results, &others);
         let input = PeriodInput { results: &results, results_json, revision, why, content, inputs: own_inputs };
-        pages.extend(period_pages(renderer, site, customer, prepared, agreement_texts, input, &folder, &mut timings)?);
+        let period_pages = period_pages(renderer, site, customer, prepared, agreement_texts, input, &folder, &mut timings)?;
+        timed(&mut timings.publish, || staging.stage(&period_pages)).map_err(|e| BuildError::Io(e.to_string()))?;
         published_now.push((customer.id.clone(), period, revision));
         new_revisions.push((period, revision, results));
     }
@@ -570,7 +618,7 @@ fn customer_pages(shared: &Shared, customer: &CustomerView, published: &[publish
     let (index, summary) = timed(&mut timings.render, || customer_index(renderer, site, customer, shared.snapshots, published, &new_revisions, to_date.as_ref(), shared.awaiting))?;
     pages.push(index);
     pages.push(Page::new(PathBuf::from(&customer.id).join("style.css"), renderer.css.clone()));
-    Ok(CustomerOutcome { pages, refusals, summary, kept, published: published_now, timings })
+    Ok(CustomerOutcome { pages, summary, kept: decided.kept, published: published_now, timings })
 }
 
 /// An output folder of its own: not the site folder or a folder holding it,

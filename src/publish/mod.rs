@@ -466,6 +466,18 @@ fn publish_folder(
     files: &[(PathBuf, &[u8])],
     at: &mut dyn FnMut(Step<'_>) -> io::Result<()>,
 ) -> Result<(), PublishError> {
+    let tmp = stage_folder(out, folder, files, at)?;
+    rename_into_place(out, folder, &tmp, at)
+}
+
+/// Writes a period folder's files into a fresh temporary folder beside its
+/// place, every file and folder flushed; returns the temporary folder.
+fn stage_folder(
+    out: &Path,
+    folder: &Path,
+    files: &[(PathBuf, &[u8])],
+    at: &mut dyn FnMut(Step<'_>) -> io::Result<()>,
+) -> Result<PathBuf, PublishError> {
     let dest = out.join(folder);
     let parent = dest.parent().unwrap_or(out).to_path_buf();
     create_dirs(&parent)?;
@@ -488,18 +500,124 @@ fn publish_folder(
         for d in &dirs {
             sync_dir(d)?;
         }
-        if fs::symlink_metadata(&dest).is_ok() {
-            return Err(PublishError::Exists { folder: dest.clone() });
-        }
-        at(Step::Rename { from: &tmp, to: &dest }).map_err(io_error("rename into place", &dest))?;
-        fs::rename(&tmp, &dest).map_err(io_error("rename into place", &dest))?;
-        sync_dir(&parent)
+        Ok(())
     })();
     if result.is_err() && tmp.exists() {
         // Only our own temporary folder; the next build would remove it too.
         let _ = fs::remove_dir_all(&tmp);
     }
+    result.map(|()| tmp)
+}
+
+/// Renames a staged folder into its place (refused if something is there).
+fn rename_into_place(out: &Path, folder: &Path, tmp: &Path, at: &mut dyn FnMut(Step<'_>) -> io::Result<()>) -> Result<(), PublishError> {
+    let dest = out.join(folder);
+    let parent = dest.parent().unwrap_or(out).to_path_buf();
+    let result = (|| {
+        if fs::symlink_metadata(&dest).is_ok() {
+            return Err(PublishError::Exists { folder: dest.clone() });
+        }
+        at(Step::Rename { from: tmp, to: &dest }).map_err(io_error("rename into place", &dest))?;
+        fs::rename(tmp, &dest).map_err(io_error("rename into place", &dest))?;
+        sync_dir(&parent)
+    })();
+    if result.is_err() && tmp.exists() {
+        let _ = fs::remove_dir_all(tmp);
+    }
     result
+}
+
+/// A site written while it is produced: each period folder is written to
+/// disk (under a temporary name, flushed) as soon as its pages exist, so a
+/// build never holds the whole site in memory, and nothing is visible
+/// until [`Staging::commit`] renames every staged folder into place and
+/// replaces the mutable pages, in the order [`write_site`] follows. A
+/// staging dropped without a commit removes its temporary folders (and a
+/// killed build leaves them to the next build's clean-up): the published
+/// site is as it was.
+pub struct Staging<'a> {
+    lock: &'a OutputLock,
+    /// (period folder, temporary folder), staged so far.
+    staged: std::sync::Mutex<Vec<(PathBuf, PathBuf)>>,
+    cleaned: usize,
+}
+
+impl<'a> Staging<'a> {
+    /// Starts writing into the locked output: removes what an interrupted
+    /// build left first.
+    pub fn begin(lock: &'a OutputLock) -> Result<Staging<'a>, PublishError> {
+        let cleaned = clean_leftovers(lock.out())?;
+        Ok(Staging { lock, staged: std::sync::Mutex::new(Vec::new()), cleaned })
+    }
+
+    /// Writes the pages of one or more period folders to disk, not yet in
+    /// place. Every page must belong to a period folder not published and
+    /// not staged yet. May be called from several threads at once.
+    pub fn stage(&self, pages: &[Page]) -> Result<(), PublishError> {
+        let out = self.lock.out();
+        let mut folders: BTreeMap<PathBuf, Vec<(PathBuf, &[u8])>> = BTreeMap::new();
+        for page in pages {
+            match classify(&page.path)? {
+                Some((folder, inner)) => folders.entry(folder).or_default().push((inner, &page.bytes)),
+                None => return Err(PublishError::BadPage { path: page.path.clone(), why: "only pages of a period folder are staged".into() }),
+            }
+        }
+        for (folder, files) in folders {
+            if fs::symlink_metadata(out.join(&folder)).is_ok() {
+                return Err(PublishError::Exists { folder: out.join(&folder) });
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            if let Some((inner, _)) = files.iter().find(|(inner, _)| !seen.insert(inner.clone())) {
+                return Err(PublishError::BadPage { path: folder.join(inner), why: "the build produced it twice".into() });
+            }
+            let tmp = stage_folder(out, &folder, &files, &mut |_| Ok(()))?;
+            let mut staged = self.staged.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if staged.iter().any(|(f, _)| *f == folder) {
+                drop(staged);
+                let _ = fs::remove_dir_all(&tmp);
+                return Err(PublishError::BadPage { path: folder, why: "the build produced it twice".into() });
+            }
+            staged.push((folder, tmp));
+        }
+        Ok(())
+    }
+
+    /// Renames every staged folder into place, then writes `mutable` (pages
+    /// outside period folders) as [`write_site`] does.
+    pub fn commit(self, mutable: &[Page]) -> Result<Written, PublishError> {
+        let out = self.lock.out();
+        for page in mutable {
+            if classify(&page.path)?.is_some() {
+                return Err(PublishError::BadPage { path: page.path.clone(), why: "a page of a period folder must be staged".into() });
+            }
+        }
+        let mut staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        staged.sort();
+        let mut written = Written { cleaned: self.cleaned, ..Written::default() };
+        let mut rest = staged.into_iter();
+        while let Some((folder, tmp)) = rest.next() {
+            if let Err(e) = rename_into_place(out, &folder, &tmp, &mut |_| Ok(())) {
+                for (_, tmp) in rest {
+                    let _ = fs::remove_dir_all(tmp);
+                }
+                return Err(e);
+            }
+            written.periods.push(folder);
+        }
+        let w = write_site(self.lock, mutable)?;
+        written.replaced = w.replaced;
+        written.unchanged = w.unchanged;
+        Ok(written)
+    }
+}
+
+impl Drop for Staging<'_> {
+    fn drop(&mut self) {
+        let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        for (_, tmp) in staged {
+            let _ = fs::remove_dir_all(tmp);
+        }
+    }
 }
 
 /// Replaces one mutable page atomically. A page that is a symlink keeps its
@@ -590,6 +708,44 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "i1");
         let w = write_site(&lock, &pages(&[("a/index.html", "i2"), ("index.html", "s1")])).unwrap();
         assert_eq!((w.replaced, w.unchanged), (1, 1));
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "i2");
+    }
+
+    #[test]
+    fn staged_folders_are_invisible_until_committed_and_gone_when_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let lock = lock(&out).unwrap();
+        write_site(&lock, &pages(&[("a/2026-09/index.html", "sep"), ("a/index.html", "i1")])).unwrap();
+        let listing = || {
+            let mut all: Vec<String> = walkdir::WalkDir::new(&out).min_depth(1).into_iter().map(|e| e.unwrap().path().strip_prefix(&out).unwrap().display().to_string()).collect();
+            all.sort();
+            all
+        };
+        let before = listing();
+        // Staged, then the build fails (dropped without a commit): as it was.
+        {
+            let staging = Staging::begin(&lock).unwrap();
+            staging.stage(&pages(&[("a/2026-10/index.html", "oct"), ("a/2026-10/charts/x.svg", "<svg/>")])).unwrap();
+            staging.stage(&pages(&[("b/2026-10/index.html", "b-oct")])).unwrap();
+            // Nothing is in place while staged; only temporary folders exist.
+            assert!(!out.join("a/2026-10").exists() && !out.join("b/2026-10").exists());
+            // A mutable page cannot be staged; a published folder cannot be staged again.
+            assert!(matches!(staging.stage(&pages(&[("a/index.html", "i2")])), Err(PublishError::BadPage { .. })));
+            assert!(matches!(staging.stage(&pages(&[("a/2026-09/index.html", "again")])), Err(PublishError::Exists { .. })));
+            assert!(matches!(staging.stage(&pages(&[("a/2026-10/other.html", "twice")])), Err(PublishError::BadPage { .. })));
+        }
+        // (The new customer's folder, made to stage into, stays: empty.)
+        assert_eq!(fs::read_dir(out.join("b")).unwrap().count(), 0);
+        let after: Vec<String> = listing().into_iter().filter(|p| p != "b").collect();
+        assert_eq!(after, before, "a staging dropped leaves the site as it was, without leftovers");
+        // Staged and committed: in place, with the mutable pages after them.
+        let staging = Staging::begin(&lock).unwrap();
+        staging.stage(&pages(&[("a/2026-10/index.html", "oct")])).unwrap();
+        let w = staging.commit(&pages(&[("a/index.html", "i2")])).unwrap();
+        assert_eq!(w.periods, vec![PathBuf::from("a/2026-10")]);
+        assert_eq!(w.replaced, 1);
+        assert_eq!(fs::read_to_string(out.join("a/2026-10/index.html")).unwrap(), "oct");
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "i2");
     }
 
