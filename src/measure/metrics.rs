@@ -446,7 +446,7 @@ fn latencies(subject: &Subject, data: &Data) -> (Vec<f64>, Vec<Interval>, i64) {
                 w += 1;
             }
             if w < scope.len() && scope[w].start <= t {
-                if let Some(l) = samples.latency[i] {
+                if let Some(l) = samples.latency(i) {
                     out.push(l);
                 }
             }
