@@ -221,20 +221,7 @@ impl Builder {
                     data.outages.entry(service).or_default().extend(rows);
                 }
             }
-            SourceKind::Samples => {
-                let (shared, own) = samples(frame)?;
-                for s in shared.values().chain(own.values()) {
-                    for &t in &s.time {
-                        reach.add(t, [t.saturating_add(data.interval)]);
-                    }
-                }
-                for (service, s) in shared {
-                    data.samples.entry(service).or_default().extend(s);
-                }
-                for (key, s) in own {
-                    data.customer_samples.entry(key).or_default().extend(s);
-                }
-            }
+            SourceKind::Samples => add_samples(data, frame, &mut reach)?,
             SourceKind::Tickets => {
                 for (service, rows) in tickets(frame)? {
                     for t in &rows {
@@ -553,7 +540,12 @@ fn by_service<T>(frame: &DataFrame, mut row: impl FnMut(usize) -> T) -> PolarsRe
     for (i, service) in services.iter().enumerate() {
         // Required columns are never null after scanning.
         let service = service.unwrap_or_default();
-        out.entry(service.to_string()).or_default().push(row(i));
+        match out.get_mut(service) {
+            Some(rows) => rows.push(row(i)),
+            None => {
+                out.insert(service.to_string(), vec![row(i)]);
+            }
+        }
     }
     Ok(out)
 }
@@ -583,32 +575,39 @@ fn outages(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Outage>>> {
     })
 }
 
-/// Samples without a customer by service, and those of a customer by
-/// (service, customer), each in time order.
-type SampleTimelines = (BTreeMap<String, Samples>, BTreeMap<(String, String), Samples>);
-
-fn samples(frame: &DataFrame) -> PolarsResult<SampleTimelines> {
-    let time = ints(frame, "time")?;
-    let up: Vec<Option<bool>> = frame.column("up")?.bool()?.iter().collect();
-    let latency = floats(frame, "latency_ms")?;
-    let customer = text(frame, "customer")?;
-    let rows = by_service(frame, |i| (customer[i].clone(), time[i].unwrap_or_default(), up[i].unwrap_or(false), latency[i]))?;
-    let mut shared = BTreeMap::new();
-    let mut own: BTreeMap<(String, String), Samples> = BTreeMap::new();
-    for (service, rows) in rows {
-        let mut s = Samples::default();
-        for (c, t, u, l) in rows {
-            let into = match c {
-                Some(c) => own.entry((service.clone(), c)).or_default(),
-                None => &mut s,
-            };
-            into.push(t, u, l);
-        }
-        if !s.time.is_empty() {
-            shared.insert(service, s);
-        }
+/// Adds the samples of `frame` to `data`'s timelines (those without a
+/// customer by service, those of a customer by service and customer), in
+/// reading order, and each sample to `reach`. The columns are walked once,
+/// row by row, into per-frame timelines keyed by borrowed names (no row is
+/// copied into an intermediate vector, no name allocated per row).
+fn add_samples(data: &mut Data, frame: &DataFrame, reach: &mut Reach) -> PolarsResult<()> {
+    use std::collections::HashMap;
+    let service = frame.column("service")?.str()?;
+    let customer = frame.column("customer")?.str()?;
+    let time = frame.column("time")?.i64()?;
+    let up = frame.column("up")?.bool()?;
+    let latency = frame.column("latency_ms")?.f64()?;
+    let interval = data.interval;
+    let mut shared: HashMap<&str, Samples> = HashMap::new();
+    let mut own: HashMap<(&str, &str), Samples> = HashMap::new();
+    let rows = service.iter().zip(customer.iter()).zip(time.iter()).zip(up.iter()).zip(latency.iter());
+    for ((((s, c), t), u), l) in rows {
+        // Required columns are never null after scanning.
+        let (s, t) = (s.unwrap_or_default(), t.unwrap_or_default());
+        let into = match c {
+            Some(c) => own.entry((s, c)).or_default(),
+            None => shared.entry(s).or_default(),
+        };
+        into.push(t, u.unwrap_or(false), l);
+        reach.add(t, [t.saturating_add(interval)]);
     }
-    Ok((shared, own))
+    for (s, samples) in shared {
+        data.samples.entry(s.to_string()).or_default().extend(samples);
+    }
+    for ((s, c), samples) in own {
+        data.customer_samples.entry((s.to_string(), c.to_string())).or_default().extend(samples);
+    }
+    Ok(())
 }
 
 fn tickets(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Ticket>>> {
