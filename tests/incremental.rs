@@ -195,3 +195,30 @@ fn a_figure_of_a_month_whose_rows_were_not_read_is_never_computed() {
     let own = |r: &slareport::measure::Results| r.targets.iter().map(|t| (t.agreement.clone(), t.target.clone(), t.service.clone(), t.value)).collect::<Vec<_>>();
     assert_eq!(own(&partial), own(&full));
 }
+
+#[test]
+fn a_month_asked_for_reads_the_files_of_that_month_on() {
+    let site = Site::sample();
+    site.build("2026-11-25T00:00:00Z").unwrap();
+    let before = files(&site.out());
+    let period = |p: &str, as_of: &str| {
+        let mut o = build_options(site.root(), &site.out(), as_of);
+        o.period = Some(p.parse().unwrap());
+        build(&o).unwrap()
+    };
+    // March 2026 and the month in progress (November) need no 2025 file.
+    let march = period("2026-03", "2026-11-25T00:00:00Z");
+    assert_eq!(march.files_read, (6, 8));
+    assert_eq!((march.published.len(), march.kept), (0, 3), "March is published for all three customers and unchanged");
+    // November 2025 needs the 2025 files.
+    let november = period("2025-11", "2026-11-25T00:00:00Z");
+    assert_eq!(november.files_read, (8, 8));
+    assert_eq!((november.published.len(), november.kept), (0, 3));
+    // No snapshot changed (the indexes and to-date pages are rewritten).
+    let snapshots = |all: std::collections::BTreeMap<PathBuf, Vec<u8>>| {
+        all.into_iter().filter(|(p, _)| p.components().nth(1).is_some_and(|c| c.as_os_str().to_string_lossy().starts_with("20"))).collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let (now, then) = (snapshots(files(&site.out())), snapshots(before));
+    assert_eq!(now.keys().collect::<Vec<_>>(), then.keys().collect::<Vec<_>>());
+    assert!(now == then, "a snapshot changed");
+}

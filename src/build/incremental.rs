@@ -146,34 +146,37 @@ pub(super) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, 
         Some(any)
     };
     // Read from the first complete month that is not settled, the latest
-    // complete month, the month in progress and the month asked for,
-    // whichever comes first.
+    // complete month and the month in progress, whichever comes first; with
+    // `--period`, from that month and the month in progress (no other
+    // month is measured).
     let mut settled = BTreeMap::new();
-    let mut from: Option<i64> = None;
-    let mut last_complete = None;
+    let (mut unsettled, mut last_complete, mut in_progress) = (None, None, None);
     let mut p = first_period;
     loop {
         let (start, end) = p.bounds(tz);
         if end > cx.as_of {
             if start <= cx.as_of {
-                from = Some(from.map_or(start, |f| f.min(start)));
+                in_progress = Some(start);
             }
             break;
         }
         if end + wait <= cx.as_of {
             last_complete = Some(start);
-            if from.is_none() {
+            if unsettled.is_none() && cx.only.is_none() {
                 match settle(p) {
                     Some(published) => {
                         settled.insert(p, published);
                     }
-                    None => from = Some(start),
+                    None => unsettled = Some(start),
                 }
             }
         }
         p = p.next();
     }
-    let candidates = [from, last_complete, cx.only.map(|p| p.bounds(tz).0)];
+    let candidates = match cx.only {
+        Some(only) => [Some(only.bounds(tz).0), in_progress, None],
+        None => [unsettled, last_complete, in_progress],
+    };
     let Some(from) = candidates.into_iter().flatten().min() else {
         return read_all(loaded, cx.root, &files);
     };
