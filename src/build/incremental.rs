@@ -43,7 +43,7 @@ pub(super) struct Context<'a> {
     pub customers: &'a [CustomerView],
     pub published_of: &'a BTreeMap<String, Vec<Published>>,
     pub inputs: &'a [InputFile],
-    pub agreement_texts: &'a BTreeMap<String, Vec<u8>>,
+    pub known: super::Known<'a>,
     pub as_of: i64,
     pub only: Option<Period>,
     /// False: read every file (the second attempt of a build whose trends
@@ -131,7 +131,7 @@ pub(super) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, 
                 continue;
             }
             let published = latest.get(customer.id.as_str()).and_then(|l| l.get(&period))?;
-            super::settings_unchanged(site, &loaded.notes, cx.root, &customer.id, period, published, cx.inputs, cx.agreement_texts)?;
+            super::settings_unchanged(site, &loaded.notes, cx.known, &customer.id, period, published)?;
             let mut then = BTreeSet::new();
             for i in published.manifest.inputs.iter().filter(|i| is_data(&i.path)) {
                 if i.reach?.touches(start, end) {

@@ -257,7 +257,7 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
         customers: &customers,
         published_of: &seen,
         inputs: &inputs,
-        agreement_texts: &agreement_texts,
+        known: Known { root: &options.root, inputs: &inputs, agreement_texts: &agreement_texts },
         as_of,
         only: options.period,
         incremental,
@@ -306,13 +306,13 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
             .par_iter()
             .flat_map_iter(|c| {
                 let latest = publish::latest(&published_of[&c.id]);
-                let (prepared, inputs, texts, root) = (&prepared, &inputs, &agreement_texts, &options.root);
+                let (prepared, known) = (&prepared, Known { root: &options.root, inputs: &inputs, agreement_texts: &agreement_texts });
                 schedule.complete.iter().filter_map(move |&period| {
                     let published = latest.get(&period)?;
                     // A month before the rows read is settled (see `incremental`).
                     let (start, end) = period.bounds(prepared.site.config.timezone);
                     let unread = prepared.data.partial.is_some_and(|p| p.misses(start, end));
-                    (unread || inputs_unchanged(prepared, root, &c.id, period, published, inputs, texts)).then(|| (c.id.clone(), period))
+                    (unread || inputs_unchanged(prepared, known, &c.id, period, published)).then(|| (c.id.clone(), period))
                 })
             })
             .collect()
@@ -419,16 +419,8 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
 /// would be now, and the month is kept without being measured. Anything
 /// else (another version, another digest rule, a changed input) is
 /// measured and compared figure by figure as usual.
-fn inputs_unchanged(
-    prepared: &Prepared,
-    root: &Path,
-    customer: &str,
-    period: Period,
-    published: &publish::Published,
-    inputs: &[InputFile],
-    agreement_texts: &BTreeMap<String, Vec<u8>>,
-) -> bool {
-    let Some(services) = settings_unchanged(&prepared.site, &prepared.notes, root, customer, period, published, inputs, agreement_texts) else {
+fn inputs_unchanged(prepared: &Prepared, known: Known, customer: &str, period: Period, published: &publish::Published) -> bool {
+    let Some(services) = settings_unchanged(&prepared.site, &prepared.notes, known, customer, period, published) else {
         return false;
     };
     let services: Vec<&str> = services.iter().map(String::as_str).collect();
@@ -436,20 +428,21 @@ fn inputs_unchanged(
     prepared.data.rows_digest(&services, Some(customer), start, end) == published.manifest.content.rows
 }
 
+/// The inputs of this build as a snapshot records them.
+#[derive(Clone, Copy)]
+struct Known<'a> {
+    root: &'a Path,
+    /// Every input file with its hash.
+    inputs: &'a [InputFile],
+    /// The text of every agreement file.
+    agreement_texts: &'a BTreeMap<String, Vec<u8>>,
+}
+
 /// Everything of [`inputs_unchanged`] but the rows: the same tool,
 /// slareport.toml, corrections.toml, agreement files and note. Returns the
 /// services of the customer's SLAs in the period when all are as they were.
-#[allow(clippy::too_many_arguments)]
-fn settings_unchanged(
-    site: &Site,
-    notes: &[Note],
-    root: &Path,
-    customer: &str,
-    period: Period,
-    published: &publish::Published,
-    inputs: &[InputFile],
-    agreement_texts: &BTreeMap<String, Vec<u8>>,
-) -> Option<Vec<String>> {
+fn settings_unchanged(site: &Site, notes: &[Note], known: Known, customer: &str, period: Period, published: &publish::Published) -> Option<Vec<String>> {
+    let Known { root, inputs, agreement_texts } = known;
     let manifest = &published.manifest;
     if manifest.tool != tool() {
         return None;
