@@ -453,9 +453,10 @@ impl CsvParts {
 
     fn too_long(&self) -> Diagnostic {
         let line = self.record_line;
-        let mib = self.chunking.max_record_bytes as f64 / f64::from(1 << 20);
+        let limit = self.chunking.max_record_bytes;
+        let size = if limit % (1 << 20) == 0 { format!("{} MiB", limit >> 20) } else { format!("{limit} bytes") };
         Diagnostic::error(format!(
-            "{}, line {line}: the record starting here runs on for more than {mib} MiB; expected one record per line",
+            "{}, line {line}: the record starting here runs on for more than {size}; expected one record per line",
             self.shown.display()
         ))
         .at_line(&self.shown, line)
@@ -668,7 +669,9 @@ impl Shape {
 /// Where records start and end as polars splits them: a newline ends a
 /// record unless an odd number of quotes precede it (any `"` toggles, where
 /// [`Shape`] follows RFC 4180; the two differ only on a stray quote). Blank
-/// lines are skipped, the first record is the header.
+/// lines before the header are skipped; the first record is the header;
+/// after it a blank line is a record too (polars reads it as a row of
+/// empty cells).
 #[derive(Debug)]
 struct Records {
     line: usize,
@@ -697,13 +700,14 @@ impl Records {
         while *i < bytes.len() && (eof || *i + 1 < bytes.len()) {
             let b = bytes[*i];
             if self.at_record_start && !self.in_quotes {
+                if self.header_done {
+                    // The byte is read on the next call.
+                    self.at_record_start = false;
+                    return Some(Mark::Start(self.line));
+                }
                 let blank = b == b'\n' || (b == b'\r' && bytes.get(*i + 1) == Some(&b'\n'));
                 if !blank {
                     self.at_record_start = false;
-                    if self.header_done {
-                        // The byte is read on the next call.
-                        return Some(Mark::Start(self.line));
-                    }
                     self.header_done = true;
                 }
             }
@@ -724,8 +728,8 @@ impl Records {
     }
 }
 
-/// The line each data record starts on, skipping the header and blank lines
-/// and counting newlines inside quoted fields.
+/// The line each data record starts on, skipping the header (and blank
+/// lines before it) and counting newlines inside quoted fields.
 #[cfg(test)]
 fn record_lines(bytes: &[u8]) -> Vec<usize> {
     let mut records = Records::new();
@@ -746,7 +750,9 @@ mod tests {
     #[test]
     fn record_lines_skip_the_header_and_follow_quoted_newlines() {
         let csv = b"a,b\n1,2\n\"x\ny\",3\n\n4,5\n";
-        assert_eq!(record_lines(csv), vec![2, 3, 6]);
+        // polars reads the blank line 5 as a row of empty cells.
+        assert_eq!(record_lines(csv), vec![2, 3, 5, 6]);
+        assert_eq!(record_lines(b"\r\n\na,b\r\n1,2\r\n\r\n"), vec![4, 5]);
     }
 
     #[test]
