@@ -186,7 +186,7 @@ impl<'s> Converter<'s> {
         }
         let mut has_customer = false;
         // The service and customer cells as the export has them (trimmed), for the set-aside record.
-        let mut as_exported: Vec<(&'static str, Vec<String>)> = Vec::new();
+        let mut as_exported: Vec<(&'static str, Column)> = Vec::new();
         for (c, canonical) in source.kind.columns().iter().enumerate() {
             let export = source.columns.get(canonical.name).map_or(canonical.name, String::as_str);
             let raw = match find_column(part, export, height) {
@@ -310,11 +310,10 @@ pub fn to_canonical(source: &Source, part: &RawPart) -> Result<(DataFrame, Vec<S
     }
 }
 
-/// A column's cells as text, trimmed, empty where null.
-fn exported_text(raw: &Column) -> Vec<String> {
-    let Ok(text) = raw.cast(&DataType::String) else { return vec![String::new(); raw.len()] };
-    let Ok(text) = text.str() else { return vec![String::new(); raw.len()] };
-    text.iter().map(|c| c.map_or_else(String::new, |c| c.trim().to_string())).collect()
+/// A column's cells as text (read trimmed, one at a time, for the rows set
+/// aside only), all empty when it cannot be cast.
+fn exported_text(raw: &Column) -> Column {
+    raw.cast(&DataType::String).unwrap_or_else(|_| Column::full_null(raw.name().clone(), raw.len(), &DataType::String))
 }
 
 /// The id `value` stands for under `map`: the id it is mapped to, or itself
@@ -337,14 +336,15 @@ fn map_values(
     part: &RawPart,
     converted: &mut [(&'static str, Values)],
     has_customer: bool,
-    as_exported: &[(&'static str, Vec<String>)],
+    as_exported: &[(&'static str, Column)],
     rows: &[i64],
 ) -> (Vec<bool>, Vec<SetAside>) {
     let height = rows.len();
     let mut keep = vec![true; height];
     let mut aside: BTreeMap<SetAsideReason, SetAside> = BTreeMap::new();
     let exported = |name: &str, i: usize| {
-        as_exported.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.get(i)).map_or("", String::as_str).to_string()
+        let cell = as_exported.iter().find(|(n, _)| *n == name).and_then(|(_, c)| c.str().ok()?.get(i));
+        cell.map_or("", str::trim).to_string()
     };
     let mut set_aside = |keep: &mut Vec<bool>, i: usize, reason: SetAsideReason, value: String| {
         if !keep[i] {

@@ -420,17 +420,22 @@ impl CsvParts {
         cut
     }
 
-    /// Hands out `buf[..cut]` as a part, parsed with the header's column names.
+    /// Hands out `buf[..cut]` as a part, parsed with the header's column
+    /// names: the buffer always starts with the header (the file's start,
+    /// or the header put back in front of what follows a part), so a part
+    /// is handed to polars as it is, without a copy.
     fn emit(&mut self, cut: usize) -> Result<RawPart, Diagnostic> {
-        let header = if self.emitted { self.header.as_deref().unwrap_or_default() } else { &[] };
-        let mut bytes = Vec::with_capacity(header.len() + cut);
-        bytes.extend_from_slice(header);
-        bytes.extend_from_slice(&self.buf[..cut]);
-        self.buf.drain(..cut);
-        self.utf8_pos = self.utf8_pos.saturating_sub(cut);
-        self.shape_pos = self.shape_pos.saturating_sub(cut);
-        self.rec_pos = self.rec_pos.saturating_sub(cut);
-        self.record_from = self.record_from.saturating_sub(cut);
+        let header = self.header.as_deref().unwrap_or_default();
+        let mut next = Vec::with_capacity(header.len() + self.buf.len() - cut);
+        next.extend_from_slice(header);
+        next.extend_from_slice(&self.buf[cut..]);
+        self.buf.truncate(cut);
+        let bytes = std::mem::replace(&mut self.buf, next);
+        let moved = |at: usize| at.saturating_sub(cut) + header.len();
+        self.utf8_pos = moved(self.utf8_pos);
+        self.shape_pos = moved(self.shape_pos);
+        self.rec_pos = moved(self.rec_pos);
+        self.record_from = moved(self.record_from);
         self.emitted = true;
         let lines = std::mem::take(&mut self.lines);
         let first = self.rows_before;
