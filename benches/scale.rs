@@ -6,10 +6,14 @@
 //! and prints, per stage and in total, wall time, rows or pages per second,
 //! peak memory and the CPU/wall ratio; then a no-op rebuild and one new month
 //! on top of the others; then the floor, a bare polars lazy scan of the same
-//! probe files, and slareport's total as a multiple of it.
+//! probe files, and slareport's total as a multiple of it. The `csv` step
+//! (not run by default) writes one big samples CSV (`--csv-bytes`, default
+//! 2 GiB at `full`) beside a one-SLA site and measures `slareport check` of
+//! it: the CSV is read in parts, so its peak memory should not follow the
+//! file's size.
 //!
 //! Every measured piece of work runs in a fresh child process of this binary
-//! (`--child generate|build|floor`), so each peak memory (VmHWM) is that
+//! (`--child generate|build|floor|csv`), so each peak memory (VmHWM) is that
 //! piece's own. The children print one `RESULT {json}` line on stdout; the
 //! parent prints the table (or, with `--json`, every figure as JSON).
 //! docs/scale.md says how to read the figures and what was measured.
@@ -790,6 +794,126 @@ fn child_floor(scale: Scale) -> Result<Value, String> {
     Ok(json!({ "cost": cost, "groups": frame.height(), "samples": samples }))
 }
 
+// ------------------------------------------------------------ the CSV step
+
+/// Bump when the generated CSV changes.
+const CSV_GENERATOR_VERSION: &str = "csv-generator 1";
+/// Services of the CSV step: a sample a minute each, all in one file.
+const CSV_SERVICES: usize = 100;
+
+/// The size of the samples CSV of the `csv` step when `--csv-bytes` is not given.
+fn default_csv_bytes(scale: Scale) -> u64 {
+    match scale {
+        Scale::Small => 200 << 20,
+        Scale::Quarter => 512 << 20,
+        Scale::Full => 2 << 30,
+    }
+}
+
+/// `2G`, `512M`, `64K` (binary units) or plain bytes.
+fn parse_bytes(text: &str) -> Result<u64, String> {
+    let (digits, shift) = match text.char_indices().last() {
+        Some((i, 'G' | 'g')) => (&text[..i], 30),
+        Some((i, 'M' | 'm')) => (&text[..i], 20),
+        Some((i, 'K' | 'k')) => (&text[..i], 10),
+        _ => (text, 0),
+    };
+    let n: u64 = digits.parse().map_err(|_| format!("--csv-bytes `{text}`: expected bytes such as 2G, 512M or 1048576"))?;
+    Ok(n << shift)
+}
+
+/// Writes the site of the `csv` step into `dir`: one customer, one SLA
+/// with probe availability on every service, and `data/samples.csv` of
+/// about `bytes` bytes (a sample a minute per service from 2025-01-01, one
+/// in 500 down without a latency). Returns the rows written.
+fn generate_csv(dir: &Path, bytes: u64) -> Result<u64, String> {
+    let io = |e: std::io::Error| format!("cannot write the CSV site in {}: {e}", dir.display());
+    let services: Vec<String> = (0..CSV_SERVICES).map(service_id).collect();
+    fs::create_dir_all(dir.join("data")).map_err(io)?;
+    write_text(
+        &dir.join("slareport.toml"),
+        "title = \"CSV benchmark\"\ntimezone = \"Europe/London\"\n\n[customers.acme]\nname = \"Acme\"\n\n\
+         [sources.samples]\npath = \"data/samples.csv\"\ninterval = \"60s\"\n",
+    )
+    .map_err(io)?;
+    write_text(
+        &dir.join("agreements/acme/probes.toml"),
+        &format!(
+            "id = \"acme-probes\"\nkind = \"sla\"\ncustomer = \"acme\"\ntitle = \"Probed services\"\nversion = \"1\"\n\
+             effective = 2025-01-01\nreview_due = 2030-01-01\nservices = [{}]\n\n\
+             [[targets]]\nid = \"availability\"\nmetric = \"availability\"\nsource = \"samples\"\nunknown = \"up\"\nobjective = 99.5\n",
+            quoted(&services)
+        ),
+    )
+    .map_err(io)?;
+    let path = dir.join("data/samples.csv");
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, File::create(&path).map_err(io)?);
+    let header = "time,service,up,latency_ms\n";
+    out.write_all(header.as_bytes()).map_err(io)?;
+    let mut written = header.len() as u64;
+    let mut rows = 0u64;
+    let mut rng = Rng::new(&[SEED, 0xC5F]);
+    let start = ms(NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default()) / 1000;
+    let mut line = String::new();
+    'minutes: for minute in 0i64.. {
+        let stamp = chrono::DateTime::from_timestamp(start + 60 * minute, 0).unwrap_or_default().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        for service in &services {
+            if written >= bytes {
+                break 'minutes;
+            }
+            line.clear();
+            if rng.chance(0.002) {
+                line.push_str(&format!("{stamp},{service},false,\n"));
+            } else {
+                line.push_str(&format!("{stamp},{service},true,{:.1}\n", 20.0 + rng.exp(30.0)));
+            }
+            out.write_all(line.as_bytes()).map_err(io)?;
+            written += line.len() as u64;
+            rows += 1;
+        }
+    }
+    out.flush().map_err(io)?;
+    Ok(rows)
+}
+
+/// Child: the `csv` step. Generates the CSV site of `bytes` bytes unless a
+/// marker says it is there, then runs `slareport check` on it (the library
+/// call the command makes) and measures it.
+fn child_csv(bytes: u64) -> Result<Value, String> {
+    let dir = data_root().join(format!("csv-{bytes}"));
+    let marker_path = dir.join(MARKER);
+    let marker: Option<Value> = fs::read_to_string(&marker_path)
+        .ok()
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        .filter(|v| v["version"] == CSV_GENERATOR_VERSION && v["bytes"] == bytes);
+    let marker = match marker {
+        Some(m) => m,
+        None => {
+            if dir.exists() {
+                fs::remove_dir_all(&dir).map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
+            }
+            eprintln!("  csv: writing a samples CSV of {} into {}", gib(bytes as f64), dir.display());
+            let (rows, cost) = measured(|| generate_csv(&dir, bytes));
+            let m = json!({ "version": CSV_GENERATOR_VERSION, "bytes": bytes, "rows": rows?, "generate": cost });
+            fs::write(&marker_path, serde_json::to_string_pretty(&m).unwrap_or_default()).map_err(|e| e.to_string())?;
+            m
+        }
+    };
+    let file_bytes = fs::metadata(dir.join("data/samples.csv")).map_or(0, |m| m.len());
+    eprintln!("  csv: slareport check of {}", dir.display());
+    let (report, cost) = measured(|| slareport::check::check(&dir));
+    if !report.is_clean() {
+        let errors: Vec<String> = report.problems.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+        return Err(format!("check of the CSV site failed:\n{}", errors.join("\n")));
+    }
+    let rows = report
+        .summary
+        .as_ref()
+        .and_then(|s| s.sources.get(&slareport::model::SourceKind::Samples))
+        .map_or(0, |(_, rows)| *rows);
+    Ok(json!({ "cost": cost, "file_bytes": file_bytes, "rows": rows, "written_rows": marker["rows"], "warnings": report.problems.warnings() }))
+}
+
 // -------------------------------------------------------------------- parent
 
 struct Args {
@@ -798,10 +922,12 @@ struct Args {
     steps: Vec<String>,
     child: Option<String>,
     full_build: bool,
+    /// `--csv-bytes`: the size of the CSV of the `csv` step.
+    csv_bytes: Option<u64>,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { scales: Vec::new(), json: false, steps: Vec::new(), child: None, full_build: false };
+    let mut args = Args { scales: Vec::new(), json: false, steps: Vec::new(), child: None, full_build: false, csv_bytes: None };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -813,28 +939,30 @@ fn parse_args() -> Result<Args, String> {
             "--steps" => args.steps = it.next().ok_or("--steps needs a value")?.split(',').map(str::to_string).collect(),
             "--json" => args.json = true,
             "--full-build" => args.full_build = true,
+            "--csv-bytes" => args.csv_bytes = Some(parse_bytes(&it.next().ok_or("--csv-bytes needs a value")?)?),
             "--child" => args.child = Some(it.next().ok_or("--child needs a value")?),
             // cargo bench passes --bench to harness-less benches.
             "--bench" => {}
-            other => return Err(format!("unknown argument `{other}`; expected --scale small|quarter|full, --steps generate,first,noop,month,floor, --json, --full-build")),
+            other => return Err(format!("unknown argument `{other}`; expected --scale small|quarter|full, --steps generate,first,noop,month,floor,csv, --json, --full-build, --csv-bytes 2G")),
         }
     }
     if args.scales.is_empty() {
         args.scales.push(Scale::Small);
     }
     for s in &args.steps {
-        if !["generate", "first", "noop", "month", "floor"].contains(&s.as_str()) {
-            return Err(format!("unknown step `{s}`; expected generate, first, noop, month or floor"));
+        if !["generate", "first", "noop", "month", "floor", "csv"].contains(&s.as_str()) {
+            return Err(format!("unknown step `{s}`; expected generate, first, noop, month, floor or csv"));
         }
     }
     Ok(args)
 }
 
 /// Runs this binary as a child doing one piece of work; its `RESULT` line.
-fn run_child(what: &str, scale: Scale, steps: &[String]) -> Result<Value, String> {
+fn run_child(what: &str, scale: Scale, steps: &[String], extra: &[String]) -> Result<Value, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut cmd = Command::new(exe);
     cmd.args(["--child", what, "--scale", scale.name()]);
+    cmd.args(extra);
     if !steps.is_empty() {
         cmd.args(["--steps", steps.join(",").as_str()]);
     }
@@ -889,6 +1017,26 @@ fn build_line(name: &str, b: &Value) -> String {
 }
 
 fn print_scale(scale: Scale, r: &Value) {
+    if let Some(c) = r.get("csv") {
+        let wall = f(&c["cost"]["wall_s"]);
+        println!(
+            "== scale {}: csv check of one samples CSV of {} ({} rows): {:.2} s, {} rows/s, {}/s, peak {}, cpu/wall {:.2}",
+            scale.name(),
+            gib(f(&c["file_bytes"])),
+            thousands(f(&c["rows"])),
+            wall,
+            thousands(f(&c["rows"]) / wall.max(1e-9)),
+            gib(f(&c["file_bytes"]) / wall.max(1e-9)),
+            gib(f(&c["cost"]["peak_bytes"])),
+            f(&c["cost"]["cpu_per_wall"]),
+        );
+    }
+    if r.get("generate").is_none() {
+        if let Some(e) = r.get("error") {
+            println!("error: {e}");
+        }
+        return;
+    }
     let m = &r["generate"]["marker"];
     let rows = &m["rows"];
     let input = f(&rows["samples"]) + f(&rows["tickets"]) + f(&rows["outages"]) + f(&rows["surveys"]);
@@ -995,6 +1143,7 @@ fn main() {
             "generate" => child_generate(scale),
             "build" => child_build(scale, &args.steps),
             "floor" => child_floor(scale),
+            "csv" => child_csv(args.csv_bytes.unwrap_or(default_csv_bytes(scale))),
             other => Err(format!("unknown child `{other}`")),
         };
         match result {
@@ -1017,17 +1166,23 @@ fn main() {
     for &scale in &args.scales {
         let mut r = serde_json::Map::new();
         let outcome = (|| -> Result<(), String> {
-            // Data is always needed; `generate` only decides whether it is shown.
-            r.insert("generate".into(), run_child("generate", scale, &[])?);
+            // The site is needed by every step but `csv`; `generate` only decides whether it is shown.
+            if steps.iter().any(|s| s != "csv") {
+                r.insert("generate".into(), run_child("generate", scale, &[], &[])?);
+            }
             if !build_steps.is_empty() {
                 if scale == Scale::Full && !args.full_build {
                     r.insert("build_skipped".into(), json!("full builds exhaust memory today (see docs/scale.md); pass --full-build to try"));
                 } else {
-                    r.insert("build".into(), run_child("build", scale, &build_steps)?);
+                    r.insert("build".into(), run_child("build", scale, &build_steps, &[])?);
                 }
             }
             if steps.iter().any(|s| s == "floor") {
-                r.insert("floor".into(), run_child("floor", scale, &[])?);
+                r.insert("floor".into(), run_child("floor", scale, &[], &[])?);
+            }
+            if steps.iter().any(|s| s == "csv") {
+                let bytes = args.csv_bytes.unwrap_or(default_csv_bytes(scale));
+                r.insert("csv".into(), run_child("csv", scale, &[], &["--csv-bytes".to_string(), bytes.to_string()])?);
             }
             Ok(())
         })();

@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{load_site, CONFIG_FILE};
-use crate::model::{AgreementKind, Site, SourceKind};
-use crate::scan::{scan_sources, Measurements, SetAsideReason, Table};
+use crate::measure::data::Builder;
+use crate::model::{AgreementKind, Site, SiteConfig, SourceKind};
+use crate::scan::{Chunking, Part, SetAside, SetAsideReason};
 
 /// What `check` found.
 #[derive(Debug)]
@@ -105,32 +106,134 @@ fn check_completeness(site: &Site, data: &crate::measure::Data) -> Diagnostics {
     problems
 }
 
+/// What `check` keeps of a source as its parts stream by: enough for its
+/// warnings and summary, never the rows themselves.
+#[derive(Debug, Default)]
+struct Tally {
+    /// The files read, in reading order.
+    files: Vec<PathBuf>,
+    rows: usize,
+    /// Rows per service.
+    services: BTreeMap<String, usize>,
+    /// Rows per cause, when the kind has causes.
+    causes: Option<BTreeMap<String, usize>>,
+    /// Rows per (customer, service), when both are given.
+    pairs: BTreeMap<(String, String), usize>,
+    set_aside: Vec<SetAside>,
+}
+
+impl Tally {
+    fn add(&mut self, part: &Part) {
+        if self.files.last() != Some(&part.file) {
+            self.files.push(part.file.clone());
+        }
+        self.rows += part.frame.height();
+        self.set_aside.extend(part.set_aside.iter().cloned());
+        let text = |name: &str| part.frame.column(name).ok().and_then(|c| c.str().ok().cloned());
+        if let Some(services) = text("service") {
+            for s in services.iter().flatten() {
+                *self.services.entry(s.to_string()).or_insert(0) += 1;
+            }
+            if let Some(customers) = text("customer") {
+                for (c, s) in customers.iter().zip(services.iter()) {
+                    if let (Some(c), Some(s)) = (c, s) {
+                        *self.pairs.entry((c.to_string(), s.to_string())).or_insert(0) += 1;
+                    }
+                }
+            }
+        }
+        if part.frame.column("cause").is_ok() {
+            let causes = self.causes.get_or_insert_with(BTreeMap::new);
+            for c in text("cause").iter().flat_map(|c| c.iter().flatten()) {
+                *causes.entry(c.to_string()).or_insert(0) += 1;
+            }
+        }
+    }
+}
+
+/// Every source read: what `check` keeps of each that read without
+/// errors, and the measurements arranged (`None` when arranging failed).
+struct Scanned {
+    sources: BTreeMap<SourceKind, Tally>,
+    data: Option<crate::measure::Data>,
+}
+
+/// Reads every source of the site part by part (files of all sources in
+/// parallel, a few at a time), tallying each part and arranging its rows,
+/// so neither a raw file nor a whole table is ever held. A source with
+/// errors is left out, as if it had no rows.
+fn scan(root: &Path, config: &SiteConfig) -> (Scanned, Diagnostics) {
+    let interval = config.sources.get(&SourceKind::Samples).map_or(60, |s| s.interval);
+    let mut builder = Builder::new(interval, config.sources.keys().copied().collect());
+    let mut arranged = true;
+    let mut problems_of: BTreeMap<SourceKind, Diagnostics> = BTreeMap::new();
+    let mut tallies: BTreeMap<SourceKind, Tally> = BTreeMap::new();
+    let mut files = Vec::new();
+    for (kind, source) in &config.sources {
+        match crate::scan::list_files(root, source) {
+            Ok(listed) => {
+                tallies.insert(*kind, Tally::default());
+                files.extend(listed.into_iter().map(|l| (source, l)));
+            }
+            Err(p) => {
+                problems_of.insert(*kind, p);
+            }
+        }
+    }
+    let chosen: Vec<(&crate::model::Source, &crate::scan::Listed)> = files.iter().map(|(s, l)| (*s, l)).collect();
+    crate::scan::stream_files(root, &chosen, Chunking::default(), &mut |i, read| {
+        let kind = chosen[i].0.kind;
+        let problems = problems_of.entry(kind).or_default();
+        match read {
+            Ok(part) if !problems.has_errors() => {
+                if let Some(tally) = tallies.get_mut(&kind) {
+                    tally.add(&part);
+                }
+                arranged &= builder.add(kind, None, &part.frame, part.set_aside).is_ok();
+            }
+            Ok(_) => {}
+            Err(p) => problems.extend(p),
+        }
+    });
+    let mut problems = Diagnostics::new();
+    for kind in config.sources.keys() {
+        let Some(p) = problems_of.remove(kind) else { continue };
+        if p.has_errors() {
+            tallies.remove(kind);
+            builder.forget(*kind);
+        }
+        problems.extend(p);
+    }
+    let data = arranged.then(|| builder.finish());
+    (Scanned { sources: tallies, data }, problems)
+}
+
 /// Checks the site in `root`.
 pub fn check(root: &Path) -> Report {
     let loaded = load_site(root);
     let mut problems = loaded.problems;
-    let mut measurements = Measurements::default();
+    let mut scanned = Scanned { sources: BTreeMap::new(), data: None };
     if let Some(config) = &loaded.config {
-        let (m, p) = scan_sources(root, config);
+        let (s, p) = scan(root, config);
         problems.extend(p);
-        measurements = m;
-        problems.extend(set_aside_warnings(&measurements));
+        scanned = s;
+        problems.extend(set_aside_warnings(
+            scanned.sources.iter().flat_map(|(kind, t)| t.set_aside.iter().map(move |a| (*kind, a))),
+        ));
     }
     if let Some(config) = &loaded.config {
         problems.extend(check_theme(root, config));
     }
     let summary = loaded.site.as_ref().map(|site| {
         problems.extend(crate::load::notes::load_notes(site).1);
-        problems.extend(cross_check(site, &measurements));
-        problems.extend(check_customers(site, &measurements));
+        problems.extend(cross_check(site, &scanned.sources));
+        problems.extend(check_customers(site, &scanned.sources));
         // The measurements arranged once, for the corrections and the months.
-        let interval = site.config.sources.get(&SourceKind::Samples).map_or(60, |s| s.interval);
-        let data = crate::measure::Data::from_measurements(&measurements, interval).ok();
-        problems.extend(check_corrections(site, data.as_ref()));
-        if let Some(data) = &data {
+        problems.extend(check_corrections(site, scanned.data.as_ref()));
+        if let Some(data) = &scanned.data {
             problems.extend(check_completeness(site, data));
         }
-        summarise(site, &measurements)
+        summarise(site, &scanned.sources)
     });
     Report { root: root.to_path_buf(), problems, summary }
 }
@@ -163,7 +266,7 @@ fn check_theme(root: &Path, config: &crate::model::SiteConfig) -> Diagnostics {
     problems
 }
 
-fn summarise(site: &Site, measurements: &Measurements) -> Summary {
+fn summarise(site: &Site, sources: &BTreeMap<SourceKind, Tally>) -> Summary {
     let mut agreements = BTreeMap::new();
     for a in &site.agreements {
         *agreements.entry(a.kind).or_insert(0) += 1;
@@ -173,16 +276,12 @@ fn summarise(site: &Site, measurements: &Measurements) -> Summary {
         customers,
         agreements,
         targets: site.target_count(),
-        sources: measurements
-            .tables
-            .iter()
-            .map(|(k, t)| (*k, (t.files.len(), t.rows())))
-            .collect(),
+        sources: sources.iter().map(|(k, t)| (*k, (t.files.len(), t.rows))).collect(),
     }
 }
 
 /// Warnings about rows no agreement will ever report on.
-fn cross_check(site: &Site, measurements: &Measurements) -> Diagnostics {
+fn cross_check(site: &Site, sources: &BTreeMap<SourceKind, Tally>) -> Diagnostics {
     let mut problems = Diagnostics::new();
     let services = site.services();
     let agreements: Vec<&str> = site
@@ -191,27 +290,27 @@ fn cross_check(site: &Site, measurements: &Measurements) -> Diagnostics {
         .filter(|a| a.kind != AgreementKind::Sla)
         .map(|a| a.id.as_str())
         .collect();
-    for table in measurements.tables.values() {
-        let source = &site.config.sources[&table.kind];
-        let unknown = distinct_outside(table, "service", |s| services.contains(s));
+    for (kind, tally) in sources {
+        let source = &site.config.sources[kind];
+        let unknown = outside(&tally.services, |s| services.contains(s));
         if !unknown.is_empty() {
             problems.push(
                 Diagnostic::warning(format!(
                     "{} has rows for services no agreement names: {}",
-                    table.kind,
+                    kind,
                     describe(&unknown)
                 ))
                 .in_file(&source.path)
                 .with_hint("these rows are not reported on; add the service to an agreement or map the export's names"),
             );
         }
-        if table.frame.column("cause").is_ok() {
-            let unknown = distinct_outside(table, "cause", |c| agreements.contains(&c));
+        if let Some(causes) = &tally.causes {
+            let unknown = outside(causes, |c| agreements.contains(&c));
             if !unknown.is_empty() {
                 problems.push(
                     Diagnostic::warning(format!(
                         "{} has causes that name no OLA or UPC: {}",
-                        table.kind,
+                        kind,
                         describe(&unknown)
                     ))
                     .in_file(&source.path)
@@ -228,37 +327,35 @@ fn cross_check(site: &Site, measurements: &Measurements) -> Diagnostics {
 
 /// A warning per file and reason for the rows a source set aside: how
 /// many, why, the first row numbers and the offending values.
-pub fn set_aside_warnings(measurements: &Measurements) -> Diagnostics {
+pub fn set_aside_warnings<'a>(set_aside: impl IntoIterator<Item = (SourceKind, &'a SetAside)>) -> Diagnostics {
     let mut problems = Diagnostics::new();
-    for table in measurements.tables.values() {
-        for aside in &table.set_aside {
-            let plural = crate::measure::print::plural;
-            let rows: Vec<String> = aside.rows.iter().map(i64::to_string).collect();
-            let more = if aside.count > aside.rows.len() { ", ..." } else { "" };
-            let values: Vec<String> =
-                aside.values.iter().map(|v| if v.is_empty() { "an empty cell".to_string() } else { format!("`{v}`") }).collect();
-            let hint = match aside.reason {
-                SetAsideReason::ServiceEmpty | SetAsideReason::CustomerEmpty => {
-                    "these rows are left out of every figure; fill the cell in the export if they count"
-                }
-                SetAsideReason::ServiceUnmapped | SetAsideReason::CustomerUnmapped => {
-                    "these rows are left out of every figure; map the value in [sources.<kind>.values] of slareport.toml if they count"
-                }
-            };
-            problems.push(
-                Diagnostic::warning(format!(
-                    "{}: {} set aside, {} ({} {}{more}; values {})",
-                    table.kind,
-                    plural(aside.count, "row", "rows"),
-                    aside.reason.describe(),
-                    if rows.len() == 1 { "row" } else { "rows" },
-                    rows.join(", "),
-                    values.join(", ")
-                ))
-                .in_file(&aside.file)
-                .with_hint(hint),
-            );
-        }
+    for (kind, aside) in set_aside {
+        let plural = crate::measure::print::plural;
+        let rows: Vec<String> = aside.rows.iter().map(i64::to_string).collect();
+        let more = if aside.count > aside.rows.len() { ", ..." } else { "" };
+        let values: Vec<String> =
+            aside.values.iter().map(|v| if v.is_empty() { "an empty cell".to_string() } else { format!("`{v}`") }).collect();
+        let hint = match aside.reason {
+            SetAsideReason::ServiceEmpty | SetAsideReason::CustomerEmpty => {
+                "these rows are left out of every figure; fill the cell in the export if they count"
+            }
+            SetAsideReason::ServiceUnmapped | SetAsideReason::CustomerUnmapped => {
+                "these rows are left out of every figure; map the value in [sources.<kind>.values] of slareport.toml if they count"
+            }
+        };
+        problems.push(
+            Diagnostic::warning(format!(
+                "{}: {} set aside, {} ({} {}{more}; values {})",
+                kind,
+                plural(aside.count, "row", "rows"),
+                aside.reason.describe(),
+                if rows.len() == 1 { "row" } else { "rows" },
+                rows.join(", "),
+                values.join(", ")
+            ))
+            .in_file(&aside.file)
+            .with_hint(hint),
+        );
     }
     problems
 }
@@ -266,25 +363,14 @@ pub fn set_aside_warnings(measurements: &Measurements) -> Diagnostics {
 /// Warnings about rows of a customer the SLAs do not report on: rows of a
 /// customer on a service none of that customer's SLAs names, and rows
 /// naming a customer that is party to no SLA.
-fn check_customers(site: &Site, measurements: &Measurements) -> Diagnostics {
+fn check_customers(site: &Site, sources: &BTreeMap<SourceKind, Tally>) -> Diagnostics {
     let mut problems = Diagnostics::new();
     let slas: Vec<&crate::model::Agreement> = site.versions.iter().filter(|a| a.kind == AgreementKind::Sla).collect();
-    for table in measurements.tables.values() {
-        let (Ok(customers), Ok(services)) = (
-            table.frame.column("customer").and_then(|c| c.str().cloned()),
-            table.frame.column("service").and_then(|c| c.str().cloned()),
-        ) else {
-            continue;
-        };
-        let mut rows: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-        for (customer, service) in customers.iter().zip(services.iter()) {
-            if let (Some(c), Some(s)) = (customer, service) {
-                *rows.entry((c, s)).or_insert(0) += 1;
-            }
-        }
-        let file = &site.config.sources[&table.kind].path;
+    for (kind, tally) in sources {
+        let file = &site.config.sources[kind].path;
         let mut no_party: BTreeMap<&str, usize> = BTreeMap::new();
-        for ((customer, service), n) in rows {
+        for ((customer, service), n) in &tally.pairs {
+            let (customer, service, n) = (customer.as_str(), service.as_str(), *n);
             let theirs: Vec<&&crate::model::Agreement> = slas.iter().filter(|a| a.party == customer).collect();
             if theirs.is_empty() {
                 *no_party.entry(customer).or_insert(0) += n;
@@ -294,7 +380,7 @@ fn check_customers(site: &Site, measurements: &Measurements) -> Diagnostics {
                 problems.push(
                     Diagnostic::warning(format!(
                         "{}: {} of customer `{customer}` on service `{service}`, which no SLA of {customer} covers",
-                        table.kind,
+                        kind,
                         crate::measure::print::plural(n, "row", "rows")
                     ))
                     .in_file(file)
@@ -306,7 +392,7 @@ fn check_customers(site: &Site, measurements: &Measurements) -> Diagnostics {
             problems.push(
                 Diagnostic::warning(format!(
                     "{}: {} naming customer `{customer}`, which is party to no SLA",
-                    table.kind,
+                    kind,
                     crate::measure::print::plural(n, "row", "rows")
                 ))
                 .in_file(file)
@@ -317,18 +403,9 @@ fn check_customers(site: &Site, measurements: &Measurements) -> Diagnostics {
     problems
 }
 
-/// Distinct values of a text column that fail `known`, with their row counts.
-fn distinct_outside(table: &Table, column: &str, known: impl Fn(&str) -> bool) -> Vec<(String, usize)> {
-    let Ok(values) = table.frame.column(column).and_then(|c| c.str().cloned()) else {
-        return Vec::new();
-    };
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for v in values.iter().flatten() {
-        if !known(v) {
-            *counts.entry(v).or_insert(0) += 1;
-        }
-    }
-    counts.into_iter().map(|(k, n)| (k.to_string(), n)).collect()
+/// The values of a tally that fail `known`, with their row counts.
+fn outside(counts: &BTreeMap<String, usize>, known: impl Fn(&str) -> bool) -> Vec<(String, usize)> {
+    counts.iter().filter(|(v, _)| !known(v)).map(|(v, n)| (v.clone(), *n)).collect()
 }
 
 fn describe(values: &[(String, usize)]) -> String {

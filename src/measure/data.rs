@@ -181,6 +181,19 @@ impl Reach {
         }
     }
 
+    /// What a file holds, from what two parts of it hold: rows add up, the
+    /// stretch of time covers both.
+    pub fn merge(self, other: Reach) -> Reach {
+        let min = |a: Option<i64>, b: Option<i64>| a.into_iter().chain(b).min();
+        let max = |a: Option<i64>, b: Option<i64>| a.into_iter().chain(b).max();
+        Reach {
+            rows: self.rows + other.rows,
+            first: min(self.first, other.first),
+            from: min(self.from, other.from),
+            to: max(self.to, other.to),
+        }
+    }
+
     fn add(&mut self, first: i64, instants: impl IntoIterator<Item = i64>) {
         self.rows += 1;
         self.first = Some(self.first.map_or(first, |f| f.min(first)));
@@ -206,8 +219,10 @@ impl Builder {
         Builder { data: Data { interval, kinds, ..Data::default() } }
     }
 
-    /// Adds the canonical rows of one file (or one whole table when `file`
-    /// is `None`) and the rows it set aside; returns what the file holds.
+    /// Adds the canonical rows of one file, or of one part of it (a CSV
+    /// file comes in parts), or of one whole table when `file` is `None`,
+    /// and the rows it set aside; returns what the file holds so far (the
+    /// parts of a file are merged).
     pub fn add(&mut self, kind: SourceKind, file: Option<&Path>, frame: &DataFrame, set_aside: Vec<SetAside>) -> PolarsResult<Reach> {
         let data = &mut self.data;
         let mut reach = Reach::default();
@@ -250,9 +265,30 @@ impl Builder {
         }
         data.set_aside.entry(kind).or_default().extend(set_aside);
         if let Some(file) = file {
-            data.files.insert(file.to_path_buf(), reach);
+            let merged = data.files.get(file).map_or(reach, |earlier| earlier.merge(reach));
+            data.files.insert(file.to_path_buf(), merged);
+            return Ok(merged);
         }
         Ok(reach)
+    }
+
+    /// Leaves out everything of `kind` added so far (a source that turned
+    /// out to have problems), as if it had no configured source. Files are
+    /// not forgotten: a builder fed this way is fed without them.
+    pub fn forget(&mut self, kind: SourceKind) {
+        let data = &mut self.data;
+        match kind {
+            SourceKind::Outages => data.outages.clear(),
+            SourceKind::Samples => {
+                data.samples.clear();
+                data.customer_samples.clear();
+            }
+            SourceKind::Tickets => data.tickets.clear(),
+            SourceKind::Surveys => data.surveys.clear(),
+            SourceKind::Counts => data.counts.clear(),
+        }
+        data.set_aside.remove(&kind);
+        data.kinds.retain(|k| *k != kind);
     }
 
     /// What a file added holds.
@@ -651,4 +687,49 @@ fn counts(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Count>>> {
         total: total[i].unwrap_or_default(),
         customer: customer[i].clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reaches_of_two_parts_merge_into_the_file_s() {
+        let a = Reach { rows: 3, first: Some(100), from: Some(90), to: Some(400) };
+        let b = Reach { rows: 2, first: Some(50), from: Some(50), to: Some(300) };
+        assert_eq!(a.merge(b), Reach { rows: 5, first: Some(50), from: Some(50), to: Some(400) });
+        // A part without rows changes nothing.
+        assert_eq!(a.merge(Reach::default()), a);
+        assert_eq!(Reach::default().merge(b), b);
+    }
+
+    fn samples_part(times: &[i64]) -> DataFrame {
+        let n = times.len();
+        DataFrame::new(
+            n,
+            vec![
+                Column::new("time".into(), times.to_vec()),
+                Column::new("service".into(), vec!["email"; n]),
+                Column::new("up".into(), vec![true; n]),
+                Column::new("latency_ms".into(), vec![Some(1.0); n]),
+                Column::new("customer".into(), vec![None::<&str>; n]),
+                Column::new(crate::scan::ROW.into(), (2..2 + n as i64).collect::<Vec<_>>()),
+            ],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_file_added_in_parts_has_the_reach_of_all_its_rows() {
+        let mut builder = Builder::new(60, vec![SourceKind::Samples]);
+        let file = Path::new("data/samples.csv");
+        // Parts of one file, out of time order across parts.
+        builder.add(SourceKind::Samples, Some(file), &samples_part(&[1_000, 1_060]), Vec::new()).unwrap();
+        let all = builder.add(SourceKind::Samples, Some(file), &samples_part(&[500, 2_000, 1_500]), Vec::new()).unwrap();
+        let expected = Reach { rows: 5, first: Some(500), from: Some(500), to: Some(2_060) };
+        assert_eq!(all, expected);
+        assert_eq!(builder.reach(file), Some(expected));
+        let data = builder.finish();
+        assert_eq!(data.samples["email"].time, vec![500, 1_000, 1_060, 1_500, 2_000]);
+    }
 }

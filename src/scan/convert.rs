@@ -5,7 +5,9 @@ use polars::prelude::*;
 
 use std::collections::BTreeMap;
 
-use super::read::RawPart;
+use std::path::{Path, PathBuf};
+
+use super::read::{RawPart, RowNumbers};
 use super::{SetAside, SetAsideReason};
 use super::timestamp::TimestampParser;
 use super::ROW;
@@ -56,32 +58,32 @@ pub fn empty(kind: SourceKind) -> DataFrame {
     DataFrame::new(0, columns).expect("columns of one length")
 }
 
-/// Collects cell problems of one column of one file.
-struct CellProblems<'a> {
-    part: &'a RawPart,
+/// A bad cell or row, as people name it.
+fn cell_error(file: &Path, rows: &RowNumbers, index: usize, column: &str, message: String) -> Diagnostic {
+    let d = Diagnostic::error(format!("{}, column `{column}`: {message}", rows.describe(index)));
+    if rows.is_csv() {
+        d.at_line(file, rows.number(index))
+    } else {
+        d.in_file(file)
+    }
+}
+
+/// Collects cell problems of one column of one file, over all its parts.
+struct CellProblems {
+    file: PathBuf,
     column: String,
     listed: Diagnostics,
     more: usize,
 }
 
-impl<'a> CellProblems<'a> {
-    fn new(part: &'a RawPart, column: &str) -> Self {
-        CellProblems { part, column: column.to_string(), listed: Diagnostics::new(), more: 0 }
+impl CellProblems {
+    fn new(file: &Path, column: &str) -> Self {
+        CellProblems { file: file.to_path_buf(), column: column.to_string(), listed: Diagnostics::new(), more: 0 }
     }
 
-    fn push(&mut self, index: usize, message: String) {
-        if self.listed.errors() >= MAX_CELL_ERRORS {
-            self.more += 1;
-            return;
-        }
-        let number = self.part.rows.number(index);
-        let row = self.part.rows.describe(index);
-        let d = Diagnostic::error(format!("{row}, column `{}`: {message}", self.column));
-        self.listed.push(if self.part.rows.is_csv() {
-            d.at_line(&self.part.file, number)
-        } else {
-            d.in_file(&self.part.file)
-        });
+    /// How many bad cells so far, listed or not.
+    fn count(&self) -> usize {
+        self.listed.errors() + self.more
     }
 
     fn finish(mut self) -> Diagnostics {
@@ -90,78 +92,228 @@ impl<'a> CellProblems<'a> {
                 "column `{}`: {} more bad cells not listed",
                 self.column, self.more
             ))
-            .in_file(&self.part.file);
+            .in_file(&self.file);
             self.listed.push(d);
         }
         self.listed
     }
 }
 
-/// Converts `part` to the canonical schema of `source.kind`, with the rows
-/// set aside (service or customer empty or not mapped) left out of the frame.
-pub fn to_canonical(source: &Source, part: &RawPart) -> Result<(DataFrame, Vec<SetAside>), Diagnostics> {
-    let height = part.frame.height();
-    let mut problems = Diagnostics::new();
-    let mut converted: Vec<(&'static str, Values)> = Vec::new();
-    let parser = TimestampParser::new(source.timestamp_format.as_deref(), source.timezone);
-    problems.extend(check_partitions(part));
-    let mut has_customer = false;
-    // The service and customer cells as the export has them (trimmed), for the set-aside record.
-    let mut as_exported: Vec<(&'static str, Vec<String>)> = Vec::new();
-    for canonical in source.kind.columns() {
-        let export = source.columns.get(canonical.name).map_or(canonical.name, String::as_str);
-        let raw = match find_column(part, export, height) {
-            Some(c) => {
-                if canonical.name == "customer" {
-                    has_customer = true;
-                }
-                if matches!(canonical.name, "service" | "customer") {
-                    as_exported.push((canonical.name, exported_text(&c)));
-                }
-                c
-            }
-            None if canonical.required => {
-                let d = missing_column(source, part, canonical, export);
-                // A wrong separator is said once, not once per column.
-                if !problems.iter().any(|p| p.message == d.message) {
-                    problems.push(d);
-                }
-                continue;
-            }
-            None => Column::full_null(export.into(), height, &DataType::String),
-        };
-        let mut cells = CellProblems::new(part, export);
-        let values = convert_column(&raw, canonical, source, &parser, &mut cells);
-        problems.extend(cells.finish());
-        if let Some(values) = values {
-            converted.push((canonical.name, values));
-        }
-    }
-    if problems.has_errors() {
-        return Err(problems);
-    }
-    let rows: Vec<i64> = (0..height).map(|i| part.rows.number(i) as i64).collect();
-    let (keep, set_aside) = map_values(source, part, &mut converted, has_customer, &as_exported, &rows);
-    problems.extend(check_rows(source, part, &mut converted));
-    if problems.has_errors() {
-        return Err(problems);
-    }
-    let mut columns: Vec<Column> = converted.into_iter().map(|(name, v)| v.into_column(name)).collect();
-    columns.push(Column::new(ROW.into(), rows));
-    let frame = DataFrame::new(height, columns).map_err(|e| Diagnostics::from(super::internal(&part.file, e)))?;
-    if set_aside.is_empty() {
-        return Ok((frame, set_aside));
-    }
-    let mask = BooleanChunked::from_slice(PlSmallStr::from_static("keep"), &keep);
-    let frame = frame.filter(&mask).map_err(|e| Diagnostics::from(super::internal(&part.file, e)))?;
-    Ok((frame, set_aside))
+/// The cell problems of one column, for the rows of one part.
+struct Cells<'a> {
+    problems: &'a mut CellProblems,
+    rows: &'a RowNumbers,
 }
 
-/// A column's cells as text, trimmed, empty where null.
-fn exported_text(raw: &Column) -> Vec<String> {
-    let Ok(text) = raw.cast(&DataType::String) else { return vec![String::new(); raw.len()] };
-    let Ok(text) = text.str() else { return vec![String::new(); raw.len()] };
-    text.iter().map(|c| c.map_or_else(String::new, |c| c.trim().to_string())).collect()
+impl Cells<'_> {
+    fn push(&mut self, index: usize, message: String) {
+        let problems = &mut *self.problems;
+        if problems.listed.errors() >= MAX_CELL_ERRORS {
+            problems.more += 1;
+            return;
+        }
+        problems.listed.push(cell_error(&problems.file, self.rows, index, &problems.column, message));
+    }
+}
+
+/// The bad rows of one rule (see [`check_rows`]), over all parts of a file:
+/// the first few, and how many.
+#[derive(Default)]
+struct RowProblems {
+    listed: Vec<Diagnostic>,
+    count: usize,
+}
+
+/// Converts the parts of one file in turn to the canonical schema of its
+/// kind, carrying across parts what the file's messages need, so a file
+/// read in parts gets the messages of a file read at once: bad cells
+/// column by column (the first ten of each listed), then, only when no
+/// cell is bad, the rows breaking a rule (the first ten listed).
+pub struct Converter<'s> {
+    source: &'s Source,
+    file: PathBuf,
+    parser: TimestampParser,
+    /// Per hive partition of the file, the first row contradicting it.
+    partitions: Vec<Option<Diagnostic>>,
+    /// Per canonical column of the kind: the required column is missing.
+    missing: Vec<Option<Diagnostic>>,
+    /// Per canonical column of the kind: its bad cells.
+    cells: Vec<CellProblems>,
+    /// Per rule of [`check_rows`], in the order it checks them.
+    rows: BTreeMap<u32, RowProblems>,
+    internal: Diagnostics,
+    /// A part had a bad cell (rules of rows are not checked from then on).
+    cells_failed: bool,
+    set_aside: BTreeMap<SetAsideReason, SetAside>,
+}
+
+impl<'s> Converter<'s> {
+    pub fn new(source: &'s Source, file: &Path) -> Self {
+        let columns = source.kind.columns();
+        Converter {
+            source,
+            file: file.to_path_buf(),
+            parser: TimestampParser::new(source.timestamp_format.as_deref(), source.timezone),
+            partitions: Vec::new(),
+            missing: columns.iter().map(|_| None).collect(),
+            cells: columns
+                .iter()
+                .map(|c| CellProblems::new(file, source.columns.get(c.name).map_or(c.name, String::as_str)))
+                .collect(),
+            rows: BTreeMap::new(),
+            internal: Diagnostics::new(),
+            cells_failed: false,
+            set_aside: BTreeMap::new(),
+        }
+    }
+
+    /// Converts one part of the file; `None` when it has problems (they
+    /// are kept for [`Converter::finish`]). Rows set aside (service or
+    /// customer empty or not mapped) are left out of the frame and kept for
+    /// [`Converter::take_set_aside`].
+    pub fn convert(&mut self, part: &RawPart) -> Option<DataFrame> {
+        let source = self.source;
+        let height = part.frame.height();
+        let mut failed = false;
+        let mut converted: Vec<(&'static str, Values)> = Vec::new();
+        let contradictions = check_partitions(part);
+        self.partitions.resize_with(contradictions.len().max(self.partitions.len()), || None);
+        for (i, d) in contradictions.into_iter().enumerate() {
+            if let Some(d) = d {
+                failed = true;
+                self.partitions[i].get_or_insert(d);
+            }
+        }
+        let mut has_customer = false;
+        // The service and customer cells as the export has them (trimmed), for the set-aside record.
+        let mut as_exported: Vec<(&'static str, Column)> = Vec::new();
+        for (c, canonical) in source.kind.columns().iter().enumerate() {
+            let export = source.columns.get(canonical.name).map_or(canonical.name, String::as_str);
+            let raw = match find_column(part, export, height) {
+                Some(col) => {
+                    if canonical.name == "customer" {
+                        has_customer = true;
+                    }
+                    if matches!(canonical.name, "service" | "customer") && !self.cells_failed {
+                        as_exported.push((canonical.name, exported_text(&col)));
+                    }
+                    col
+                }
+                None if canonical.required => {
+                    failed = true;
+                    self.missing[c].get_or_insert_with(|| missing_column(source, part, canonical, export));
+                    continue;
+                }
+                None => Column::full_null(export.into(), height, &DataType::String),
+            };
+            let before = self.cells[c].count();
+            let mut cells = Cells { problems: &mut self.cells[c], rows: &part.rows };
+            let values = convert_column(&raw, canonical, source, &self.parser, &mut cells);
+            if self.cells[c].count() > before {
+                failed = true;
+            }
+            if let Some(values) = values {
+                converted.push((canonical.name, values));
+            }
+        }
+        if failed || self.cells_failed {
+            self.cells_failed = true;
+            return None;
+        }
+        let rows: Vec<i64> = (0..height).map(|i| part.rows.number(i) as i64).collect();
+        let (keep, set_aside) = map_values(source, part, &mut converted, has_customer, &as_exported, &rows);
+        for aside in set_aside {
+            match self.set_aside.get_mut(&aside.reason) {
+                Some(earlier) => earlier.merge(aside),
+                None => {
+                    self.set_aside.insert(aside.reason, aside);
+                }
+            }
+        }
+        if check_rows(source, part, &mut converted, &mut self.rows) || !self.rows.is_empty() {
+            return None;
+        }
+        let mut columns: Vec<Column> = converted.into_iter().map(|(name, v)| v.into_column(name)).collect();
+        columns.push(Column::new(ROW.into(), rows));
+        let mut internal = |e| {
+            self.internal.push(super::internal(&part.file, e));
+            None
+        };
+        let frame = match DataFrame::new(height, columns) {
+            Ok(f) => f,
+            Err(e) => return internal(e),
+        };
+        if keep.iter().all(|k| *k) {
+            return Some(frame);
+        }
+        let mask = BooleanChunked::from_slice(PlSmallStr::from_static("keep"), &keep);
+        match frame.filter(&mask) {
+            Ok(f) => Some(f),
+            Err(e) => internal(e),
+        }
+    }
+
+    /// The rows set aside so far, per reason (those of every part converted).
+    pub fn take_set_aside(&mut self) -> Vec<SetAside> {
+        std::mem::take(&mut self.set_aside).into_values().collect()
+    }
+
+    /// The problems of the whole file, in the order a file read at once gives them.
+    pub fn finish(self) -> Diagnostics {
+        let mut problems = Diagnostics::new();
+        for d in self.partitions.into_iter().flatten() {
+            problems.push(d);
+        }
+        for (missing, cells) in self.missing.into_iter().zip(self.cells) {
+            match missing {
+                // A wrong separator is said once, not once per column.
+                Some(d) if problems.iter().any(|p| p.message == d.message) => {}
+                Some(d) => problems.push(d),
+                None => problems.extend(cells.finish()),
+            }
+        }
+        if problems.has_errors() {
+            return problems;
+        }
+        problems.extend(self.internal);
+        let mut listed = 0;
+        let mut unlisted = 0;
+        for rule in self.rows.into_values() {
+            unlisted += rule.count - rule.listed.len();
+            for d in rule.listed {
+                if listed < MAX_CELL_ERRORS {
+                    problems.push(d);
+                    listed += 1;
+                } else {
+                    unlisted += 1;
+                }
+            }
+        }
+        if unlisted > 0 {
+            problems.push(Diagnostic::error(format!("{unlisted} more bad rows not listed")).in_file(&self.file));
+        }
+        problems
+    }
+}
+
+/// Converts `part` (a whole file) to the canonical schema of `source.kind`,
+/// with the rows set aside (service or customer empty or not mapped) left
+/// out of the frame.
+pub fn to_canonical(source: &Source, part: &RawPart) -> Result<(DataFrame, Vec<SetAside>), Diagnostics> {
+    let mut converter = Converter::new(source, &part.file);
+    let frame = converter.convert(part);
+    let set_aside = converter.take_set_aside();
+    let problems = converter.finish();
+    match frame {
+        Some(frame) if !problems.has_errors() => Ok((frame, set_aside)),
+        _ => Err(problems),
+    }
+}
+
+/// A column's cells as text (read trimmed, one at a time, for the rows set
+/// aside only), all empty when it cannot be cast.
+fn exported_text(raw: &Column) -> Column {
+    raw.cast(&DataType::String).unwrap_or_else(|_| Column::full_null(raw.name().clone(), raw.len(), &DataType::String))
 }
 
 /// The id `value` stands for under `map`: the id it is mapped to, or itself
@@ -184,14 +336,15 @@ fn map_values(
     part: &RawPart,
     converted: &mut [(&'static str, Values)],
     has_customer: bool,
-    as_exported: &[(&'static str, Vec<String>)],
+    as_exported: &[(&'static str, Column)],
     rows: &[i64],
 ) -> (Vec<bool>, Vec<SetAside>) {
     let height = rows.len();
     let mut keep = vec![true; height];
     let mut aside: BTreeMap<SetAsideReason, SetAside> = BTreeMap::new();
     let exported = |name: &str, i: usize| {
-        as_exported.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.get(i)).map_or("", String::as_str).to_string()
+        let cell = as_exported.iter().find(|(n, _)| *n == name).and_then(|(_, c)| c.str().ok()?.get(i));
+        cell.map_or("", str::trim).to_string()
     };
     let mut set_aside = |keep: &mut Vec<bool>, i: usize, reason: SetAsideReason, value: String| {
         if !keep[i] {
@@ -228,24 +381,24 @@ fn map_values(
 const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
 
 /// A column the file holds and a `key=value` folder above it both name
-/// must agree: the folder says what the file is about.
-fn check_partitions(part: &RawPart) -> Diagnostics {
-    let mut problems = Diagnostics::new();
+/// must agree: the folder says what the file is about. Per partition, the
+/// first row that contradicts it.
+fn check_partitions(part: &RawPart) -> Vec<Option<Diagnostic>> {
+    let mut problems = Vec::new();
     for (key, value) in &part.partitions {
-        let Ok(column) = part.frame.column(key) else { continue };
-        let Ok(text) = column.cast(&DataType::String) else { continue };
-        let Ok(text) = text.str() else { continue };
-        let contradiction = text.iter().enumerate().find_map(|(i, v)| v.filter(|v| v.trim() != value).map(|v| (i, v.to_string())));
-        if let Some((i, found)) = contradiction {
-            problems.push(
-                Diagnostic::error(format!(
-                    "{}, column `{key}`: `{found}` contradicts the folder `{key}={value}/` the file is in",
-                    part.rows.describe(i)
-                ))
-                .in_file(&part.file)
-                .with_hint(format!("a file below `{key}={value}/` holds rows of `{value}` only; move the file, or drop the column `{key}` from it")),
-            );
-        }
+        let contradiction = part.frame.column(key).ok().and_then(|column| {
+            let text = column.cast(&DataType::String).ok()?;
+            let found = text.str().ok()?.iter().enumerate().find_map(|(i, v)| v.filter(|v| v.trim() != value).map(|v| (i, v.to_string())));
+            found
+        });
+        problems.push(contradiction.map(|(i, found)| {
+            Diagnostic::error(format!(
+                "{}, column `{key}`: `{found}` contradicts the folder `{key}={value}/` the file is in",
+                part.rows.describe(i)
+            ))
+            .in_file(&part.file)
+            .with_hint(format!("a file below `{key}={value}/` holds rows of `{value}` only; move the file, or drop the column `{key}` from it"))
+        }));
     }
     problems
 }
@@ -295,7 +448,7 @@ fn convert_column(
     canonical: &Canonical,
     source: &Source,
     parser: &TimestampParser,
-    cells: &mut CellProblems,
+    cells: &mut Cells,
 ) -> Option<Values> {
     let values = match canonical.ty {
         ColumnType::Text => Values::Text(text_cells(raw, source, cells)?.into_iter().map(|c| c.map(str::to_string)).collect()),
@@ -321,7 +474,7 @@ fn convert_column(
 }
 
 /// The cells as trimmed text, with the source's null values as `None`.
-fn text_cells<'c>(raw: &'c Column, source: &Source, cells: &mut CellProblems) -> Option<Vec<Option<&'c str>>> {
+fn text_cells<'c>(raw: &'c Column, source: &Source, cells: &mut Cells) -> Option<Vec<Option<&'c str>>> {
     let Ok(strings) = raw.str() else {
         cells.push(0, format!("holds {} values; expected text", raw.dtype()));
         return None;
@@ -334,7 +487,7 @@ fn text_cells<'c>(raw: &'c Column, source: &Source, cells: &mut CellProblems) ->
     )
 }
 
-fn instants(raw: &Column, source: &Source, parser: &TimestampParser, cells: &mut CellProblems) -> Option<Vec<Option<i64>>> {
+fn instants(raw: &Column, source: &Source, parser: &TimestampParser, cells: &mut Cells) -> Option<Vec<Option<i64>>> {
     match raw.dtype() {
         DataType::String => {
             let text = text_cells(raw, source, cells)?;
@@ -392,7 +545,7 @@ fn instants(raw: &Column, source: &Source, parser: &TimestampParser, cells: &mut
         }
         other => {
             cells.push(0, format!("holds {other} values; expected timestamps"));
-            if let Some(d) = cells.listed.last_mut() {
+            if let Some(d) = cells.problems.listed.last_mut() {
                 d.hint = Some("write instants as ISO 8601 text (2026-10-01T08:30:00Z) or as Parquet timestamps".into());
             }
             None
@@ -400,7 +553,7 @@ fn instants(raw: &Column, source: &Source, parser: &TimestampParser, cells: &mut
     }
 }
 
-fn bools(raw: &Column, source: &Source, cells: &mut CellProblems) -> Option<Vec<Option<bool>>> {
+fn bools(raw: &Column, source: &Source, cells: &mut Cells) -> Option<Vec<Option<bool>>> {
     if let DataType::Boolean = raw.dtype() {
         return Some(raw.bool().ok()?.iter().collect());
     }
@@ -424,7 +577,7 @@ fn bools(raw: &Column, source: &Source, cells: &mut CellProblems) -> Option<Vec<
     )
 }
 
-fn numbers(raw: &Column, source: &Source, cells: &mut CellProblems) -> Option<Vec<Option<f64>>> {
+fn numbers(raw: &Column, source: &Source, cells: &mut Cells) -> Option<Vec<Option<f64>>> {
     if raw.dtype().is_primitive_numeric() {
         let cast = raw.cast(&DataType::Float64).ok()?;
         let mut exact = |i: usize, v: f64| {
@@ -464,22 +617,24 @@ fn numbers(raw: &Column, source: &Source, cells: &mut CellProblems) -> Option<Ve
     )
 }
 
-/// Rules rows of each kind must keep beyond their cell types.
-fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, Values)]) -> Diagnostics {
-    let mut problems = Diagnostics::new();
-    let mut unlisted = 0;
-    let mut row_error = |index: usize, column: &str, message: String| {
-        if problems.errors() >= MAX_CELL_ERRORS {
-            unlisted += 1;
-            return;
+/// Rules rows of each kind must keep beyond their cell types. The bad rows
+/// of each rule go to `found` (keyed in the order the rules are checked, so
+/// the rows of a file read in parts are listed as read at once); returns
+/// whether this part has any.
+fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, Values)], found: &mut BTreeMap<u32, RowProblems>) -> bool {
+    let mut any = false;
+    let mut row_error = |rule: u32, index: usize, column: &str, message: String| {
+        any = true;
+        let rule = found.entry(rule).or_default();
+        rule.count += 1;
+        if rule.listed.len() < MAX_CELL_ERRORS {
+            rule.listed.push(cell_error(&part.file, &part.rows, index, column, message));
         }
-        let mut cells = CellProblems::new(part, column);
-        cells.push(index, message);
-        problems.extend(cells.finish());
     };
     let height = part.frame.height();
     // Required cells may not be empty.
-    for (name, values) in converted.iter() {
+    for (rule, (name, values)) in converted.iter().enumerate() {
+        let rule = rule as u32;
         let required = source.kind.columns().iter().any(|c| c.name == *name && c.required);
         // An empty service sets the row aside (see `map_values`).
         if !required || *name == "service" {
@@ -488,7 +643,7 @@ fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, V
         let export = source.columns.get(*name).map_or(*name, String::as_str);
         for i in 0..height {
             if is_null(values, i) {
-                row_error(i, export, format!("is empty; {} `{name}` is required", source.kind));
+                row_error(rule, i, export, format!("is empty; {} `{name}` is required", source.kind));
             }
         }
     }
@@ -502,7 +657,7 @@ fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, V
                     for i in 0..height {
                         if let (Some(a), Some(b)) = (s[i], e[i]) {
                             if b < a {
-                                row_error(i, &export("end"), "ends before it starts".into());
+                                row_error(100, i, &export("end"), "ends before it starts".into());
                             }
                         }
                     }
@@ -516,6 +671,7 @@ fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, V
                             None => *value = Some("unplanned".into()),
                             Some(k) if OUTAGE_KINDS.contains(&k) => *value = Some(k.to_string()),
                             Some(other) => row_error(
+                                101,
                                 i,
                                 &export("kind"),
                                 format!("`{other}` is not an outage kind; expected {} (empty means unplanned)", OUTAGE_KINDS.join(", ")),
@@ -527,13 +683,13 @@ fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, V
         }
         SourceKind::Tickets => {
             if let Some(o) = col("opened") {
-                for later in ["responded", "resolved"] {
+                for (rule, later) in [(100, "responded"), (101, "resolved")] {
                     let Some(l) = col(later) else { continue };
                     if let (Values::Instant(o), Values::Instant(l)) = (&converted[o].1, &converted[l].1) {
                         for i in 0..height {
                             if let (Some(a), Some(b)) = (o[i], l[i]) {
                                 if b < a {
-                                    row_error(i, &export(later), "is before the ticket was opened".to_string());
+                                    row_error(rule, i, &export(later), "is before the ticket was opened".to_string());
                                 }
                             }
                         }
@@ -545,7 +701,7 @@ fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, V
             if let Some(Values::Number(latency)) = col("latency_ms").map(|i| &converted[i].1) {
                 for (i, l) in latency.iter().enumerate() {
                     if l.is_some_and(|l| l < 0.0) {
-                        row_error(i, &export("latency_ms"), "latency is negative".into());
+                        row_error(100, i, &export("latency_ms"), "latency is negative".into());
                     }
                 }
             }
@@ -556,7 +712,7 @@ fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, V
                 for (i, s) in scores.iter().enumerate() {
                     if let Some(s) = s {
                         if *s < lo || *s > hi {
-                            row_error(i, &export("score"), format!("score {s} is outside the scale {lo} to {hi}"));
+                            row_error(100, i, &export("score"), format!("score {s} is outside the scale {lo} to {hi}"));
                         }
                     }
                 }
@@ -568,9 +724,9 @@ fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, V
                     for i in 0..height {
                         if let (Some(g), Some(t)) = (good[i], total[i]) {
                             if g < 0.0 || t < 0.0 {
-                                row_error(i, &export("good"), "counts cannot be negative".into());
+                                row_error(100, i, &export("good"), "counts cannot be negative".into());
                             } else if g > t {
-                                row_error(i, &export("good"), format!("good {g} is more than total {t}"));
+                                row_error(100, i, &export("good"), format!("good {g} is more than total {t}"));
                             }
                         }
                     }
@@ -578,12 +734,7 @@ fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, V
             }
         }
     }
-    if unlisted > 0 {
-        problems.push(
-            Diagnostic::error(format!("{unlisted} more bad rows not listed")).in_file(&part.file),
-        );
-    }
-    problems
+    any
 }
 
 fn is_null(values: &Values, i: usize) -> bool {

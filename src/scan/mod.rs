@@ -96,6 +96,22 @@ impl SetAside {
             self.values.push(value.to_string());
         }
     }
+
+    /// Adds the rows `later` counted (of a later part of the same file and
+    /// reason): as if they had been added one by one after these.
+    pub fn merge(&mut self, later: SetAside) {
+        self.count += later.count;
+        for row in later.rows {
+            if self.rows.len() < SET_ASIDE_LISTED {
+                self.rows.push(row);
+            }
+        }
+        for value in later.values {
+            if self.values.len() < SET_ASIDE_LISTED && !self.values.contains(&value) {
+                self.values.push(value);
+            }
+        }
+    }
 }
 
 impl Table {
@@ -144,14 +160,22 @@ pub fn scan_sources(root: &Path, config: &SiteConfig) -> (Measurements, Diagnost
 
 /// Reads one source: every file it names, converted and stacked.
 pub fn scan_source(root: &Path, source: &Source) -> Result<Table, Diagnostics> {
+    scan_source_with(root, source, Chunking::default())
+}
+
+/// [`scan_source`], cutting CSV files into parts as `chunking` says (the
+/// frame is the same whatever the parts).
+pub fn scan_source_with(root: &Path, source: &Source, chunking: Chunking) -> Result<Table, Diagnostics> {
     let listed = read::list(root, source)?;
     let mut problems = Diagnostics::new();
     let mut frame: Option<DataFrame> = None;
-    let mut files = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
     let mut set_aside = Vec::new();
     let chosen: Vec<(&Source, &Listed)> = listed.iter().map(|l| (source, l)).collect();
-    problems.extend(scan_files(root, &chosen, &mut |part: Part| {
-        files.push(part.file.clone());
+    problems.extend(scan_files_with(root, &chosen, chunking, &mut |part: Part| {
+        if files.last() != Some(&part.file) {
+            files.push(part.file.clone());
+        }
         set_aside.extend(part.set_aside);
         frame = Some(match frame.take() {
             None => part.frame,
@@ -166,65 +190,140 @@ pub fn scan_source(root: &Path, source: &Source) -> Result<Table, Diagnostics> {
         return Err(problems);
     }
     let frame = match frame {
-        Some(f) => f,
+        Some(mut f) => {
+            f.rechunk_mut();
+            f
+        }
         None => convert::empty(source.kind),
     };
     Ok(Table { kind: source.kind, files, frame, set_aside })
 }
 
-pub use read::Listed;
+pub use read::{Chunking, Listed, CHUNK_BYTES};
 
 /// The files of `source`, in reading order, without reading them.
 pub fn list_files(root: &Path, source: &Source) -> Result<Vec<Listed>, Diagnostics> {
     read::list(root, source)
 }
 
-/// One file of a source, read and converted to the canonical schema.
+/// A part of one file of a source, read and converted to the canonical
+/// schema: a Parquet file is one part, a CSV file one part per
+/// [`CHUNK_BYTES`] or so of records.
 #[derive(Debug)]
 pub struct Part {
     pub kind: SourceKind,
     /// The file, relative to the site folder.
     pub file: PathBuf,
     pub frame: DataFrame,
-    /// Rows of the file left out of `frame`, per reason.
+    /// Rows of the file left out of `frame`, per reason: on the last part
+    /// of the file, for the whole file (empty on the parts before).
     pub set_aside: Vec<SetAside>,
 }
 
 /// Reads and converts `files` (each with its source; some or all of what
-/// [`list_files`] gives), handing each file to `each` in the order given.
-/// Files are converted in parallel, a few at a time (as many as there are
-/// threads), so at most that many raw files are held at once: a source of
-/// any size streams through in bounded memory. Problems of every file are
-/// returned; `each` is not called for a file with problems, and an error
+/// [`list_files`] gives), handing each part to `each` in the order given
+/// (a file's parts in the order of its rows). Problems of every file are
+/// returned. Once a file has a problem, no more parts are handed on; the
+/// parts of a failing file handed on before its problem was found (a CSV
+/// file is checked as it is read) belong to a read that fails. An error
 /// from `each` is returned with them.
 pub fn scan_files(root: &Path, files: &[(&Source, &Listed)], each: &mut dyn FnMut(Part) -> Result<(), Diagnostic>) -> Diagnostics {
-    use rayon::prelude::*;
+    scan_files_with(root, files, Chunking::default(), each)
+}
+
+/// [`scan_files`], cutting CSV files as `chunking` says.
+pub fn scan_files_with(
+    root: &Path,
+    files: &[(&Source, &Listed)],
+    chunking: Chunking,
+    each: &mut dyn FnMut(Part) -> Result<(), Diagnostic>,
+) -> Diagnostics {
     let mut problems = Diagnostics::new();
-    let batch = rayon::current_num_threads().max(1);
-    for chunk in files.chunks(batch) {
-        let converted: Vec<Result<Part, Diagnostics>> = chunk
-            .par_iter()
-            .map(|(source, listed)| {
-                let raw = read::read_listed(root, source, listed).map_err(Diagnostics::from)?;
-                let (frame, set_aside) = convert::to_canonical(source, &raw)?;
-                Ok(Part { kind: source.kind, file: listed.file.clone(), frame, set_aside })
-            })
-            .collect();
-        for result in converted {
-            match result {
-                Ok(part) if !problems.has_errors() => {
-                    if let Err(d) = each(part) {
-                        problems.push(d);
-                    }
-                }
-                Ok(_) => {}
-                Err(p) => problems.extend(p),
+    stream_files(root, files, chunking, &mut |_, read| match read {
+        Ok(part) if !problems.has_errors() => {
+            if let Err(d) = each(part) {
+                problems.push(d);
             }
         }
-    }
+        Ok(_) => {}
+        Err(p) => problems.extend(p),
+    });
     problems
 }
 
+/// Reads and converts `files`, telling `each` (with the file's index in
+/// `files`) every part of every file in order, then the file's problems,
+/// if any. Files are read in parallel, a few at a time (as many as there
+/// are threads), each on a thread of its own that waits while the part
+/// before is not taken: at most a few parts per file are held at once, so
+/// a source of any size, in files of any size, streams through in bounded
+/// memory.
+pub fn stream_files(root: &Path, files: &[(&Source, &Listed)], chunking: Chunking, each: &mut dyn FnMut(usize, Result<Part, Diagnostics>)) {
+    let batch = rayon::current_num_threads().max(1);
+    for (b, chunk) in files.chunks(batch).enumerate() {
+        std::thread::scope(|scope| {
+            let readers: Vec<_> = chunk
+                .iter()
+                .map(|(source, listed)| {
+                    let (send, receive) = std::sync::mpsc::sync_channel(1);
+                    scope.spawn(move || read_parts(root, source, listed, chunking, &mut |r| send.send(r).is_ok()));
+                    receive
+                })
+                .collect();
+            for (i, receive) in readers.into_iter().enumerate() {
+                for read in receive {
+                    each(b * batch + i, read);
+                }
+            }
+        });
+    }
+}
+
+/// Reads and converts one file, handing its parts to `send` (which says
+/// whether to go on), then its problems. A part is held back until the
+/// next one converts, so the last carries the rows set aside of the file.
+fn read_parts(root: &Path, source: &Source, listed: &Listed, chunking: Chunking, send: &mut dyn FnMut(Result<Part, Diagnostics>) -> bool) {
+    let part = |frame: DataFrame, set_aside: Vec<SetAside>| Part { kind: source.kind, file: listed.file.clone(), frame, set_aside };
+    let mut csv = match read::open_listed(root, source, listed, chunking) {
+        Err(d) => {
+            send(Err(d.into()));
+            return;
+        }
+        Ok(read::Opened::Whole(raw)) => {
+            send(convert::to_canonical(source, &raw).map(|(frame, set_aside)| part(frame, set_aside)));
+            return;
+        }
+        Ok(read::Opened::Csv(csv)) => csv,
+    };
+    let mut converter = convert::Converter::new(source, &listed.file);
+    let mut held: Option<DataFrame> = None;
+    loop {
+        match csv.next_part() {
+            Err(d) => {
+                send(Err(d.into()));
+                return;
+            }
+            Ok(None) => break,
+            Ok(Some(raw)) => {
+                if let Some(frame) = converter.convert(&raw) {
+                    if let Some(before) = held.replace(frame) {
+                        if !send(Ok(part(before, Vec::new()))) {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let set_aside = converter.take_set_aside();
+    let problems = converter.finish();
+    if problems.has_errors() {
+        send(Err(problems));
+        return;
+    }
+    let frame = held.unwrap_or_else(|| convert::empty(source.kind));
+    send(Ok(part(frame, set_aside)));
+}
 /// A polars failure that is not the user's doing, with the file it concerns.
 fn internal(file: &Path, error: PolarsError) -> Diagnostic {
     Diagnostic::error(format!("cannot read {}: {error}", file.display())).in_file(file)
