@@ -25,7 +25,7 @@ fn read(site: &Fixture, chunking: Chunking) -> Result<Table, Vec<Diagnostic>> {
 }
 
 fn parts_of(chunk_bytes: usize) -> Chunking {
-    Chunking { chunk_bytes, max_record_bytes: 1 << 20 }
+    Chunking { chunk_bytes, max_record_bytes: 1 << 20, ..Chunking::default() }
 }
 
 /// Reads `FILE` whole, then in parts of every size up to its length,
@@ -251,7 +251,7 @@ fn a_record_that_never_ends_is_refused_instead_of_held() {
     // A stray quote on line 2 (not at the start of a field, so the file's
     // shape is fine) runs on to the end of the file as polars reads it.
     site.write(FILE, &format!("svc,began,ended,kind,cause\nemail,2026-10-05T09:00:00Z,2026-10-05T10:00:00Z,,5\" tall\n{good}{good}{good}"));
-    let problems = read(&site, Chunking { chunk_bytes: 16, max_record_bytes: 64 }).unwrap_err();
+    let problems = read(&site, Chunking { chunk_bytes: 16, max_record_bytes: 64, ..Chunking::default() }).unwrap_err();
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert_at(
         &problems[0],
@@ -259,4 +259,47 @@ fn a_record_that_never_ends_is_refused_instead_of_held() {
         2,
         "data/outages.csv, line 2: the record starting here runs on for more than 64 bytes; expected one record per line",
     );
+}
+
+/// A Parquet export read in slices of 1, 2, ... rows gives the rows, rows
+/// set aside and messages of the file read whole, with Parquet rows
+/// numbered from 1 across slices.
+#[test]
+fn a_parquet_file_read_in_slices_of_rows_is_read_as_whole() {
+    let site = Fixture::valid();
+    site.edit("slareport.toml", "path = \"data/outages.csv\"", "path = \"data/outages.parquet\"");
+    let write = |services: [Option<&str>; 5], began: [&str; 5]| {
+        let mut frame = df!(
+            "svc" => services,
+            "began" => began,
+            "ended" => ["2026-10-05T10:30:00Z", "2026-10-06T10:30:00Z", "2026-10-07T10:30:00Z", "2026-10-08T10:30:00Z", "2026-10-09T10:30:00Z"],
+        )
+        .unwrap();
+        let file = std::fs::File::create(site.path("data/outages.parquet")).unwrap();
+        ParquetWriter::new(file).finish(&mut frame).unwrap();
+    };
+    let slices = |rows: usize| Chunking { parquet_rows: rows, ..Chunking::default() };
+    // Five rows; the third has no service (set aside, row 3).
+    let good = ["2026-10-05T09:00:00Z", "2026-10-06T09:00:00Z", "2026-10-07T09:00:00Z", "2026-10-08T09:00:00Z", "2026-10-09T09:00:00Z"];
+    write([Some("email"), Some("email"), None, Some("email"), Some("email")], good);
+    let whole = read(&site, slices(usize::MAX)).unwrap();
+    // Row numbers are 1-based Parquet rows: 1, 2, 4, 5 kept; 3 set aside.
+    assert_eq!(ints(&whole.frame, "row"), vec![Some(1), Some(2), Some(4), Some(5)]);
+    assert_eq!(ints(&whole.frame, "start")[3], at("2026-10-09T09:00:00Z"));
+    assert_eq!(whole.set_aside.len(), 1);
+    assert_eq!((whole.set_aside[0].count, whole.set_aside[0].rows.clone()), (1, vec![3]));
+    for rows in 1..=6 {
+        let parts = read(&site, slices(rows)).unwrap();
+        assert!(whole.frame.equals_missing(&parts.frame), "slices of {rows} rows:\n{}", parts.frame);
+        assert_eq!(whole.set_aside, parts.set_aside, "slices of {rows} rows");
+    }
+    // A bad instant in row 5 is named as row 5 however the file is sliced.
+    let mut bad = good;
+    bad[4] = "yesterday";
+    write([Some("email"); 5], bad);
+    let whole = read(&site, slices(usize::MAX)).unwrap_err();
+    assert!(format!("{whole:?}").contains("row 5"), "{whole:#?}");
+    for rows in 1..=6 {
+        assert_eq!(format!("{whole:#?}"), format!("{:#?}", read(&site, slices(rows)).unwrap_err()), "slices of {rows} rows");
+    }
 }

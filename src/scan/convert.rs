@@ -296,19 +296,6 @@ impl<'s> Converter<'s> {
     }
 }
 
-/// Converts `part` (a whole file) to the canonical schema of `source.kind`,
-/// with the rows set aside (service or customer empty or not mapped) left
-/// out of the frame.
-pub fn to_canonical(source: &Source, part: &RawPart) -> Result<(DataFrame, Vec<SetAside>), Diagnostics> {
-    let mut converter = Converter::new(source, &part.file);
-    let frame = converter.convert(part);
-    let set_aside = converter.take_set_aside();
-    let problems = converter.finish();
-    match frame {
-        Some(frame) if !problems.has_errors() => Ok((frame, set_aside)),
-        _ => Err(problems),
-    }
-}
 
 /// A column's cells as text (read trimmed, one at a time, for the rows set
 /// aside only), all empty when it cannot be cast.

@@ -284,21 +284,17 @@ pub fn stream_files(root: &Path, files: &[(&Source, &Listed)], chunking: Chunkin
 /// next one converts, so the last carries the rows set aside of the file.
 fn read_parts(root: &Path, source: &Source, listed: &Listed, chunking: Chunking, send: &mut dyn FnMut(Result<Part, Diagnostics>) -> bool) {
     let part = |frame: DataFrame, set_aside: Vec<SetAside>| Part { kind: source.kind, file: listed.file.clone(), frame, set_aside };
-    let mut csv = match read::open_listed(root, source, listed, chunking) {
+    let mut opened = match read::open_listed(root, source, listed, chunking) {
         Err(d) => {
             send(Err(d.into()));
             return;
         }
-        Ok(read::Opened::Whole(raw)) => {
-            send(convert::to_canonical(source, &raw).map(|(frame, set_aside)| part(frame, set_aside)));
-            return;
-        }
-        Ok(read::Opened::Csv(csv)) => csv,
+        Ok(opened) => opened,
     };
     let mut converter = convert::Converter::new(source, &listed.file);
     let mut held: Option<DataFrame> = None;
     loop {
-        match csv.next_part() {
+        match opened.next_part() {
             Err(d) => {
                 send(Err(d.into()));
                 return;

@@ -29,8 +29,9 @@ pub enum RowNumbers {
     /// how many data records of the file come before (a part of a file
     /// read in parts).
     Lines { lines: Vec<usize>, first: usize },
-    /// Parquet: rows counted from 1.
-    Rows,
+    /// Parquet: rows counted from 1, and how many rows of the file come
+    /// before (a part of a file read in slices).
+    Rows { first: usize },
 }
 
 impl RowNumbers {
@@ -38,7 +39,7 @@ impl RowNumbers {
     pub fn number(&self, index: usize) -> usize {
         match self {
             RowNumbers::Lines { lines, first } => lines.get(index).copied().unwrap_or(first + index + 2),
-            RowNumbers::Rows => index + 1,
+            RowNumbers::Rows { first } => first + index + 1,
         }
     }
 
@@ -56,7 +57,7 @@ impl RowNumbers {
                     format!("row {row} (line {line})")
                 }
             }
-            RowNumbers::Rows => format!("row {}", index + 1),
+            RowNumbers::Rows { first } => format!("row {}", first + index + 1),
         }
     }
 
@@ -161,7 +162,7 @@ fn partitions(folder: &Path, file: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-/// How a CSV file is cut into parts: at a record boundary once a part
+/// How a file is cut into parts: at a record boundary once a part
 /// holds `chunk_bytes`, so the memory a file needs is bounded by the part
 /// size, not the file size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,6 +173,8 @@ pub struct Chunking {
     /// (or a line that is not a record), and holding it would need memory
     /// without bound.
     pub max_record_bytes: usize,
+    /// How many rows of a Parquet file make a part.
+    pub parquet_rows: usize,
 }
 
 /// The size of a CSV part: 64 MiB of text (a few hundred MiB once parsed).
@@ -179,25 +182,32 @@ pub const CHUNK_BYTES: usize = 64 << 20;
 
 impl Default for Chunking {
     fn default() -> Self {
-        Chunking { chunk_bytes: CHUNK_BYTES, max_record_bytes: CHUNK_BYTES }
+        Chunking { chunk_bytes: CHUNK_BYTES, max_record_bytes: CHUNK_BYTES, parquet_rows: PARQUET_SLICE_ROWS }
     }
 }
 
-/// A file opened for reading: Parquet is read whole, CSV in parts.
+/// A file opened for reading, to be read part by part.
 pub enum Opened {
-    Whole(RawPart),
+    Parquet(ParquetParts),
     Csv(CsvParts),
 }
 
-/// Opens one file [`list`] found: a Parquet file is read, a CSV file is
-/// opened to be read part by part.
+impl Opened {
+    /// The next part of the file; `None` once it is all read.
+    pub fn next_part(&mut self) -> Result<Option<RawPart>, Diagnostic> {
+        match self {
+            Opened::Parquet(p) => p.next_part(),
+            Opened::Csv(c) => c.next_part(),
+        }
+    }
+}
+
+/// Opens one file [`list`] found, to be read part by part.
 pub fn open_listed(root: &Path, source: &Source, listed: &Listed, chunking: Chunking) -> Result<Opened, Diagnostic> {
     let path = root.join(&listed.file);
     let shown = relative(root, &path);
     if is_parquet(&path) {
-        let mut part = read_parquet(&path, shown)?;
-        part.partitions = listed.partitions.clone();
-        return Ok(Opened::Whole(part));
+        return ParquetParts::open(path, shown, listed.partitions.clone(), chunking.parquet_rows).map(Opened::Parquet);
     }
     let file = File::open(&path).map_err(|e| cannot_read(&shown, e.to_string()))?;
     Ok(Opened::Csv(CsvParts::new(file, shown, source.separator, listed.partitions.clone(), chunking)))
@@ -207,12 +217,45 @@ fn cannot_read(shown: &Path, what: String) -> Diagnostic {
     Diagnostic::error(format!("cannot read {}: {what}", shown.display())).in_file(shown)
 }
 
-fn read_parquet(path: &Path, shown: PathBuf) -> Result<RawPart, Diagnostic> {
-    let file = File::open(path).map_err(|e| cannot_read(&shown, e.to_string()))?;
-    let frame = ParquetReader::new(file)
-        .finish()
-        .map_err(|e| cannot_read(&shown, format!("{e}")).with_hint("is it a Parquet file?"))?;
-    Ok(RawPart { file: shown, frame, rows: RowNumbers::Rows, partitions: Vec::new() })
+/// How many rows of a Parquet file are read at once: a month of one-minute
+/// probes for 300 services (13 M rows) is read in seven slices, each about
+/// 100 MB decoded, instead of 650 MB at once.
+pub const PARQUET_SLICE_ROWS: usize = 2 << 20;
+
+/// A Parquet file read in slices of rows (polars reads only the row groups
+/// a slice needs). There is always at least one slice, so a file without
+/// rows still has its columns checked.
+pub struct ParquetParts {
+    path: PathBuf,
+    shown: PathBuf,
+    partitions: Vec<(String, String)>,
+    rows: usize,
+    next: usize,
+    slice: usize,
+    started: bool,
+}
+
+impl ParquetParts {
+    fn open(path: PathBuf, shown: PathBuf, partitions: Vec<(String, String)>, slice: usize) -> Result<ParquetParts, Diagnostic> {
+        let file = File::open(&path).map_err(|e| cannot_read(&shown, e.to_string()))?;
+        let rows = ParquetReader::new(file).num_rows().map_err(|e| cannot_read(&shown, format!("{e}")).with_hint("is it a Parquet file?"))?;
+        Ok(ParquetParts { path, shown, partitions, rows, next: 0, slice: slice.max(1), started: false })
+    }
+
+    fn next_part(&mut self) -> Result<Option<RawPart>, Diagnostic> {
+        if self.started && self.next >= self.rows {
+            return Ok(None);
+        }
+        self.started = true;
+        let (first, len) = (self.next, self.slice.min(self.rows - self.next));
+        let file = File::open(&self.path).map_err(|e| cannot_read(&self.shown, e.to_string()))?;
+        let frame = ParquetReader::new(file)
+            .with_slice(Some((first, len)))
+            .finish()
+            .map_err(|e| cannot_read(&self.shown, format!("{e}")).with_hint("is it a Parquet file?"))?;
+        self.next = first + len;
+        Ok(Some(RawPart { file: self.shown.clone(), frame, rows: RowNumbers::Rows { first }, partitions: self.partitions.clone() }))
+    }
 }
 
 /// A CSV file read part by part. The checks that concern the whole file
