@@ -350,8 +350,12 @@ impl Samples {
         self.latency.extend(other.latency);
     }
 
-    /// Sorts by time, stably (already sorted, the usual case, costs one pass).
+    /// Sorts by time, stably (already sorted, the usual case, costs one
+    /// pass), and gives back the room the vectors grew beyond their rows.
     fn sort(&mut self) {
+        self.time.shrink_to_fit();
+        self.up.shrink_to_fit();
+        self.latency.shrink_to_fit();
         if self.time.is_sorted() {
             return;
         }

@@ -492,11 +492,12 @@ fn latency_percentile(subject: &Subject, data: &Data, percentile: f64) -> Figure
     if n == 0 {
         return figure;
     }
-    values.sort_by(f64::total_cmp);
     // Nearest rank: the ⌈P·n/100⌉-th smallest, in integers (P in thousandths).
     let p = (percentile * 1000.0).round() as i64;
     let rank = ((p * n + 99_999) / 100_000).max(1);
-    let value = values[(rank - 1) as usize];
+    // The rank-th smallest without sorting them all (linear on average): a
+    // month of one-minute samples is 44,640 values per figure.
+    let value = *values.select_nth_unstable_by((rank - 1) as usize, f64::total_cmp).1;
     let over = values.iter().filter(|&&v| worse_than(Fraction::decimal(v), subject.target.objective, false)).count();
     figure.value = Some(Fraction::decimal(value));
     figure.basis.rank = Some(rank);
