@@ -25,6 +25,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod draw;
 pub mod fuzzing;
+mod incremental;
 pub mod init;
 pub mod load;
 pub mod measure;

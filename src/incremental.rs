@@ -1,4 +1,4 @@
-//! Which data files a build reads.
+//! Which data files a build reads (a part of `build`).
 //!
 //! A provider publishing its thirteenth month should not read twelve months
 //! of probe samples again to learn that nothing in them changed. Every
@@ -7,7 +7,7 @@
 //! [`crate::measure::data::Reach`]). A published month is *settled* when,
 //! for every customer of the build with an SLA in force in it, the month is
 //! published by this version of slareport, its settings, agreements and
-//! note are as they were (as [`super::inputs_unchanged`] checks), and the
+//! note are as they were (as `build` checks before keeping a month unmeasured), and the
 //! data files whose rows bear on the month are exactly those the snapshot
 //! recorded, byte for byte. The rows behind a settled month are then the
 //! rows it was made from, without reading one.
@@ -38,12 +38,12 @@ use crate::publish::{self, Published};
 use crate::render::CustomerView;
 
 /// What a build needs to decide which files to read.
-pub(super) struct Context<'a> {
+pub(crate) struct Context<'a> {
     pub root: &'a Path,
     pub customers: &'a [CustomerView],
     pub published_of: &'a BTreeMap<String, Vec<Published>>,
     pub inputs: &'a [InputFile],
-    pub known: super::Known<'a>,
+    pub known: crate::build::Known<'a>,
     pub as_of: i64,
     pub only: Option<Period>,
     /// False: read every file (the second attempt of a build whose trends
@@ -53,7 +53,7 @@ pub(super) struct Context<'a> {
 
 /// What was read.
 #[derive(Debug, Default)]
-pub(super) struct Reading {
+pub(crate) struct Reading {
     /// `None`: every file was read.
     pub partial: Option<Partial>,
     /// Complete months before `partial.from`, settled: `true` when some
@@ -66,7 +66,7 @@ pub(super) struct Reading {
 
 /// Reads the files the build needs into `loaded` (every file unless the
 /// published months show that some cannot change anything to publish).
-pub(super) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, Diagnostics> {
+pub(crate) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, Diagnostics> {
     let files: Vec<PathBuf> = loaded.files().map(Path::to_path_buf).collect();
     let corrections = cx.root.join(crate::load::corrections::CORRECTIONS_FILE).is_file();
     if !cx.incremental || corrections {
@@ -75,7 +75,7 @@ pub(super) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, 
     let sha: HashMap<&str, &str> = cx.inputs.iter().map(|i| (i.path.as_str(), i.sha256.as_str())).collect();
     let config = sha.get(crate::load::CONFIG_FILE).copied();
     let key = |f: &Path| {
-        let path = super::slashed(f);
+        let path = crate::build::slashed(f);
         let hash = sha.get(path.as_str()).copied().unwrap_or_default().to_string();
         (path, hash)
     };
@@ -84,7 +84,7 @@ pub(super) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, 
     for published in cx.published_of.values().flatten() {
         let m = &published.manifest;
         let same_config = m.inputs.iter().find(|i| i.path == crate::load::CONFIG_FILE).map(|i| i.sha256.as_str()) == config;
-        if m.tool != super::tool() || !same_config {
+        if m.tool != crate::build::tool() || !same_config {
             continue;
         }
         for i in &m.inputs {
@@ -109,11 +109,11 @@ pub(super) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, 
     let Some(first_period) = period_of(first) else {
         return read_all(loaded, cx.root, &files);
     };
-    let data_paths: BTreeSet<String> = files.iter().map(|f| super::slashed(f)).collect();
+    let data_paths: BTreeSet<String> = files.iter().map(|f| crate::build::slashed(f)).collect();
     let is_data = |path: &str| {
         data_paths.contains(path)
             || site.config.sources.values().any(|s| {
-                let folder = super::slashed(&s.path);
+                let folder = crate::build::slashed(&s.path);
                 path.starts_with(&format!("{folder}/")) && (path.ends_with(".parquet") || path.ends_with(".pq"))
             })
     };
@@ -131,7 +131,7 @@ pub(super) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, 
                 continue;
             }
             let published = latest.get(customer.id.as_str()).and_then(|l| l.get(&period))?;
-            super::settings_unchanged(site, &loaded.notes, cx.known, &customer.id, period, published)?;
+            crate::build::settings_unchanged(site, &loaded.notes, cx.known, &customer.id, period, published)?;
             let mut then = BTreeSet::new();
             for i in published.manifest.inputs.iter().filter(|i| is_data(&i.path)) {
                 if i.reach?.touches(start, end) {
@@ -191,11 +191,11 @@ pub(super) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, 
         let (start, end) = p.bounds(tz);
         partial.is_some_and(|part| part.misses(start, end))
     });
-    Ok(Reading { partial, settled, reach: reach.into_iter().map(|(f, r)| (super::slashed(&f), r)).collect() })
+    Ok(Reading { partial, settled, reach: reach.into_iter().map(|(f, r)| (crate::build::slashed(&f), r)).collect() })
 }
 
 fn read_all(loaded: &mut Loaded, root: &Path, files: &[PathBuf]) -> Result<Reading, Diagnostics> {
     loaded.read(root, &|_| true)?;
-    let reach = files.iter().map(|f| (super::slashed(f), loaded.reach(f).unwrap_or_default())).collect();
+    let reach = files.iter().map(|f| (crate::build::slashed(f), loaded.reach(f).unwrap_or_default())).collect();
     Ok(Reading { reach, ..Reading::default() })
 }

@@ -22,7 +22,7 @@ use crate::load::notes::Note;
 use crate::measure::{Period, Prepared};
 use crate::model::Site;
 
-mod incremental;
+use crate::incremental;
 use crate::model::AgreementKind;
 use crate::publish::manifest::{self, sha256, sha256_file, Content, InputFile, Manifest};
 use crate::publish::plan::{self, Candidate, Decision, Revision};
@@ -430,18 +430,18 @@ fn inputs_unchanged(prepared: &Prepared, known: Known, customer: &str, period: P
 
 /// The inputs of this build as a snapshot records them.
 #[derive(Clone, Copy)]
-struct Known<'a> {
-    root: &'a Path,
+pub(crate) struct Known<'a> {
+    pub(crate) root: &'a Path,
     /// Every input file with its hash.
-    inputs: &'a [InputFile],
+    pub(crate) inputs: &'a [InputFile],
     /// The text of every agreement file.
-    agreement_texts: &'a BTreeMap<String, Vec<u8>>,
+    pub(crate) agreement_texts: &'a BTreeMap<String, Vec<u8>>,
 }
 
 /// Everything of [`inputs_unchanged`] but the rows: the same tool,
 /// slareport.toml, corrections.toml, agreement files and note. Returns the
 /// services of the customer's SLAs in the period when all are as they were.
-fn settings_unchanged(site: &Site, notes: &[Note], known: Known, customer: &str, period: Period, published: &publish::Published) -> Option<Vec<String>> {
+pub(crate) fn settings_unchanged(site: &Site, notes: &[Note], known: Known, customer: &str, period: Period, published: &publish::Published) -> Option<Vec<String>> {
     let Known { root, inputs, agreement_texts } = known;
     let manifest = &published.manifest;
     if manifest.tool != tool() {
@@ -676,7 +676,7 @@ fn customers(site: &Site, only: Option<&str>) -> Result<Vec<CustomerView>, Build
 }
 
 /// A file's path relative to the site, with `/`.
-fn slashed(path: &Path) -> String {
+pub(crate) fn slashed(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
@@ -721,7 +721,7 @@ fn content(
 }
 
 /// What made a snapshot, as its manifest names it.
-fn tool() -> String {
+pub(crate) fn tool() -> String {
     format!("slareport {}", env!("CARGO_PKG_VERSION"))
 }
 
