@@ -369,27 +369,20 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
         awaiting: &awaiting,
         bar: &bar,
     };
-    // Decide first, every customer in parallel: a refusal stops the build
-    // before anything is drawn or written.
-    let decided: Vec<Result<Decided, BuildError>> = customers.par_iter().map(|customer| decide(&shared, customer, &published_of[&customer.id])).collect();
-    let decided: Vec<Decided> = decided.into_iter().collect::<Result<_, _>>()?;
-    let refusals: Vec<String> = decided.iter().flat_map(|d| d.refusals.iter().cloned()).collect();
-    if !refusals.is_empty() {
-        return Err(BuildError::Refused(refusals));
-    }
-    // Then draw, render and stage: each period folder goes to disk (not yet
-    // in place) as soon as its pages exist, so the site is never held in memory.
+    // Decide, draw, render and stage, customers in parallel: each period
+    // folder goes to disk (not yet in place) as soon as its pages exist and
+    // is dropped from memory; nothing is in place before the commit below,
+    // so a refusal anywhere leaves the site as it was.
     let staging = publish::Staging::begin(&output_lock).map_err(|e| BuildError::Io(e.to_string()))?;
-    let outcomes: Vec<Result<CustomerOutcome, BuildError>> = customers
-        .par_iter()
-        .zip(decided)
-        .map(|(customer, decided)| customer_pages(&shared, customer, &published_of[&customer.id], decided, &staging))
-        .collect();
+    let outcomes: Vec<Result<CustomerOutcome, BuildError>> =
+        customers.par_iter().map(|customer| customer_pages(&shared, customer, &published_of[&customer.id], &staging)).collect();
     bar.finish_and_clear();
     let mut pages: Vec<Page> = Vec::new();
     let mut summaries = Vec::new();
+    let mut refusals = Vec::new();
     for outcome in outcomes {
         let outcome = outcome?;
+        refusals.extend(outcome.refusals);
         pages.extend(outcome.pages);
         summaries.push(outcome.summary);
         report.kept += outcome.kept;
@@ -398,6 +391,11 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
         timings.draw += outcome.timings.draw;
         timings.render += outcome.timings.render;
         timings.publish += outcome.timings.publish;
+    }
+    if !refusals.is_empty() {
+        // Dropping the staging removes every staged folder.
+        drop(staging);
+        return Err(BuildError::Refused(refusals));
     }
     report.to_date = schedule.in_progress;
     if options.customer.is_none() {
@@ -498,19 +496,12 @@ struct Shared<'a> {
 struct CustomerOutcome {
     /// Its mutable pages (index, to-date); its period folders are staged.
     pages: Vec<Page>,
+    /// Published periods that would change, with why.
+    refusals: Vec<String>,
     summary: CustomerSummary,
     kept: usize,
     published: Vec<(String, Period, u32)>,
     /// Time spent by this customer's task in each stage.
-    timings: Timings,
-}
-
-/// What to publish of one customer, decided before anything is drawn.
-struct Decided {
-    /// The periods to publish: new ones and revisions.
-    periods: Vec<ToPublish>,
-    refusals: Vec<String>,
-    kept: usize,
     timings: Timings,
 }
 
@@ -524,78 +515,89 @@ struct ToPublish {
     content: Content,
 }
 
-/// Decides each complete period of one customer: kept, refused, new or a
-/// revision. Draws and writes nothing.
-fn decide(shared: &Shared, customer: &CustomerView, published: &[publish::Published]) -> Result<Decided, BuildError> {
-    let Shared { prepared, root, out, revise, agreement_texts, all_results, .. } = *shared;
-    let io = |e: std::io::Error| BuildError::Io(e.to_string());
-    let latest = publish::latest(published);
-    let mut decided = Decided { periods: Vec::new(), refusals: Vec::new(), kept: 0, timings: Timings::default() };
-    for &period in shared.complete {
-        if shared.unchanged.contains(&(customer.id.clone(), period)) {
-            decided.kept += 1;
-            continue;
-        }
-        let Some(all) = all_results.get(&period) else { continue };
-        let results = timed(&mut decided.timings.measure, || all.for_customer(&customer.id));
-        if results.targets.iter().all(|t| t.kind != AgreementKind::Sla) {
-            continue;
-        }
-        let results_json = results_json(&results);
-        let results_value: serde_json::Value = serde_json::from_str(&results_json).unwrap_or_default();
-        // The rows digest and the comparison with what is published count as measuring.
-        let (content, decision) = timed(&mut decided.timings.measure, || {
-            let content = content(prepared, root, customer, &results, &results_value, agreement_texts);
-            let decision = plan::decide(out, latest.get(&period).copied(), &Candidate { content: &content, results: &results_value }, revise);
-            (content, decision)
-        });
-        let (revision, why) = match decision.map_err(io)? {
-            Decision::Keep { .. } => {
-                decided.kept += 1;
-                continue;
-            }
-            Decision::Refuse { revision, changes } => {
-                decided.refusals.push(format!(
-                    "{}/{} is published (revision {revision}) and would change:\n  - {}\n  run `slareport build --revise` to publish revision {} beside it",
-                    customer.id,
-                    period,
-                    changes.join("\n  - "),
-                    revision + 1
-                ));
-                continue;
-            }
-            Decision::New => (1, None),
-            Decision::Revise { revision, why } => (revision, Some(why)),
-        };
-        decided.periods.push(ToPublish { period, revision, why, results, results_json, content });
-    }
-    Ok(decided)
+/// What a build does with one complete period of one customer.
+enum Verdict {
+    /// Published and unchanged, or nothing to publish.
+    Keep,
+    /// Published and would change: why.
+    Refuse(String),
+    Publish(Box<ToPublish>),
 }
 
-/// Draws, renders and stages one customer's decided periods, and renders
+/// Decides one complete period of one customer: kept, refused, new or a
+/// revision. Draws and writes nothing.
+fn decide(shared: &Shared, customer: &CustomerView, latest: &BTreeMap<Period, &publish::Published>, period: Period, timings: &mut Timings) -> Result<Verdict, BuildError> {
+    let Shared { prepared, root, out, revise, agreement_texts, all_results, .. } = *shared;
+    if shared.unchanged.contains(&(customer.id.clone(), period)) {
+        return Ok(Verdict::Keep);
+    }
+    let Some(all) = all_results.get(&period) else { return Ok(Verdict::Keep) };
+    let results = timed(&mut timings.measure, || all.for_customer(&customer.id));
+    if results.targets.iter().all(|t| t.kind != AgreementKind::Sla) {
+        return Ok(Verdict::Keep);
+    }
+    let results_json = results_json(&results);
+    let results_value: serde_json::Value = serde_json::from_str(&results_json).unwrap_or_default();
+    // The rows digest and the comparison with what is published count as measuring.
+    let (content, decision) = timed(&mut timings.measure, || {
+        let content = content(prepared, root, customer, &results, &results_value, agreement_texts);
+        let decision = plan::decide(out, latest.get(&period).copied(), &Candidate { content: &content, results: &results_value }, revise);
+        (content, decision)
+    });
+    let (revision, why) = match decision.map_err(|e| BuildError::Io(e.to_string()))? {
+        Decision::Keep { .. } => return Ok(Verdict::Keep),
+        Decision::Refuse { revision, changes } => {
+            return Ok(Verdict::Refuse(format!(
+                "{}/{} is published (revision {revision}) and would change:\n  - {}\n  run `slareport build --revise` to publish revision {} beside it",
+                customer.id,
+                period,
+                changes.join("\n  - "),
+                revision + 1
+            )))
+        }
+        Decision::New => (1, None),
+        Decision::Revise { revision, why } => (revision, Some(why)),
+    };
+    Ok(Verdict::Publish(Box::new(ToPublish { period, revision, why, results, results_json, content })))
+}
+
+/// Decides each complete period of one customer, and draws, renders and
+/// stages each period to publish at once (holding none of them); renders
 /// its to-date page and its index (returned: they are mutable pages).
-fn customer_pages(
-    shared: &Shared,
-    customer: &CustomerView,
-    published: &[publish::Published],
-    decided: Decided,
-    staging: &publish::Staging,
-) -> Result<CustomerOutcome, BuildError> {
+fn customer_pages(shared: &Shared, customer: &CustomerView, published: &[publish::Published], staging: &publish::Staging) -> Result<CustomerOutcome, BuildError> {
     let Shared { renderer, site, prepared, agreement_texts, inputs, .. } = *shared;
     let others: Vec<String> = prepared.site.customers().into_iter().filter(|o| *o != customer.id).map(|o| o.to_string()).collect();
-    let mut timings = decided.timings;
-    let (mut pages, mut published_now) = (Vec::new(), Vec::new());
-    let mut new_revisions: Vec<(Period, u32, Results)> = Vec::new();
-    shared.bar.inc(decided.kept as u64);
-    for ToPublish { period, revision, why, results, results_json, content } in decided.periods {
+    let latest = publish::latest(published);
+    let mut timings = Timings::default();
+    let (mut pages, mut published_now, mut refusals, mut kept) = (Vec::new(), Vec::new(), Vec::new(), 0);
+    // Each new revision's summary and credits, for the customer index.
+    let mut new_revisions: Vec<(Period, u32, serde_json::Value, serde_json::Value)> = Vec::new();
+    for &period in shared.complete {
         shared.bar.inc(1);
+        let to_publish = match decide(shared, customer, &latest, period, &mut timings)? {
+            Verdict::Keep => {
+                kept += usize::from(latest.contains_key(&period));
+                continue;
+            }
+            Verdict::Refuse(why) => {
+                refusals.push(why);
+                continue;
+            }
+            Verdict::Publish(p) => *p,
+        };
+        let ToPublish { period, revision, why, results, results_json, content } = to_publish;
+        let summary = (serde_json::to_value(&results.summary).unwrap_or_default(), serde_json::to_value(&results.credits).unwrap_or_default());
+        new_revisions.push((period, revision, summary.0, summary.1));
+        if !refusals.is_empty() {
+            // The build is refused: nothing more is drawn.
+            continue;
+        }
         let folder = PathBuf::from(&customer.id).join(folder_name(period, revision));
         let own_inputs = customer_inputs(inputs, prepared, &results, &others);
         let input = PeriodInput { results: &results, results_json, revision, why, content, inputs: own_inputs };
         let period_pages = period_pages(renderer, site, customer, prepared, agreement_texts, input, &folder, &mut timings)?;
         timed(&mut timings.publish, || staging.stage(&period_pages)).map_err(|e| BuildError::Io(e.to_string()))?;
         published_now.push((customer.id.clone(), period, revision));
-        new_revisions.push((period, revision, results));
     }
     let to_date = match shared.to_date {
         Some(all) => {
@@ -611,7 +613,7 @@ fn customer_pages(
     let (index, summary) = timed(&mut timings.render, || customer_index(renderer, site, customer, shared.snapshots, published, &new_revisions, to_date.as_ref(), shared.awaiting))?;
     pages.push(index);
     pages.push(Page::new(PathBuf::from(&customer.id).join("style.css"), renderer.css.clone()));
-    Ok(CustomerOutcome { pages, summary, kept: decided.kept, published: published_now, timings })
+    Ok(CustomerOutcome { pages, refusals, summary, kept, published: published_now, timings })
 }
 
 /// An output folder of its own: not the site folder or a folder holding it,
@@ -883,7 +885,7 @@ fn customer_index(
     customer: &CustomerView,
     snapshots: &BTreeMap<PathBuf, plan::Snapshot>,
     published: &[publish::Published],
-    new: &[(Period, u32, Results)],
+    new: &[(Period, u32, serde_json::Value, serde_json::Value)],
     to_date: Option<&ToDateLink>,
     awaiting: &[String],
 ) -> Result<(Page, CustomerSummary), BuildError> {
@@ -894,9 +896,8 @@ fn customer_index(
         all.entry(p.period).or_default().push((p.revision, p.folder.file_name().unwrap_or_default().to_string_lossy().into_owned(), summary));
     }
     let mut latest_summary = None;
-    for (period, revision, results) in new {
-        let value = serde_json::to_value(&results.summary).unwrap_or_default();
-        all.entry(*period).or_default().push((*revision, folder_name(*period, *revision), summary_line(&value)));
+    for (period, revision, summary, _) in new {
+        all.entry(*period).or_default().push((*revision, folder_name(*period, *revision), summary_line(summary)));
     }
     let mut links = Vec::new();
     for (period, mut revisions) in all.into_iter().rev() {
@@ -919,9 +920,7 @@ fn customer_index(
     let html = renderer.customer(site, customer, &links, to_date, awaiting).map_err(BuildError::Problems)?;
     // The latest month's summary and credits.
     let latest_results = latest_summary.as_ref().and_then(|(p, _)| {
-        new.iter()
-            .find(|(np, _, _)| np == p)
-            .map(|(_, _, r)| (serde_json::to_value(&r.summary).unwrap_or_default(), serde_json::to_value(&r.credits).unwrap_or_default()))
+        new.iter().find(|(np, ..)| np == p).map(|(_, _, summary, credits)| (summary.clone(), credits.clone()))
     });
     let latest_results = latest_results.or_else(|| {
         latest_summary.as_ref().and_then(|(_, f)| {
