@@ -732,6 +732,7 @@ fn one_build(site: &Path, out: &Path, as_of: i64) -> Result<Value, String> {
         "stages_s": { "scan": secs(t.scan), "measure": secs(t.measure), "draw": secs(t.draw), "render": secs(t.render), "publish": secs(t.publish), "total": secs(t.total()) },
         "published": report.published.len(),
         "kept": report.kept,
+        "files_read": [report.files_read.0, report.files_read.1],
         "warnings": report.warnings.warnings(),
         "out_bytes": bytes,
         "out_files": files,
@@ -1002,7 +1003,7 @@ fn f(v: &Value) -> f64 {
 fn build_line(name: &str, b: &Value) -> String {
     let s = &b["stages_s"];
     format!(
-        "{name:<22} {:>8.2} s  (scan {:.2}, measure {:.2}, draw {:.2}, render {:.2}, publish {:.2}); {} published, {} kept; peak {}; cpu/wall {:.2}",
+        "{name:<22} {:>8.2} s  (scan {:.2}, measure {:.2}, draw {:.2}, render {:.2}, publish {:.2}); {} published, {} kept; read {} of {} data files; peak {}; cpu/wall {:.2}",
         f(&b["cost"]["wall_s"]),
         f(&s["scan"]),
         f(&s["measure"]),
@@ -1011,6 +1012,8 @@ fn build_line(name: &str, b: &Value) -> String {
         f(&s["publish"]),
         b["published"],
         b["kept"],
+        b["files_read"][0],
+        b["files_read"][1],
         gib(f(&b["cost"]["peak_bytes"])),
         f(&b["cost"]["cpu_per_wall"]),
     )
