@@ -416,7 +416,7 @@ fn draw<DB: DrawingBackend>(
             }
             let i = i as usize;
             let step = axes.label_every.max(1);
-            let shown = if axes.from_end { (last.saturating_sub(i)) % step == 0 } else { i % step == 0 };
+            let shown = if axes.from_end { last.saturating_sub(i).is_multiple_of(step) } else { i.is_multiple_of(step) };
             if shown && i <= last {
                 labels.get(i).cloned().unwrap_or_default()
             } else {

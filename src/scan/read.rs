@@ -189,7 +189,7 @@ impl Default for Chunking {
 /// A file opened for reading, to be read part by part.
 pub enum Opened {
     Parquet(ParquetParts),
-    Csv(CsvParts),
+    Csv(Box<CsvParts>),
 }
 
 impl Opened {
@@ -210,7 +210,7 @@ pub fn open_listed(root: &Path, source: &Source, listed: &Listed, chunking: Chun
         return ParquetParts::open(path, shown, listed.partitions.clone(), chunking.parquet_rows).map(Opened::Parquet);
     }
     let file = File::open(&path).map_err(|e| cannot_read(&shown, e.to_string()))?;
-    Ok(Opened::Csv(CsvParts::new(file, shown, source.separator, listed.partitions.clone(), chunking)))
+    Ok(Opened::Csv(Box::new(CsvParts::new(file, shown, source.separator, listed.partitions.clone(), chunking))))
 }
 
 fn cannot_read(shown: &Path, what: String) -> Diagnostic {
@@ -502,7 +502,7 @@ impl CsvParts {
     fn too_long(&self) -> Diagnostic {
         let line = self.record_line;
         let limit = self.chunking.max_record_bytes;
-        let size = if limit % (1 << 20) == 0 { format!("{} MiB", limit >> 20) } else { format!("{limit} bytes") };
+        let size = if limit.is_multiple_of(1 << 20) { format!("{} MiB", limit >> 20) } else { format!("{limit} bytes") };
         Diagnostic::error(format!(
             "{}, line {line}: the record starting here runs on for more than {size}; expected one record per line",
             self.shown.display()
