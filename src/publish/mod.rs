@@ -325,8 +325,14 @@ pub fn write_site_with(
         publish_folder(out, folder, files, at)?;
         written.periods.push(folder.clone());
     }
-    // Deeper pages first, the site's own index last, so an index never links
-    // to a page that is not there yet.
+    replace_pages(out, mutable, at, &mut written)?;
+    Ok(written)
+}
+
+/// Replaces the mutable pages, deeper pages first and the site's own index
+/// last, so an index never links to a page that is not there yet; counts
+/// them in `written`.
+fn replace_pages(out: &Path, mut mutable: Vec<&Page>, at: &mut dyn FnMut(Step<'_>) -> io::Result<()>, written: &mut Written) -> Result<(), PublishError> {
     mutable.sort_by_key(|p| (std::cmp::Reverse(p.path.components().count()), p.path.file_name().is_some_and(|n| n == "index.html"), p.path.clone()));
     for page in mutable {
         if replace_file(out, &page.path, &page.bytes, at)? {
@@ -335,7 +341,7 @@ pub fn write_site_with(
             written.unchanged += 1;
         }
     }
-    Ok(written)
+    Ok(())
 }
 
 /// `Some((period folder, path inside it))` for a page of a period folder,
@@ -627,36 +633,33 @@ impl<'a> Staging<'a> {
     /// outside period folders) as [`write_site`] does.
     pub fn commit(self, mutable: &[Page]) -> Result<Written, PublishError> {
         let out = self.lock.out();
+        let mut seen = std::collections::BTreeSet::new();
         for page in mutable {
+            if !seen.insert(&page.path) {
+                return Err(PublishError::BadPage { path: page.path.clone(), why: "the build produced it twice".into() });
+            }
             if classify(&page.path)?.is_some() {
                 return Err(PublishError::BadPage { path: page.path.clone(), why: "a page of a period folder must be staged".into() });
             }
         }
-        let mut staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
-        staged.sort();
-        if STAGING_FLUSH == Flush::Deferred && !staged.is_empty() {
+        let staged = {
+            let mut staged = self.staged.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            // Last first, so they are taken off the end in order.
+            staged.sort_by(|a, b| b.cmp(a));
+            staged.len()
+        };
+        // On an error below, dropping `self` removes what is still staged.
+        if STAGING_FLUSH == Flush::Deferred && staged > 0 {
             // Every staged file on disk before any folder is renamed into place.
-            if let Err(e) = flush_file_system(out) {
-                for (_, tmp) in staged {
-                    let _ = fs::remove_dir_all(tmp);
-                }
-                return Err(e);
-            }
+            flush_file_system(out)?;
         }
         let mut written = Written { cleaned: self.cleaned, ..Written::default() };
-        let mut rest = staged.into_iter();
-        while let Some((folder, tmp)) = rest.next() {
-            if let Err(e) = rename_into_place(out, &folder, &tmp, &mut |_| Ok(())) {
-                for (_, tmp) in rest {
-                    let _ = fs::remove_dir_all(tmp);
-                }
-                return Err(e);
-            }
+        for _ in 0..staged {
+            let Some((folder, tmp)) = self.staged.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop() else { break };
+            rename_into_place(out, &folder, &tmp, &mut |_| Ok(()))?;
             written.periods.push(folder);
         }
-        let w = write_site(self.lock, mutable)?;
-        written.replaced = w.replaced;
-        written.unchanged = w.unchanged;
+        replace_pages(out, mutable.iter().collect(), &mut |_| Ok(()), &mut written)?;
         Ok(written)
     }
 }
