@@ -178,7 +178,7 @@ fn schedule_with(prepared: &Prepared, only: Option<Period>, as_of: i64, settled:
         if end > as_of {
             break;
         }
-        let unread = prepared.data.partial.is_some_and(|part| part.misses(start, end));
+        let unread = prepared.data.unread(start, end);
         if !complete(p) {
             out.awaiting.push((p, end + wait));
         } else if unread {
@@ -253,10 +253,8 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
 
     // Read the data files the months to measure need.
     let context = incremental::Context {
-        root: &options.root,
         customers: &customers,
         published_of: &seen,
-        inputs: &inputs,
         known: Known { root: &options.root, inputs: &inputs, agreement_texts: &agreement_texts },
         as_of,
         only: options.period,
@@ -268,10 +266,10 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
     }
     let prepared = timed(&mut timings.scan, || loaded.finish(reading.partial)).map_err(BuildError::Problems)?;
     let schedule = schedule_with(&prepared, options.period, as_of, &reading.settled).map_err(|d| BuildError::Problems(d.into()))?;
-    if let (Some(part), Some(last)) = (prepared.data.partial, schedule.complete.last()) {
+    if let Some(last) = schedule.complete.last() {
         // The latest complete month is always measured (the provider overview shows it).
         let (start, end) = last.bounds(config.timezone);
-        if part.misses(start, end) {
+        if prepared.data.unread(start, end) {
             return Ok(None);
         }
     }
@@ -311,7 +309,7 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
                     let published = latest.get(&period)?;
                     // A month before the rows read is settled (see `incremental`).
                     let (start, end) = period.bounds(prepared.site.config.timezone);
-                    let unread = prepared.data.partial.is_some_and(|p| p.misses(start, end));
+                    let unread = prepared.data.unread(start, end);
                     (unread || inputs_unchanged(prepared, known, &c.id, period, published)).then(|| (c.id.clone(), period))
                 })
             })

@@ -33,16 +33,14 @@ use crate::diagnostic::Diagnostics;
 use crate::measure::data::{Partial, Reach};
 use crate::measure::{Loaded, Period};
 use crate::model::AgreementKind;
-use crate::publish::manifest::InputFile;
 use crate::publish::{self, Published};
 use crate::render::CustomerView;
 
 /// What a build needs to decide which files to read.
 pub(crate) struct Context<'a> {
-    pub root: &'a Path,
     pub customers: &'a [CustomerView],
     pub published_of: &'a BTreeMap<String, Vec<Published>>,
-    pub inputs: &'a [InputFile],
+    /// The site folder, every input with its hash, the agreement texts.
     pub known: crate::build::Known<'a>,
     pub as_of: i64,
     pub only: Option<Period>,
@@ -67,12 +65,13 @@ pub(crate) struct Reading {
 /// Reads the files the build needs into `loaded` (every file unless the
 /// published months show that some cannot change anything to publish).
 pub(crate) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, Diagnostics> {
+    let root = cx.known.root;
     let files: Vec<PathBuf> = loaded.files().map(Path::to_path_buf).collect();
-    let corrections = cx.root.join(crate::load::corrections::CORRECTIONS_FILE).is_file();
+    let corrections = root.join(crate::load::corrections::CORRECTIONS_FILE).is_file();
     if !cx.incremental || corrections {
-        return read_all(loaded, cx.root, &files);
+        return read_all(loaded, root, &files);
     }
-    let sha: HashMap<&str, &str> = cx.inputs.iter().map(|i| (i.path.as_str(), i.sha256.as_str())).collect();
+    let sha: HashMap<&str, &str> = cx.known.inputs.iter().map(|i| (i.path.as_str(), i.sha256.as_str())).collect();
     let config = sha.get(crate::load::CONFIG_FILE).copied();
     let key = |f: &Path| {
         let path = crate::build::slashed(f);
@@ -95,7 +94,7 @@ pub(crate) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, 
     }
     // New and changed files are read whatever happens: reading them is how their reach is learnt.
     let unknown: BTreeSet<PathBuf> = files.iter().filter(|f| !known.contains_key(&key(f))).cloned().collect();
-    loaded.read(cx.root, &|f| unknown.contains(f))?;
+    loaded.read(root, &|f| unknown.contains(f))?;
     let reach: BTreeMap<PathBuf, Reach> =
         files.iter().map(|f| (f.clone(), loaded.reach(f).or_else(|| known.get(&key(f)).copied()).unwrap_or_default())).collect();
 
@@ -103,18 +102,18 @@ pub(crate) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, 
     let tz = site.config.timezone;
     let wait = site.config.publish_after;
     let Some(first) = reach.values().filter_map(|r| r.first).min() else {
-        return read_all(loaded, cx.root, &files);
+        return read_all(loaded, root, &files);
     };
     let period_of = |t: i64| chrono::DateTime::from_timestamp(t, 0).map(|d| Period::of(d.with_timezone(&tz).date_naive()));
     let Some(first_period) = period_of(first) else {
-        return read_all(loaded, cx.root, &files);
+        return read_all(loaded, root, &files);
     };
     let data_paths: BTreeSet<String> = files.iter().map(|f| crate::build::slashed(f)).collect();
     let is_data = |path: &str| {
         data_paths.contains(path)
             || site.config.sources.values().any(|s| {
                 let folder = crate::build::slashed(&s.path);
-                path.starts_with(&format!("{folder}/")) && (path.ends_with(".parquet") || path.ends_with(".pq"))
+                path.starts_with(&format!("{folder}/")) && crate::scan::is_parquet(Path::new(path))
             })
     };
     let latest: BTreeMap<&str, BTreeMap<Period, &Published>> =
@@ -178,9 +177,9 @@ pub(crate) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, 
         None => [unsettled, last_complete, in_progress],
     };
     let Some(from) = candidates.into_iter().flatten().min() else {
-        return read_all(loaded, cx.root, &files);
+        return read_all(loaded, root, &files);
     };
-    loaded.read(cx.root, &|f| reach[f].touches(from, i64::MAX))?;
+    loaded.read(root, &|f| reach[f].touches(from, i64::MAX))?;
     let unread: Vec<&Reach> = files.iter().filter(|f| loaded.reach(f).is_none()).map(|f| &reach[f]).filter(|r| r.rows > 0).collect();
     let partial = (!unread.is_empty()).then(|| Partial {
         from,

@@ -240,8 +240,9 @@ impl Builder {
             SourceKind::Tickets => {
                 for (service, rows) in tickets(frame)? {
                     for t in &rows {
-                        let settled = t.resolved.map_or(i64::MAX, |r| r.max(t.responded.unwrap_or(r)));
-                        reach.add(t.opened, t.responded.into_iter().chain(t.resolved).chain([settled]));
+                        // A ticket not resolved bears on every month after it opened.
+                        let open = t.resolved.is_none().then_some(i64::MAX);
+                        reach.add(t.opened, t.responded.into_iter().chain(t.resolved).chain(open));
                     }
                     data.tickets.entry(service).or_default().extend(rows);
                 }
@@ -375,6 +376,12 @@ impl Data {
             builder.add(*kind, None, &table.frame, table.set_aside.clone())?;
         }
         Ok(builder.finish())
+    }
+
+    /// True when rows of a file that was not read may bear on `[start, end)`
+    /// (see [`Data::partial`]): figures of it cannot be computed here.
+    pub fn unread(&self, start: i64, end: i64) -> bool {
+        self.partial.is_some_and(|p| p.misses(start, end))
     }
 
     /// The rows `kind` set aside in files that bear on `[from, to)` (every

@@ -310,7 +310,7 @@ impl FigureCache {
             return f.clone();
         }
         let (start, cut) = period.bounds(site.config.timezone);
-        if data.partial.is_some_and(|p| p.misses(start, cut)) {
+        if data.unread(start, cut) {
             self.missed.store(true, std::sync::atomic::Ordering::Relaxed);
             return Figure::default();
         }

@@ -199,7 +199,7 @@ pub fn scan_source_with(root: &Path, source: &Source, chunking: Chunking) -> Res
     Ok(Table { kind: source.kind, files, frame, set_aside })
 }
 
-pub use read::{Chunking, Listed, CHUNK_BYTES};
+pub use read::{is_parquet, Chunking, Listed, CHUNK_BYTES};
 
 /// The files of `source`, in reading order, without reading them.
 pub fn list_files(root: &Path, source: &Source) -> Result<Vec<Listed>, Diagnostics> {
@@ -207,8 +207,8 @@ pub fn list_files(root: &Path, source: &Source) -> Result<Vec<Listed>, Diagnosti
 }
 
 /// A part of one file of a source, read and converted to the canonical
-/// schema: a Parquet file is one part, a CSV file one part per
-/// [`CHUNK_BYTES`] or so of records.
+/// schema: a Parquet file gives one part per `Chunking::parquet_rows` rows,
+/// a CSV file one part per [`CHUNK_BYTES`] or so of records.
 #[derive(Debug)]
 pub struct Part {
     pub kind: SourceKind,

@@ -139,7 +139,8 @@ fn list_folder(root: &Path, folder: &Path) -> Result<Vec<Listed>, Diagnostics> {
     }
 }
 
-fn is_parquet(path: &Path) -> bool {
+/// True for a file a folder source reads: `*.parquet` or `*.pq`.
+pub fn is_parquet(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "parquet" || e == "pq")
 }
 
