@@ -47,6 +47,14 @@ fn same_in_any_parts(site: &Fixture) -> Result<Table, Vec<Diagnostic>> {
     whole
 }
 
+/// The one problem of `FILE`, the same read in parts of any size.
+#[track_caller]
+fn the_one_problem(site: &Fixture) -> Diagnostic {
+    let problems = same_in_any_parts(site).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    problems.into_iter().next().unwrap()
+}
+
 fn ints(frame: &DataFrame, name: &str) -> Vec<Option<i64>> {
     frame.column(name).unwrap().i64().unwrap().iter().collect()
 }
@@ -117,9 +125,8 @@ fn a_blank_line_after_the_header_is_a_row_of_empty_cells_named_by_its_own_line()
     // Line 1 is blank (skipped before the header), the header is line 2,
     // so rows (counted from the header as row 1) and lines differ by one.
     site.write(FILE, &format!("\r\nsvc,began,ended\r\n{good}\r\n{good}"));
-    let problems = same_in_any_parts(&site).unwrap_err();
-    assert_eq!(problems.len(), 1, "{problems:#?}");
-    assert_at(&problems[0], FILE, 4, "row 3 (line 4), column `began`: is empty; outages `start` is required");
+    let problem = the_one_problem(&site);
+    assert_at(&problem, FILE, 4, "row 3 (line 4), column `began`: is empty; outages `start` is required");
 }
 
 #[test]
@@ -136,10 +143,9 @@ fn a_bad_cell_in_a_later_part_is_reported_alone_with_its_row_and_line() {
     );
     // A bad cell anywhere in the file hides the rules of rows, even those
     // broken in an earlier part.
-    let problems = same_in_any_parts(&site).unwrap_err();
-    assert_eq!(problems.len(), 1, "{problems:#?}");
+    let problem = the_one_problem(&site);
     assert_at(
-        &problems[0],
+        &problem,
         FILE,
         5,
         "row 4 (line 5), column `began`: `2026-10-0xT09:00:00Z` is not an ISO 8601 timestamp such as 2026-10-01T08:30:00Z, 2026-10-01T09:30:00+01:00 or 2026-10-01 08:30",
@@ -192,10 +198,9 @@ fn a_ragged_record_in_a_later_part_is_the_only_problem() {
         "email,2026-10-05T09:00:00Z,2026-10-05T10:00:00Z,,,\n",    // 6: 6 fields
     );
     site.write(FILE, csv);
-    let problems = same_in_any_parts(&site).unwrap_err();
-    assert_eq!(problems.len(), 1, "{problems:#?}");
+    let problem = the_one_problem(&site);
     assert_at(
-        &problems[0],
+        &problem,
         FILE,
         5,
         "data/outages.csv, line 5: has 3 fields; expected 5, as the header on line 1 has (1 more lines are ragged too)",
@@ -203,10 +208,9 @@ fn a_ragged_record_in_a_later_part_is_the_only_problem() {
 
     // A quote never closed, further on, comes before the ragged records.
     site.write(FILE, &format!("{csv}email,2026-10-05T09:00:00Z,2026-10-05T10:00:00Z,,\"never\nclosed\n"));
-    let problems = same_in_any_parts(&site).unwrap_err();
-    assert_eq!(problems.len(), 1, "{problems:#?}");
+    let problem = the_one_problem(&site);
     assert_at(
-        &problems[0],
+        &problem,
         FILE,
         7,
         "data/outages.csv, line 7: a quoted field starts on this line and is never closed; expected a closing `\"` (write a quote inside a quoted field as `\"\"`)",
@@ -218,10 +222,9 @@ fn text_that_is_not_utf8_further_on_comes_before_a_column_named_twice() {
     let site = Fixture::valid();
     let good = "email,2026-10-05T09:00:00Z,2026-10-05T10:00:00Z,x\n";
     site.write(FILE, &format!("svc,began,ended,svc\n{good}{good}"));
-    let problems = same_in_any_parts(&site).unwrap_err();
-    assert_eq!(problems.len(), 1, "{problems:#?}");
+    let problem = the_one_problem(&site);
     assert_at(
-        &problems[0],
+        &problem,
         FILE,
         1,
         "data/outages.csv, line 1: the header names column `svc` twice (fields 1 and 4); expected each column once",
@@ -230,18 +233,16 @@ fn text_that_is_not_utf8_further_on_comes_before_a_column_named_twice() {
     let mut bytes = format!("svc,began,ended,svc\n{good}{good}email,caf").into_bytes();
     bytes.extend_from_slice(b"\xE9,2026-10-05T10:00:00Z,x\n");
     std::fs::write(site.path(FILE), bytes).unwrap();
-    let problems = same_in_any_parts(&site).unwrap_err();
-    assert_eq!(problems.len(), 1, "{problems:#?}");
-    assert_at(&problems[0], FILE, 4, "cannot read data/outages.csv: line 4 is not UTF-8 text");
+    let problem = the_one_problem(&site);
+    assert_at(&problem, FILE, 4, "cannot read data/outages.csv: line 4 is not UTF-8 text");
 }
 
 #[test]
 fn a_file_of_blank_lines_is_empty_in_any_parts() {
     let site = Fixture::valid();
     site.write(FILE, "\n \r\n\t\n\n  \n");
-    let problems = same_in_any_parts(&site).unwrap_err();
-    assert_eq!(problems.len(), 1, "{problems:#?}");
-    assert_eq!(problems[0].message, "data/outages.csv is empty; expected a header line naming the columns, then one line per row");
+    let problem = the_one_problem(&site);
+    assert_eq!(problem.message, "data/outages.csv is empty; expected a header line naming the columns, then one line per row");
 }
 
 #[test]
