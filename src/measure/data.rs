@@ -743,4 +743,33 @@ mod tests {
         let data = builder.finish();
         assert_eq!(data.samples["email"].time, vec![500, 1_000, 1_060, 1_500, 2_000]);
     }
+
+    #[test]
+    fn rows_set_aside_are_listed_in_the_months_their_file_reaches() {
+        use crate::scan::{SetAside, SetAsideReason};
+        let mut builder = Builder::new(60, vec![SourceKind::Samples]);
+        let aside = |file: &str, row: i64| {
+            let mut a = SetAside::new(Path::new(file), SetAsideReason::ServiceEmpty);
+            a.add(row, "");
+            a
+        };
+        // September's file: samples 1,000 s .. 1,060 s, reaching 1,120 s
+        // (the last sample covers 60 s more); October's: 5,000 .. 5,060 s.
+        builder.add(SourceKind::Samples, Some(Path::new("sep.parquet")), &samples_part(&[1_000, 1_060]), vec![aside("sep.parquet", 4)]).unwrap();
+        builder.add(SourceKind::Samples, Some(Path::new("oct.parquet")), &samples_part(&[5_000, 5_060]), vec![aside("oct.parquet", 7)]).unwrap();
+        // A file whose every row is set aside reaches no month.
+        builder.add(SourceKind::Samples, Some(Path::new("empty.parquet")), &samples_part(&[]), vec![aside("empty.parquet", 2)]).unwrap();
+        let data = builder.finish();
+        let listed = |from: i64, to: i64| data.set_aside_in(SourceKind::Samples, from, to).map(|a| a.file.display().to_string()).collect::<Vec<_>>();
+        // "September" [0, 3,000) holds 1,000..1,120: its file only.
+        assert_eq!(listed(0, 3_000), vec!["sep.parquet"]);
+        // "October" [3,000, 6,000) holds 5,000..5,120: its file only.
+        assert_eq!(listed(3_000, 6_000), vec!["oct.parquet"]);
+        // A month starting at 1,120 s still touches September's file (its
+        // reach ends at 1,120 inclusive: the last sample's coverage ends there).
+        assert_eq!(listed(1_120, 3_000), vec!["sep.parquet"]);
+        // Arranged from whole tables (no files known), every file's rows are listed.
+        let whole = Data { set_aside: data.set_aside.clone(), ..Data::default() };
+        assert_eq!(whole.set_aside_in(SourceKind::Samples, 0, 1).count(), 3);
+    }
 }
