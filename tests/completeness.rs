@@ -205,3 +205,40 @@ fn sample_coverage_counts_the_seconds_the_samples_cover_in_the_month() {
     assert_eq!(samples.last_row, Some(common::instant("2026-10-31T23:59:30Z")));
     assert_eq!(samples.coverage.iter().map(|c| (c.service.as_str(), c.percent)).collect::<Vec<_>>(), [("email", 0.024609)]);
 }
+
+/// A customer's results list its SLAs' rows and, of the agreements
+/// underpinning them, the rows on its own services; an underpinning
+/// agreement with no row on them is listed whole.
+#[test]
+fn a_customer_sees_the_underpinning_rows_of_its_own_services() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let prepared = prepare(&root).expect("the sample site is valid");
+    let results = prepared.measure("2026-10".parse::<Period>().unwrap());
+    let rows = |r: &slareport::measure::Results, agreement: &str| {
+        // Each service once, in the order first listed.
+        let mut services: Vec<String> = Vec::new();
+        for t in r.targets.iter().filter(|t| t.agreement == agreement) {
+            if !services.contains(&t.service) {
+                services.push(t.service.clone());
+            }
+        }
+        (r.targets.iter().filter(|t| t.agreement == agreement).count(), services)
+    };
+    let acme = results.for_customer("acme");
+    // acme's SLAs cover email, webmail (acme-email) and erp, payroll
+    // (acme-erp), underpinned by cloudmail-upc, network-ola and desk-ola.
+    // desk-ola: 4 targets (response P1-P4) on 6 services; acme uses 3 of
+    // them (email, erp, payroll): 4 × 3 = 12 rows, not 4 × 6 = 24.
+    assert_eq!(rows(&acme, "desk-ola"), (12, vec!["email".into(), "erp".into(), "payroll".into()]));
+    // cloudmail-upc: 3 targets, each on one service, all acme's: 3 rows.
+    assert_eq!(rows(&acme, "cloudmail-upc").0, 3);
+    // network-ola covers vpn and file-share, none of acme's: it underpins
+    // email and erp through the network, so all its 6 rows are listed
+    // (availability, response-p1, resolution-p2 on 2 services).
+    assert_eq!(rows(&acme, "network-ola"), (6, vec!["vpn".into(), "file-share".into()]));
+    // The provider's results keep every row: 4 × 6 desk-ola rows.
+    assert_eq!(rows(&results, "desk-ola").0, 24);
+    // acme's SLA rows are all there: the same as the provider's.
+    let slas = |r: &slareport::measure::Results| r.targets.iter().filter(|t| t.party == "acme").count();
+    assert_eq!(slas(&acme), slas(&results));
+}

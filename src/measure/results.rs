@@ -100,7 +100,10 @@ pub struct TargetResult {
     pub underpinned_by: Vec<String>,
     pub basis: Basis,
     pub remarks: Vec<String>,
-    /// This period and the twelve before it, oldest first.
+    /// This period and the twelve before it, oldest first. Drawn and shown
+    /// on the pages, not written to results.json: each earlier month's
+    /// figure is in that month's own results.json.
+    #[serde(skip_serializing)]
     pub trend: Vec<TrendPoint>,
     /// Availability: each day of the period.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -1059,10 +1062,19 @@ impl Results {
             .collect();
         let underpinning: std::collections::BTreeSet<&str> =
             slas.iter().flat_map(|t| t.underpinned_by.iter().map(String::as_str)).collect();
+        let services: std::collections::BTreeSet<&str> = slas.iter().map(|t| t.service.as_str()).collect();
+        // The underpinning agreements with a row on one of those services.
+        let reaching: std::collections::BTreeSet<&str> = self
+            .targets
+            .iter()
+            .filter(|t| t.kind != AgreementKind::Sla && underpinning.contains(t.agreement.as_str()) && services.contains(t.service.as_str()))
+            .map(|t| t.agreement.as_str())
+            .collect();
         let targets: Vec<TargetResult> = self
             .targets
             .iter()
             .filter(|t| (t.kind == AgreementKind::Sla && t.party == customer) || underpinning.contains(t.agreement.as_str()))
+            .filter(|t| in_customer_scope(t, &services, &reaching))
             .cloned()
             .collect();
         let agreements: Vec<AgreementReview> = self
@@ -1071,7 +1083,6 @@ impl Results {
             .filter(|a| (a.kind == AgreementKind::Sla && a.party == customer) || underpinning.contains(a.id.as_str()))
             .cloned()
             .collect();
-        let services: std::collections::BTreeSet<&str> = slas.iter().map(|t| t.service.as_str()).collect();
         // The customer's own tickets and those without a customer, on the services of its SLAs.
         let tickets = sum_tickets(
             self.tickets_by_customer
@@ -1108,4 +1119,16 @@ impl Results {
             ..self.clone()
         }
     }
+}
+
+/// Whether a customer's results list `t`: every row of its SLAs; of an
+/// underpinning OLA or UPC, the rows on the services of those SLAs (the
+/// rest are other customers' services: at provider scale an OLA of 75
+/// services would fill every customer's results with 72 rows it never
+/// sees). An underpinning agreement with no row on any of them (it
+/// underpins through another service, as the network underpins email) is
+/// listed whole.
+/// `reaching`: the underpinning agreements with a row on one of `services`.
+fn in_customer_scope(t: &TargetResult, services: &std::collections::BTreeSet<&str>, reaching: &std::collections::BTreeSet<&str>) -> bool {
+    t.kind == AgreementKind::Sla || services.contains(t.service.as_str()) || !reaching.contains(t.agreement.as_str())
 }

@@ -162,8 +162,14 @@ fn figure_changes(old: &Value, new: &Value) -> Vec<String> {
             _ => {}
         }
     }
-    for key in before.keys() {
-        if !after.contains_key(key) {
+    // Rows of underpinning agreements on services none of the customer's
+    // SLAs cover were listed before results were scoped to the customer's
+    // services (see `Results::for_customer`): no longer listing them is no
+    // change to what the customer is shown.
+    let services: std::collections::BTreeSet<&str> = after.values().filter(|t| text(&t["kind"]) == "sla").map(|t| text(&t["service"])).collect();
+    for (key, t) in &before {
+        let out_of_scope = text(&t["kind"]) != "sla" && !services.contains(text(&t["service"]));
+        if !after.contains_key(key) && !out_of_scope {
             out.push(format!("{key}: no longer reported"));
         }
     }
@@ -236,4 +242,26 @@ pub fn history_of(published: &[Published], snapshots: &BTreeMap<std::path::PathB
         }
     }
     history
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn row(agreement: &str, kind: &str, service: &str, value: f64) -> Value {
+        json!({"agreement": agreement, "kind": kind, "target": "availability", "service": service, "unit": "%", "value": value, "status": "met", "credit_percent": 0.0})
+    }
+
+    #[test]
+    fn rows_of_other_customers_services_no_longer_listed_are_no_change() {
+        // Published before results were scoped: the SLA on email, and the
+        // OLA on email and on vpn (a service the customer has no SLA on).
+        let old = json!({"targets": [row("sla", "sla", "email", 99.9), row("ola", "ola", "email", 99.8), row("ola", "ola", "vpn", 99.7)]});
+        let scoped = json!({"targets": [row("sla", "sla", "email", 99.9), row("ola", "ola", "email", 99.8)]});
+        assert_eq!(figure_changes(&old, &scoped), Vec::<String>::new());
+        // A row on the customer's own service going missing is a change.
+        let lost = json!({"targets": [row("sla", "sla", "email", 99.9)]});
+        assert_eq!(figure_changes(&old, &lost), ["ola/availability (email): no longer reported"]);
+    }
 }
