@@ -535,6 +535,9 @@ fn decide(shared: &Shared, customer: &CustomerView, latest: &BTreeMap<Period, &p
         return Ok(Verdict::Keep);
     }
     let results_json = results_json(&results);
+    // Read back from the text, as a published results.json is read: serde_json
+    // may parse a float one bit off the value written, and both sides of the
+    // comparison must go through the same parse.
     let results_value: serde_json::Value = serde_json::from_str(&results_json).unwrap_or_default();
     // The rows digest and the comparison with what is published count as measuring.
     let (content, decision) = timed(&mut timings.measure, || {
@@ -716,7 +719,8 @@ fn content(
     let note = note_digest(&prepared.notes, root, &customer.id, results.period);
     let services: Vec<&str> = results.targets.iter().filter(|t| t.kind == AgreementKind::Sla).map(|t| t.service.as_str()).collect();
     let (start, end) = results.period.bounds(prepared.site.config.timezone);
-    let own = serde_json::to_string(&plan::own_figures(results_value)).unwrap_or_default();
+    // (results.json carries no trend: it is all the period's own.)
+    let own = serde_json::to_string(results_value).unwrap_or_default();
     Content { results: sha256(own.as_bytes()), rows: prepared.data.rows_digest(&services, Some(&customer.id), start, end), agreements, note }
 }
 

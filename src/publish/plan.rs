@@ -3,9 +3,10 @@
 //!
 //! A published period is compared with what it would hold now on its own
 //! content only:
-//! - its own figures: results.json without the trend of earlier months (each
-//!   earlier month has a snapshot of its own, so a correction to February
-//!   revises February, and March keeps the trend it was published with);
+//! - its own figures: results.json, which carries no trend of earlier months
+//!   (each earlier month has a snapshot of its own, so a correction to
+//!   February revises February, and March keeps the trend it was published
+//!   with on its pages);
 //! - the rows behind them as they stood at the period's end;
 //! - the agreement versions it used and its note.
 //!
@@ -74,8 +75,9 @@ pub fn read_results(out: &Path, p: &Published) -> io::Result<Value> {
     serde_json::from_str(&text).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{}: {e}", path.display())))
 }
 
-/// Results without the trend of earlier months: what a period owns.
-pub fn own_figures(results: &Value) -> Value {
+/// Results without the trend of earlier months: what a period owns (a
+/// results.json published before the trend was left out of it has one).
+fn own_figures(results: &Value) -> Value {
     let mut v = results.clone();
     if let Some(targets) = v.get_mut("targets").and_then(Value::as_array_mut) {
         for t in targets {
@@ -89,7 +91,8 @@ pub fn own_figures(results: &Value) -> Value {
 
 /// Every difference between a published period and its candidate, in words.
 fn changes(manifest: &Manifest, old: &Value, new: &Candidate) -> Vec<String> {
-    let mut out = figure_changes(&own_figures(old), &own_figures(new.results));
+    // (Only a results.json published before the trend was left out has one.)
+    let mut out = figure_changes(&own_figures(old), new.results);
     let (was, now) = (&manifest.content, new.content);
     let same_rule = was.rows.split_once(':').map(|(r, _)| r) == now.rows.split_once(':').map(|(r, _)| r);
     if same_rule && was.rows != now.rows {
