@@ -130,6 +130,10 @@ pub struct Data {
     /// count, so [`Data::has_rows_in`] is a binary search: it runs for every
     /// daily availability figure.
     row_times: Vec<i64>,
+    /// Every outage's start, sorted, each with the latest end of it and every
+    /// outage starting before it (`i64::MAX` when one has not ended), so
+    /// whether an outage overlaps a span is a binary search too.
+    outage_reach: Vec<(i64, i64)>,
 }
 
 /// What a partial read left out.
@@ -419,6 +423,16 @@ impl Data {
             .chain(data.counts.values().flatten().map(|c| c.time))
             .collect();
         data.row_times.sort_unstable();
+        let mut spans: Vec<(i64, i64)> = data.outages.values().flatten().map(|o| (o.start, o.end.unwrap_or(i64::MAX))).collect();
+        spans.sort_unstable();
+        let mut latest = i64::MIN;
+        data.outage_reach = spans
+            .into_iter()
+            .map(|(start, end)| {
+                latest = latest.max(end);
+                (start, latest)
+            })
+            .collect();
     }
 
     pub fn has(&self, kind: SourceKind) -> bool {
@@ -434,7 +448,9 @@ impl Data {
             let i = times.partition_point(|&t| t < from);
             times.get(i).is_some_and(|&t| t < to)
         };
-        self.outages.values().flatten().any(|o| o.start < to && o.end.is_none_or(|e| e > from))
+        // Of the outages starting before `to`, the latest end is after `from`.
+        let starting_before = self.outage_reach.partition_point(|&(start, _)| start < to);
+        starting_before.checked_sub(1).is_some_and(|last| self.outage_reach[last].1 > from)
             || self.all_samples().any(|s| first_at_or_after(&s.time))
             || first_at_or_after(&self.row_times)
     }
