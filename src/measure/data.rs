@@ -59,6 +59,18 @@ pub struct Samples {
     /// non-finite latency, so NaN means nothing else): 8 bytes a sample
     /// instead of 16 for an `Option<f64>`. Read it with [`Samples::latency`].
     latency: Vec<f64>,
+    /// The stretches the samples cover (see [`Samples::runs`]), as indexed
+    /// for `runs_key` (the interval and the number of samples).
+    runs: Vec<Run>,
+    runs_key: Option<(i64, usize)>,
+}
+
+/// A stretch of time covered by consecutive probe samples of one state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Run {
+    pub start: i64,
+    pub end: i64,
+    pub up: bool,
 }
 
 /// A ticket row.
@@ -349,6 +361,41 @@ impl Samples {
         self.latency.push(latency.unwrap_or(f64::NAN));
     }
 
+    /// The time the samples cover, as runs: sample `i` covers `[t, min(next,
+    /// t + interval))`, and stretches of one state that meet are one run
+    /// (a month of 1-minute samples is 43,200 stretches and, for a service
+    /// that went down twice, 5 runs). Sums and clips over runs are those
+    /// over the stretches. Indexed when the data is arranged; worked out
+    /// here if the samples changed since.
+    pub fn runs(&self, interval: i64) -> Cow<'_, [Run]> {
+        if self.runs_key == Some((interval, self.time.len())) {
+            Cow::Borrowed(&self.runs)
+        } else {
+            Cow::Owned(self.work_out_runs(interval))
+        }
+    }
+
+    fn work_out_runs(&self, interval: i64) -> Vec<Run> {
+        let mut runs: Vec<Run> = Vec::new();
+        for (i, (&start, &up)) in self.time.iter().zip(&self.up).enumerate() {
+            let end = self.time.get(i + 1).map_or(start + interval, |&next| next.min(start + interval));
+            if end <= start {
+                continue;
+            }
+            match runs.last_mut() {
+                Some(run) if run.up == up && run.end == start => run.end = end,
+                _ => runs.push(Run { start, end, up }),
+            }
+        }
+        runs.shrink_to_fit();
+        runs
+    }
+
+    fn index_runs(&mut self, interval: i64) {
+        self.runs = self.work_out_runs(interval);
+        self.runs_key = Some((interval, self.time.len()));
+    }
+
     fn extend(&mut self, other: Samples) {
         self.time.extend(other.time);
         self.up.extend(other.up);
@@ -411,7 +458,8 @@ impl Data {
         self.samples.values().chain(self.customer_samples.values())
     }
 
-    /// Sorts the instants behind [`Data::has_rows_in`] (again, after corrections).
+    /// Sorts the instants behind [`Data::has_rows_in`] and indexes the runs of
+    /// every timeline of samples (again, after corrections).
     pub fn index_rows(&mut self) {
         let data = self;
         data.row_times = data
@@ -423,6 +471,10 @@ impl Data {
             .chain(data.counts.values().flatten().map(|c| c.time))
             .collect();
         data.row_times.sort_unstable();
+        let interval = data.interval;
+        for s in data.samples.values_mut().chain(data.customer_samples.values_mut()) {
+            s.index_runs(interval);
+        }
         let mut spans: Vec<(i64, i64)> = data.outages.values().flatten().map(|o| (o.start, o.end.unwrap_or(i64::MAX))).collect();
         spans.sort_unstable();
         let mut latest = i64::MIN;
@@ -718,6 +770,32 @@ fn counts(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Count>>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn samples_cover_time_in_runs_of_one_state() {
+        // Interval 60 s. Up at 0 and 60, down at 120 and 180, then a gap (the
+        // sample at 180 covers only to 240), up at 400, twice at 460 (the
+        // first covers nothing: the next sample is at the same instant), up
+        // at 500 (460 covers to 500, not 520) and the last up at 600 (to 660).
+        let mut s = Samples::default();
+        for (t, up) in [(0, true), (60, true), (120, false), (180, false), (400, true), (460, true), (460, true), (500, true), (600, true)] {
+            s.push(t, up, None);
+        }
+        let run = |start, end, up| Run { start, end, up };
+        // [0,120) up; [120,240) down; [400,560) up (400-460, 460-500,
+        // 500-560 meet); [600,660) up: 560-600 has no sample.
+        let expected = vec![run(0, 120, true), run(120, 240, false), run(400, 560, true), run(600, 660, true)];
+        assert_eq!(s.runs(60).into_owned(), expected);
+        // Indexed, the same runs are borrowed; a sample added since makes
+        // them worked out again.
+        s.index_runs(60);
+        assert!(matches!(s.runs(60), Cow::Borrowed(r) if r == expected.as_slice()));
+        s.push(660, false, None);
+        assert_eq!(s.runs(60).last(), Some(&run(660, 720, false)));
+        // Another interval is another coverage: at 120 s the gap closes
+        // (180 covers to 300, 400 is 220 s on: still a gap of 100 s).
+        assert_eq!(s.runs(120)[1], run(120, 300, false));
+    }
+
     use super::*;
 
     #[test]

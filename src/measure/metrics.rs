@@ -321,32 +321,28 @@ fn outage_availability(subject: &Subject, data: &Data, planned: Planned, degrade
     figure
 }
 
-/// The stretch of time each sample of `samples` covers: `[t, min(next, t + interval))`.
-fn coverage_end(samples: &Samples, i: usize, interval: i64) -> i64 {
-    let t = samples.time[i];
-    let cap = t + interval;
-    samples.time.get(i + 1).map_or(cap, |&next| next.min(cap))
-}
-
-/// Samples of the service whose coverage may reach into `[from, to)`: the
-/// index range, found by binary search in the sorted times.
-fn sample_range(samples: &Samples, from: i64, to: i64, interval: i64) -> std::ops::Range<usize> {
-    let lo = samples.time.partition_point(|&t| t < from - interval);
-    let hi = samples.time.partition_point(|&t| t < to);
-    lo..hi
+/// Samples of the service taken in `[from, to)`: the index range, found by
+/// binary search in the sorted times.
+fn sample_range(samples: &Samples, from: i64, to: i64) -> std::ops::Range<usize> {
+    samples.time.partition_point(|&t| t < from)..samples.time.partition_point(|&t| t < to)
 }
 
 /// Sample coverage of a scope: seconds covered, seconds covered by up
-/// samples, and the down stretches (for attribution).
+/// samples, and the down stretches (for attribution). Walks the runs of
+/// the samples (see [`Samples::runs`]), not the samples.
 fn sample_cover(samples: &Samples, scope: &[Interval], interval: i64) -> (i64, i64, Vec<Interval>) {
     let (Some(first), Some(last)) = (scope.first(), scope.last()) else {
         return (0, 0, Vec::new());
     };
     let (mut covered, mut up) = (0, 0);
     let mut down: Vec<Interval> = Vec::new();
+    let runs = samples.runs(interval);
+    // Runs are disjoint and sorted, so their ends are sorted too.
+    let lo = runs.partition_point(|r| r.end <= first.start);
+    let hi = runs.partition_point(|r| r.start < last.end);
     let mut w = 0;
-    for i in sample_range(samples, first.start, last.end, interval) {
-        let stretch = Interval::new(samples.time[i], coverage_end(samples, i, interval));
+    for run in &runs[lo..hi.max(lo)] {
+        let stretch = Interval::new(run.start, run.end);
         while w < scope.len() && scope[w].end <= stretch.start {
             w += 1;
         }
@@ -354,7 +350,7 @@ fn sample_cover(samples: &Samples, scope: &[Interval], interval: i64) -> (i64, i
         while k < scope.len() && scope[k].start < stretch.end {
             if let Some(part) = stretch.clip(scope[k].start, scope[k].end) {
                 covered += part.len();
-                if samples.up[i] {
+                if run.up {
                     up += part.len();
                 } else {
                     match down.last_mut() {
@@ -440,7 +436,7 @@ fn latencies(subject: &Subject, data: &Data) -> (Vec<f64>, Vec<Interval>, i64) {
     if let (Some(samples), Some(first), Some(last)) = (samples_of(subject, data), scope.first(), scope.last()) {
         covered = sample_cover(samples, &scope, data.interval).0;
         let mut w = 0;
-        for i in sample_range(samples, first.start, last.end, 0) {
+        for i in sample_range(samples, first.start, last.end) {
             let t = samples.time[i];
             while w < scope.len() && scope[w].end <= t {
                 w += 1;
