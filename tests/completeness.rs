@@ -241,4 +241,12 @@ fn a_customer_sees_the_underpinning_rows_of_its_own_services() {
     // acme's SLA rows are all there: the same as the provider's.
     let slas = |r: &slareport::measure::Results| r.targets.iter().filter(|t| t.party == "acme").count();
     assert_eq!(slas(&acme), slas(&results));
+    // An SLA row carries 13 months of trend (its pages draw them); an OLA or
+    // UPC row only its own month: no page shows its trend, so a build never
+    // measures earlier months for it (a build reading only the new month's
+    // files would otherwise have to read every file for rows no page shows).
+    use slareport::model::AgreementKind;
+    assert!(results.targets.iter().filter(|t| t.kind == AgreementKind::Sla).all(|t| t.trend.len() == 13));
+    let underpinning: Vec<_> = results.targets.iter().filter(|t| t.kind != AgreementKind::Sla).collect();
+    assert!(!underpinning.is_empty() && underpinning.iter().all(|t| t.trend.len() == 1 && t.trend[0].period == results.period));
 }

@@ -100,9 +100,10 @@ pub struct TargetResult {
     pub underpinned_by: Vec<String>,
     pub basis: Basis,
     pub remarks: Vec<String>,
-    /// This period and the twelve before it, oldest first. Drawn and shown
-    /// on the pages, not written to results.json: each earlier month's
-    /// figure is in that month's own results.json.
+    /// This period and the twelve before it, oldest first (an SLA's; an OLA
+    /// or UPC row, whose trend no page shows, carries this period alone).
+    /// Drawn and shown on the pages, not written to results.json: each
+    /// earlier month's figure is in that month's own results.json.
     #[serde(skip_serializing)]
     pub trend: Vec<TrendPoint>,
     /// Availability: each day of the period.
@@ -505,8 +506,12 @@ fn target_result(site: &Site, data: &Data, key: Key, history: Option<&History>, 
     // Insufficient data owes no credit and reaches no severity.
     let (severity, credit_percent) = if status == Status::InsufficientData { (None, 0.0) } else { credit(target, figure.value, status) };
     let charge = agreement.monthly_charge.as_ref();
-    let trend = period
-        .trailing(TREND_PERIODS)
+    // Only an SLA's trend is shown (its pages; an OLA or UPC row is listed in
+    // a customer's results.json, which carries no trend): an OLA or UPC row
+    // carries its own month alone, so a build publishing one new month never
+    // measures the earlier months of rows no page shows.
+    let months = if agreement.kind == AgreementKind::Sla { period.trailing(TREND_PERIODS) } else { vec![period] };
+    let trend = months
         .into_iter()
         .map(|p| {
             if p == period {
