@@ -417,6 +417,22 @@ struct Label {
     attrs: Vec<(String, String)>,
     /// The text, as plotters escaped it, trimmed.
     body: String,
+    /// Where its ink may reach, read from its attributes the first time a
+    /// line is held against it (see [`Label::clear_of`]).
+    ink: std::cell::OnceCell<Option<Ink>>,
+}
+
+/// A label's anchor and how far its ink may pass it: `start` is true for
+/// `text-anchor="start"` and false for `end`; `hangs` is true for
+/// `dy="0.76em"` and false for `dy="-0.5ex"`; `None` where the label
+/// anchors no side that way.
+#[derive(Clone, Copy)]
+struct Ink {
+    x: f64,
+    y: f64,
+    reach: f64,
+    start: Option<bool>,
+    hangs: Option<bool>,
 }
 
 impl Label {
@@ -443,24 +459,38 @@ impl Label {
     /// capital, a glyph's overhang). A label centred both ways, turned
     /// (`transform`) or in italics is clear of nothing.
     fn clear_of(&self, b: &Bounds) -> bool {
-        let known = ["x", "y", "dy", "text-anchor", "font-size", "fill", "font-weight", "opacity"];
-        if self.attrs.iter().any(|(name, _)| !known.contains(&name.as_str())) {
-            return false;
-        }
-        let num = |name: &str| self.attr(name).and_then(|v| v.parse::<f64>().ok());
-        let (Some(x), Some(y), Some(size)) = (num("x"), num("y"), num("font-size")) else { return false };
-        let reach = size / 5.0;
-        let across = match self.attr("text-anchor") {
-            Some("start") => x - reach - b.x1 >= 1.0,
-            Some("end") => b.x0 - (x + reach) >= 1.0,
-            _ => false,
+        let Some(ink) = *self.ink.get_or_init(|| self.read_ink()) else { return false };
+        let across = match ink.start {
+            Some(true) => ink.x - ink.reach - b.x1 >= 1.0,
+            Some(false) => b.x0 - (ink.x + ink.reach) >= 1.0,
+            None => false,
         };
-        let down = match self.attr("dy") {
-            Some("0.76em") => y - reach - b.y1 >= 1.0,
-            Some("-0.5ex") => b.y0 - (y + reach) >= 1.0,
-            _ => false,
+        let down = match ink.hangs {
+            Some(true) => ink.y - ink.reach - b.y1 >= 1.0,
+            Some(false) => b.y0 - (ink.y + ink.reach) >= 1.0,
+            None => false,
         };
         across || down
+    }
+
+    fn read_ink(&self) -> Option<Ink> {
+        let known = ["x", "y", "dy", "text-anchor", "font-size", "fill", "font-weight", "opacity"];
+        if self.attrs.iter().any(|(name, _)| !known.contains(&name.as_str())) {
+            return None;
+        }
+        let num = |name: &str| self.attr(name).and_then(|v| v.parse::<f64>().ok());
+        let (x, y, size) = (num("x")?, num("y")?, num("font-size")?);
+        let start = match self.attr("text-anchor") {
+            Some("start") => Some(true),
+            Some("end") => Some(false),
+            _ => None,
+        };
+        let hangs = match self.attr("dy") {
+            Some("0.76em") => Some(true),
+            Some("-0.5ex") => Some(false),
+            _ => None,
+        };
+        Some(Ink { x, y, reach: size / 5.0, start, hangs })
     }
 }
 
@@ -537,6 +567,7 @@ fn read_plotters(svg: &str) -> Vec<Item> {
                 Some(Tag { name: "text", attrs, closed: false }) => Item::Label(Label {
                     attrs: attrs.into_iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
                     body: body.trim().to_string(),
+                    ink: std::cell::OnceCell::new(),
                 }),
                 _ => Item::Other(format!("{tag}{}</text>", body.trim())),
             });
@@ -663,28 +694,39 @@ fn marker(tag: &str) -> Option<Marker> {
 /// relative, whichever is shorter, and `h`/`v` for level and upright ones.
 fn path_data<'a>(lines: impl IntoIterator<Item = &'a [(i64, i64)]>) -> String {
     // "x,y", or "x-y" when y is negative.
-    let pair = |x: i64, y: i64| format!("{x}{}{y}", if y < 0 { "" } else { "," });
-    let mut d = String::new();
+    let sep = |y: i64| if y < 0 { "" } else { "," };
+    let (mut d, mut best, mut scratch) = (String::new(), String::new(), String::new());
     let mut at = (0, 0);
     for line in lines {
         for (i, &(x, y)) in line.iter().enumerate() {
             let (dx, dy) = (x - at.0, y - at.1);
-            let mut options = Vec::new();
+            // The first of the shortest forms, as each is offered in turn.
+            best.clear();
+            let mut offer = |form: std::fmt::Arguments| {
+                scratch.clear();
+                let _ = std::fmt::Write::write_fmt(&mut scratch, form);
+                if best.is_empty() || scratch.len() < best.len() {
+                    std::mem::swap(&mut best, &mut scratch);
+                }
+            };
             if i == 0 {
-                options.push(format!("M{}", pair(x, y)));
+                offer(format_args!("M{x}{}{y}", sep(y)));
                 if !d.is_empty() {
-                    options.push(format!("m{}", pair(dx, dy)));
+                    offer(format_args!("m{dx}{}{dy}", sep(dy)));
                 }
             } else {
-                options.extend([format!("L{}", pair(x, y)), format!("l{}", pair(dx, dy))]);
+                offer(format_args!("L{x}{}{y}", sep(y)));
+                offer(format_args!("l{dx}{}{dy}", sep(dy)));
                 if dy == 0 {
-                    options.extend([format!("H{x}"), format!("h{dx}")]);
+                    offer(format_args!("H{x}"));
+                    offer(format_args!("h{dx}"));
                 }
                 if dx == 0 {
-                    options.extend([format!("V{y}"), format!("v{dy}")]);
+                    offer(format_args!("V{y}"));
+                    offer(format_args!("v{dy}"));
                 }
             }
-            d.push_str(&options.into_iter().min_by_key(String::len).unwrap_or_default());
+            d.push_str(&best);
             at = (x, y);
         }
     }
@@ -941,6 +983,7 @@ Availability (%)
         let label = |attrs: &[(&str, &str)]| Label {
             attrs: attrs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
             body: "99.9".to_string(),
+            ink: std::cell::OnceCell::new(),
         };
         // A y tick from 62 to 67 at y = 77, 1 px wide.
         let tick = Bounds { x0: 62.0, y0: 76.5, x1: 67.0, y1: 77.5 };
