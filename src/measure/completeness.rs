@@ -178,21 +178,16 @@ fn samples_of<'d>(data: &'d Data, service: &str) -> Vec<(Option<String>, &'d Sam
 
 /// Samples timed in `[from, to)`: how many, the last one's time, and the
 /// seconds of `[from, to)` they cover (each up to the next sample, at most
-/// `interval`).
+/// `interval`: the runs of [`Samples::runs`], clipped).
 fn sample_rows(samples: &Samples, interval: i64, from: i64, to: i64) -> (usize, Option<i64>, i64) {
-    let lo = samples.time.partition_point(|&t| t < from - interval);
+    let lo = samples.time.partition_point(|&t| t < from);
     let hi = samples.time.partition_point(|&t| t < to);
-    let (mut rows, mut last, mut covered) = (0, None, 0);
-    for i in lo..hi {
-        let t = samples.time[i];
-        let end = samples.time.get(i + 1).map_or(t + interval, |&next| next.min(t + interval));
-        covered += (end.min(to) - t.max(from)).max(0);
-        if t >= from {
-            rows += 1;
-            last = Some(t);
-        }
-    }
-    (rows, last, covered)
+    let last = (hi > lo).then(|| samples.time[hi - 1]);
+    let runs = samples.runs(interval);
+    // Runs are disjoint and sorted, so their ends are sorted too.
+    let first = runs.partition_point(|r| r.end <= from);
+    let covered = runs[first..].iter().take_while(|r| r.start < to).map(|r| r.end.min(to) - r.start.max(from)).sum();
+    (hi.saturating_sub(lo), last, covered)
 }
 
 /// Sums cells into one entry per source. Sample coverage is that of one

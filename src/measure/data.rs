@@ -770,6 +770,8 @@ fn counts(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Count>>> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn samples_cover_time_in_runs_of_one_state() {
         // Interval 60 s. Up at 0 and 60, down at 120 and 180, then a gap (the
@@ -795,8 +797,6 @@ mod tests {
         // (180 covers to 300, 400 is 220 s on: still a gap of 100 s).
         assert_eq!(s.runs(120)[1], run(120, 300, false));
     }
-
-    use super::*;
 
     #[test]
     fn reaches_of_two_parts_merge_into_the_file_s() {
