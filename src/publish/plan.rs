@@ -167,11 +167,16 @@ fn figure_changes(old: &Value, new: &Value) -> Vec<String> {
     }
     // Rows of underpinning agreements on services none of the customer's
     // SLAs cover were listed before results were scoped to the customer's
-    // services (see `Results::for_customer`): no longer listing them is no
+    // services (the rule of `Results::for_customer`: such rows are left out
+    // when their agreement has a row on one of those services, and an
+    // agreement with none is listed whole): no longer listing them is no
     // change to what the customer is shown.
-    let services: std::collections::BTreeSet<&str> = after.values().filter(|t| text(&t["kind"]) == "sla").map(|t| text(&t["service"])).collect();
+    let sla = |t: &Value| text(&t["kind"]) == "sla";
+    let services: std::collections::BTreeSet<&str> = after.values().filter(|t| sla(t)).map(|t| text(&t["service"])).collect();
+    let reaching: std::collections::BTreeSet<&str> =
+        after.values().filter(|t| !sla(t) && services.contains(text(&t["service"]))).map(|t| text(&t["agreement"])).collect();
     for (key, t) in &before {
-        let out_of_scope = text(&t["kind"]) != "sla" && !services.contains(text(&t["service"]));
+        let out_of_scope = !sla(t) && !services.contains(text(&t["service"])) && reaching.contains(text(&t["agreement"]));
         if !after.contains_key(key) && !out_of_scope {
             out.push(format!("{key}: no longer reported"));
         }
@@ -265,6 +270,14 @@ mod tests {
         assert_eq!(figure_changes(&old, &scoped), Vec::<String>::new());
         // A row on the customer's own service going missing is a change.
         let lost = json!({"targets": [row("sla", "sla", "email", 99.9)]});
-        assert_eq!(figure_changes(&old, &lost), ["ola/availability (email): no longer reported"]);
+        assert_eq!(
+            figure_changes(&old, &lost),
+            ["ola/availability (email): no longer reported", "ola/availability (vpn): no longer reported"]
+        );
+        // An agreement with no row on the customer's services is listed
+        // whole: its rows going missing is a change.
+        let whole = json!({"targets": [row("sla", "sla", "email", 99.9), row("net", "ola", "vpn", 99.5)]});
+        let gone = json!({"targets": [row("sla", "sla", "email", 99.9)]});
+        assert_eq!(figure_changes(&whole, &gone), ["net/availability (vpn): no longer reported"]);
     }
 }
