@@ -574,11 +574,9 @@ fn read_plotters(svg: &str) -> Vec<Item> {
             continue;
         }
         let line = if line.contains("stroke=\"none\"") { line.replace(" stroke-width=\"1\"", "") } else { line };
-        items.push(match (stroked_line(&line), marker(&line)) {
-            (Some(l), _) => Item::Line(l),
-            (None, Some(m)) => Item::Marker(m),
-            (None, None) => Item::Other(line),
-        });
+        // Each tag parsed once: a line that can merge, else a marker that can group.
+        let shape = element(&line).and_then(|tag| stroked_line(&line, &tag).map(Item::Line).or_else(|| marker(&line, &tag).map(Item::Marker)));
+        items.push(shape.unwrap_or(Item::Other(line)));
     }
     items
 }
@@ -617,8 +615,9 @@ fn element(tag: &str) -> Option<Tag<'_>> {
 /// A `<polyline>` (`fill="none"`) or `<line>` with a stroke, nothing on it
 /// but its stroke, stroke width and points, all in whole pixels: one that
 /// can be merged with others of its style into a path.
-fn stroked_line(tag: &str) -> Option<Line> {
-    let Tag { name, attrs, closed: true } = element(tag)? else { return None };
+fn stroked_line(tag: &str, parsed: &Tag) -> Option<Line> {
+    let Tag { name, attrs, closed: true } = parsed else { return None };
+    let name = *name;
     let (geometry, fill): (&[&str], _) = match name {
         "polyline" => (&["points"], Some("none")),
         "line" => (&["x1", "y1", "x2", "y2"], None),
@@ -626,7 +625,7 @@ fn stroked_line(tag: &str) -> Option<Line> {
     };
     let get = |key: &str| attrs.iter().find(|(n, _)| *n == key).map(|(_, v)| *v);
     let mut style = Vec::new();
-    for (key, value) in &attrs {
+    for (key, value) in attrs {
         if !geometry.contains(key) {
             if !matches!(*key, "fill" | "stroke" | "stroke-width") {
                 return None;
@@ -680,8 +679,8 @@ fn stroked_line(tag: &str) -> Option<Line> {
 /// stroke and stroke width (all inherited), which draws them exactly as
 /// before (a group without opacity, filter, clip or transform only passes
 /// its style on).
-fn marker(tag: &str) -> Option<Marker> {
-    let Tag { name: name @ ("circle" | "rect" | "polygon"), attrs, closed: true } = element(tag)? else { return None };
+fn marker(tag: &str, parsed: &Tag) -> Option<Marker> {
+    let Tag { name: name @ ("circle" | "rect" | "polygon"), attrs, closed: true } = parsed else { return None };
     let inherited = |key: &str| matches!(key, "fill" | "stroke" | "stroke-width");
     if !attrs.iter().any(|(key, _)| *key == "fill") {
         return None;
