@@ -180,14 +180,13 @@ fn samples_of<'d>(data: &'d Data, service: &str) -> Vec<(Option<String>, &'d Sam
 /// seconds of `[from, to)` they cover (each up to the next sample, at most
 /// `interval`: the runs of [`Samples::runs`], clipped).
 fn sample_rows(samples: &Samples, interval: i64, from: i64, to: i64) -> (usize, Option<i64>, i64) {
-    let lo = samples.time.partition_point(|&t| t < from);
-    let hi = samples.time.partition_point(|&t| t < to);
-    let last = (hi > lo).then(|| samples.time[hi - 1]);
+    let rows = samples.range(from, to);
+    let last = (!rows.is_empty()).then(|| samples.time(rows.end - 1));
     let runs = samples.runs(interval);
     // Runs are disjoint and sorted, so their ends are sorted too.
     let first = runs.partition_point(|r| r.end <= from);
     let covered = runs[first..].iter().take_while(|r| r.start < to).map(|r| r.end.min(to) - r.start.max(from)).sum();
-    (hi.saturating_sub(lo), last, covered)
+    (rows.len(), last, covered)
 }
 
 /// Sums cells into one entry per source. Sample coverage is that of one

@@ -18,7 +18,7 @@ use crate::model::{Calendar, SourceKind};
 use crate::scan::{Measurements, SetAside};
 
 /// The version of [`Data::rows_digest`]'s rule, written before each digest.
-pub const ROWS_DIGEST_RULE: &str = "rows-v3";
+pub const ROWS_DIGEST_RULE: &str = "rows-v4";
 
 /// The one rule of whose rows a figure reads: a figure for `customer` (an
 /// SLA's party) sees a row of `row`'s customer when the row has none (it
@@ -50,28 +50,7 @@ pub enum OutageKind {
     Degraded,
 }
 
-/// Probe samples of one service, sorted by time.
-#[derive(Debug, Clone, Default)]
-pub struct Samples {
-    pub time: Vec<i64>,
-    pub up: Vec<bool>,
-    /// Latency in ms, NaN where the sample has none (scanning refuses a
-    /// non-finite latency, so NaN means nothing else): 8 bytes a sample
-    /// instead of 16 for an `Option<f64>`. Read it with [`Samples::latency`].
-    latency: Vec<f64>,
-    /// The stretches the samples cover (see [`Samples::runs`]), as indexed
-    /// for `runs_key` (the interval and the number of samples).
-    runs: Vec<Run>,
-    runs_key: Option<(i64, usize)>,
-}
-
-/// A stretch of time covered by consecutive probe samples of one state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Run {
-    pub start: i64,
-    pub end: i64,
-    pub up: bool,
-}
+pub use super::samples::{Run, Samples};
 
 /// A ticket row.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,6 +125,40 @@ pub struct Data {
     /// outage starting before it (`i64::MAX` when one has not ended), so
     /// whether an outage overlaps a span is a binary search too.
     outage_reach: Vec<(i64, i64)>,
+    /// Digests of samples by timeline and span, for [`Data::rows_digest`]
+    /// (emptied by [`Data::index_rows`]).
+    sample_digests: DigestCache,
+}
+
+/// Digests of samples by (service, the customer whose timeline it is, from,
+/// to), shared by the threads measuring customers. A clone starts empty.
+#[derive(Default)]
+struct DigestCache(std::sync::Mutex<std::collections::HashMap<(String, Option<String>, i64, i64), [u8; 32]>>);
+
+impl DigestCache {
+    fn get(&self, key: &(String, Option<String>, i64, i64)) -> Option<[u8; 32]> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(key).copied()
+    }
+
+    fn insert(&self, key: (String, Option<String>, i64, i64), digest: [u8; 32]) {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, digest);
+    }
+
+    fn clear(&mut self) {
+        self.0.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+}
+
+impl Clone for DigestCache {
+    fn clone(&self) -> DigestCache {
+        DigestCache::default()
+    }
+}
+
+impl std::fmt::Debug for DigestCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DigestCache")
+    }
 }
 
 /// What a partial read left out.
@@ -341,84 +354,6 @@ impl Builder {
     }
 }
 
-impl PartialEq for Samples {
-    fn eq(&self, other: &Samples) -> bool {
-        let bits = |v: &[f64]| v.iter().map(|l| l.to_bits()).collect::<Vec<_>>();
-        self.time == other.time && self.up == other.up && bits(&self.latency) == bits(&other.latency)
-    }
-}
-
-impl Samples {
-    /// Sample `i`'s latency, if it has one.
-    pub fn latency(&self, i: usize) -> Option<f64> {
-        self.latency.get(i).copied().filter(|l| !l.is_nan())
-    }
-
-    /// Adds a sample at the end.
-    pub fn push(&mut self, time: i64, up: bool, latency: Option<f64>) {
-        self.time.push(time);
-        self.up.push(up);
-        self.latency.push(latency.unwrap_or(f64::NAN));
-    }
-
-    /// The time the samples cover, as runs: sample `i` covers `[t, min(next,
-    /// t + interval))`, and stretches of one state that meet are one run
-    /// (a month of 1-minute samples is 43,200 stretches and, for a service
-    /// that went down twice, 5 runs). Sums and clips over runs are those
-    /// over the stretches. Indexed when the data is arranged; worked out
-    /// here if the samples changed since.
-    pub fn runs(&self, interval: i64) -> Cow<'_, [Run]> {
-        if self.runs_key == Some((interval, self.time.len())) {
-            Cow::Borrowed(&self.runs)
-        } else {
-            Cow::Owned(self.work_out_runs(interval))
-        }
-    }
-
-    fn work_out_runs(&self, interval: i64) -> Vec<Run> {
-        let mut runs: Vec<Run> = Vec::new();
-        for (i, (&start, &up)) in self.time.iter().zip(&self.up).enumerate() {
-            let end = self.time.get(i + 1).map_or(start + interval, |&next| next.min(start + interval));
-            if end <= start {
-                continue;
-            }
-            match runs.last_mut() {
-                Some(run) if run.up == up && run.end == start => run.end = end,
-                _ => runs.push(Run { start, end, up }),
-            }
-        }
-        runs.shrink_to_fit();
-        runs
-    }
-
-    fn index_runs(&mut self, interval: i64) {
-        self.runs = self.work_out_runs(interval);
-        self.runs_key = Some((interval, self.time.len()));
-    }
-
-    fn extend(&mut self, other: Samples) {
-        self.time.extend(other.time);
-        self.up.extend(other.up);
-        self.latency.extend(other.latency);
-    }
-
-    /// Sorts by time, stably (already sorted, the usual case, costs one
-    /// pass), and gives back the room the vectors grew beyond their rows.
-    fn sort(&mut self) {
-        self.time.shrink_to_fit();
-        self.up.shrink_to_fit();
-        self.latency.shrink_to_fit();
-        if self.time.is_sorted() {
-            return;
-        }
-        let mut order: Vec<usize> = (0..self.time.len()).collect();
-        order.sort_by_key(|&i| self.time[i]);
-        self.time = order.iter().map(|&i| self.time[i]).collect();
-        self.up = order.iter().map(|&i| self.up[i]).collect();
-        self.latency = order.iter().map(|&i| self.latency[i]).collect();
-    }
-}
-
 impl Data {
     /// Arranges scanned measurements; `interval` is the samples source's.
     pub fn from_measurements(m: &Measurements, interval: i64) -> PolarsResult<Data> {
@@ -462,6 +397,7 @@ impl Data {
     /// every timeline of samples (again, after corrections).
     pub fn index_rows(&mut self) {
         let data = self;
+        data.sample_digests.clear();
         data.row_times = data
             .tickets
             .values()
@@ -503,7 +439,7 @@ impl Data {
         // Of the outages starting before `to`, the latest end is after `from`.
         let starting_before = self.outage_reach.partition_point(|&(start, _)| start < to);
         starting_before.checked_sub(1).is_some_and(|last| self.outage_reach[last].1 > from)
-            || self.all_samples().any(|s| first_at_or_after(&s.time))
+            || self.all_samples().any(|s| !s.range(from, to).is_empty())
             || first_at_or_after(&self.row_times)
     }
 
@@ -513,7 +449,7 @@ impl Data {
             .values()
             .flatten()
             .map(|o| o.start)
-            .chain(self.all_samples().filter_map(|s| s.time.first().copied()))
+            .chain(self.all_samples().filter_map(Samples::first_time))
             .chain(self.tickets.values().flatten().map(|t| t.opened))
             .chain(self.surveys.values().flatten().map(|s| s.time))
             .chain(self.counts.values().flatten().map(|c| c.time))
@@ -527,7 +463,7 @@ impl Data {
             .values()
             .flatten()
             .map(|o| o.end.unwrap_or(o.start).max(o.start))
-            .chain(self.all_samples().filter_map(|s| s.time.last().copied()))
+            .chain(self.all_samples().filter_map(Samples::last_time))
             .chain(self.tickets.values().flatten().map(|t| t.opened))
             .chain(self.surveys.values().flatten().map(|s| s.time))
             .chain(self.counts.values().flatten().map(|c| c.time))
@@ -541,7 +477,9 @@ impl Data {
     /// resolution after `to` is not known yet, so what happens after a month
     /// has ended never changes its digest. Export row numbers are left out
     /// (re-sorting an export changes no fact). The rows' binary values are
-    /// fed to sha256 as they are walked (no text is formatted). Prefixed with
+    /// fed to sha256 as they are walked (no text is formatted); a timeline's
+    /// samples are fed as the sha256 of their values (see
+    /// `samples_digest`), worked out once for all customers of the service. Prefixed with
     /// the digest rule's version, so a digest of another rule is recognised
     /// as such.
     pub fn rows_digest(&self, services: &[&str], customer: Option<&str>, from: i64, to: i64) -> String {
@@ -577,12 +515,7 @@ impl Data {
                     .collect(),
             };
             for (owner, s) in timelines {
-                feed.tag(b's').opt_text(owner);
-                let lo = s.time.partition_point(|&t| t < from);
-                let hi = s.time.partition_point(|&t| t < to);
-                for i in lo..hi {
-                    feed.int(s.time[i]).int(i64::from(s.up[i])).opt_float(s.latency(i));
-                }
+                feed.tag(b's').opt_text(owner).digest(&self.samples_digest(service, owner, s, from, to));
             }
             for t in self.tickets.get(service).into_iter().flatten().filter(|t| sees(customer, t.customer.as_deref())) {
                 if t.opened < to && t.resolved.is_none_or(|r| r >= from) {
@@ -602,6 +535,26 @@ impl Data {
         format!("{ROWS_DIGEST_RULE}:{}", feed.finish())
     }
 
+    /// The digest of `service`'s samples (`owner`'s timeline, or the shared
+    /// one) in `[from, to)`: each sample's time, up (1 or 0) and latency.
+    /// Worked out once per timeline and span: customers sharing a service
+    /// read the same samples.
+    fn samples_digest(&self, service: &str, owner: Option<&str>, s: &Samples, from: i64, to: i64) -> [u8; 32] {
+        let key = (service.to_string(), owner.map(str::to_string), from, to);
+        if let Some(digest) = self.sample_digests.get(&key) {
+            return digest;
+        }
+        let digest = super::digest::values_digest(|values| {
+            let range = s.range(from, to);
+            values.reserve(range.len() * 25);
+            for i in range {
+                values.int(s.time(i)).int(i64::from(s.up(i))).opt_float(s.latency(i));
+            }
+        });
+        self.sample_digests.insert(key, digest);
+        digest
+    }
+
     /// Precomputes every calendar from a month before the earliest
     /// measurement to two years after the latest (deadlines of open tickets
     /// reach past the data).
@@ -611,7 +564,7 @@ impl Data {
             .values()
             .flatten()
             .map(|o| o.start)
-            .chain(self.all_samples().flat_map(|s| s.time.first().into_iter().chain(s.time.last())).copied())
+            .chain(self.all_samples().flat_map(|s| s.first_time().into_iter().chain(s.last_time())))
             .chain(self.tickets.values().flatten().map(|t| t.opened))
             .chain(self.surveys.values().flatten().map(|s| s.time))
             .chain(self.counts.values().flatten().map(|c| c.time));
@@ -835,7 +788,7 @@ mod tests {
         assert_eq!(all, expected);
         assert_eq!(builder.reach(file), Some(expected));
         let data = builder.finish();
-        assert_eq!(data.samples["email"].time, vec![500, 1_000, 1_060, 1_500, 2_000]);
+        assert_eq!((0..data.samples["email"].len()).map(|i| data.samples["email"].time(i)).collect::<Vec<_>>(), vec![500, 1_000, 1_060, 1_500, 2_000]);
     }
 
     #[test]

@@ -89,9 +89,73 @@ impl Feed {
         }
     }
 
+    /// A digest of values fed elsewhere (see [`values_digest`]), as it is.
+    pub fn digest(&mut self, v: &[u8; 32]) -> &mut Self {
+        self.0.update(v);
+        self
+    }
+
     /// The digest, in hex.
     pub fn finish(&mut self) -> String {
         let digest = std::mem::take(&mut self.0).finalize();
         digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// The sha256 of values written into a buffer in [`Feed`]'s binary form
+/// by `write` (a long run of small values is hashed in one call, not fed
+/// value by value).
+pub fn values_digest(write: impl FnOnce(&mut Values)) -> [u8; 32] {
+    let mut values = Values(Vec::new());
+    write(&mut values);
+    Sha256::digest(&values.0).into()
+}
+
+/// Values in [`Feed`]'s binary form, for [`values_digest`].
+pub struct Values(Vec<u8>);
+
+impl Values {
+    pub fn reserve(&mut self, bytes: usize) {
+        self.0.reserve(bytes);
+    }
+
+    pub fn int(&mut self, v: i64) -> &mut Self {
+        self.0.extend_from_slice(&v.to_le_bytes());
+        self
+    }
+
+    pub fn opt_float(&mut self, v: Option<f64>) -> &mut Self {
+        match v {
+            Some(v) => {
+                self.0.push(1);
+                self.0.extend_from_slice(&v.to_bits().to_le_bytes());
+            }
+            None => self.0.push(0),
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_written_as_a_feed_writes_them() {
+        // A feed of (7, Some(1.5), None) and the buffer's sha256 hash the same bytes:
+        // 8 bytes of 7, 1 then 8 bytes of 1.5, 0.
+        let mut bytes = 7i64.to_le_bytes().to_vec();
+        bytes.push(1);
+        bytes.extend(1.5f64.to_bits().to_le_bytes());
+        bytes.push(0);
+        let direct: [u8; 32] = Sha256::digest(&bytes).into();
+        let written = values_digest(|v| {
+            v.int(7).opt_float(Some(1.5)).opt_float(None);
+        });
+        assert_eq!(written, direct);
+        let mut feed = Feed::new();
+        feed.int(7).opt_float(Some(1.5)).opt_float(None);
+        let hex: String = direct.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(feed.finish(), hex);
     }
 }

@@ -324,7 +324,7 @@ fn outage_availability(subject: &Subject, data: &Data, planned: Planned, degrade
 /// Samples of the service taken in `[from, to)`: the index range, found by
 /// binary search in the sorted times.
 fn sample_range(samples: &Samples, from: i64, to: i64) -> std::ops::Range<usize> {
-    samples.time.partition_point(|&t| t < from)..samples.time.partition_point(|&t| t < to)
+    samples.range(from, to)
 }
 
 /// Sample coverage of a scope: seconds covered, seconds covered by up
@@ -437,7 +437,7 @@ fn latencies(subject: &Subject, data: &Data) -> (Vec<f64>, Vec<Interval>, i64) {
         covered = sample_cover(samples, &scope, data.interval).0;
         let mut w = 0;
         for i in sample_range(samples, first.start, last.end) {
-            let t = samples.time[i];
+            let t = samples.time(i);
             while w < scope.len() && scope[w].end <= t {
                 w += 1;
             }

@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod period;
 pub mod print;
 pub mod results;
+pub mod samples;
 
 pub use data::Data;
 pub use period::Period;

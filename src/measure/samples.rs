@@ -1,0 +1,429 @@
+//! Probe samples of one timeline, held compactly.
+//!
+//! At provider scale the samples are most of what a build holds (170 M of
+//! them for 300 services over 13 months), so a sample is kept in 6 bytes
+//! instead of 17, and read back exactly as it was added:
+//! - its instant as seconds after the timeline's first sample (4 bytes,
+//!   reaching 68 years either side; a timeline with an instant further away
+//!   keeps every instant whole);
+//! - its state and latency as one code (2 bytes): the up bit and the index
+//!   of the latency in the timeline's table of distinct latencies (probes
+//!   report whole milliseconds, or a few distinct values; a timeline with
+//!   more distinct latencies than codes keeps every latency whole).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ops::Range;
+
+use foldhash::fast::FixedState;
+
+/// A stretch of time covered by consecutive probe samples of one state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Run {
+    pub start: i64,
+    pub end: i64,
+    pub up: bool,
+}
+
+/// The up bit of a code.
+const UP: u16 = 0x8000;
+/// The latency index of a sample without a latency.
+const NONE: u16 = 0x7FFF;
+
+/// Probe samples of one timeline, sorted by time once arranged (see
+/// [`Samples::sort`]).
+#[derive(Debug, Clone, Default)]
+pub struct Samples {
+    times: Times,
+    marks: Marks,
+    /// The stretches the samples cover (see [`Samples::runs`]), as indexed
+    /// for `runs_key` (the interval and the number of samples).
+    runs: Vec<Run>,
+    runs_key: Option<(i64, usize)>,
+}
+
+#[derive(Debug, Clone)]
+enum Times {
+    /// Seconds after `base`, the first instant added.
+    Near { base: i64, offsets: Vec<i32> },
+    /// Every instant whole (one was too far from `base` for an `i32`).
+    Far(Vec<i64>),
+}
+
+impl Default for Times {
+    fn default() -> Times {
+        Times::Near { base: 0, offsets: Vec::new() }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Marks {
+    /// Per sample the up bit and the index of its latency in `values`
+    /// (`NONE` without one); `lookup` finds a latency's index by its bits
+    /// while samples are added (emptied once they are sorted, rebuilt if
+    /// more are added).
+    Coded { codes: Vec<u16>, values: Vec<f64>, lookup: HashMap<u64, u16, FixedState> },
+    /// Every state and latency whole (NaN: none; scanning refuses a
+    /// non-finite latency), once there were more distinct latencies than
+    /// codes.
+    Plain { up: Vec<bool>, latency: Vec<f64> },
+}
+
+impl Default for Marks {
+    fn default() -> Marks {
+        Marks::Coded { codes: Vec::new(), values: Vec::new(), lookup: HashMap::default() }
+    }
+}
+
+impl PartialEq for Samples {
+    fn eq(&self, other: &Samples) -> bool {
+        let bits = |l: Option<f64>| l.map(f64::to_bits);
+        self.len() == other.len()
+            && (0..self.len()).all(|i| {
+                self.time(i) == other.time(i) && self.up(i) == other.up(i) && bits(self.latency(i)) == bits(other.latency(i))
+            })
+    }
+}
+
+impl Samples {
+    /// How many samples there are.
+    pub fn len(&self) -> usize {
+        match &self.times {
+            Times::Near { offsets, .. } => offsets.len(),
+            Times::Far(times) => times.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Sample `i`'s instant (UTC seconds).
+    pub fn time(&self, i: usize) -> i64 {
+        match &self.times {
+            Times::Near { base, offsets } => base + i64::from(offsets[i]),
+            Times::Far(times) => times[i],
+        }
+    }
+
+    /// Whether sample `i` is up.
+    pub fn up(&self, i: usize) -> bool {
+        match &self.marks {
+            Marks::Coded { codes, .. } => codes[i] & UP != 0,
+            Marks::Plain { up, .. } => up[i],
+        }
+    }
+
+    /// Sample `i`'s latency, if it has one.
+    pub fn latency(&self, i: usize) -> Option<f64> {
+        match &self.marks {
+            Marks::Coded { codes, values, .. } => values.get(usize::from(codes[i] & !UP)).copied(),
+            Marks::Plain { latency, .. } => latency.get(i).copied().filter(|l| !l.is_nan()),
+        }
+    }
+
+    /// The first sample's instant (the earliest, once sorted).
+    pub fn first_time(&self) -> Option<i64> {
+        (!self.is_empty()).then(|| self.time(0))
+    }
+
+    /// The last sample's instant (the latest, once sorted).
+    pub fn last_time(&self) -> Option<i64> {
+        self.len().checked_sub(1).map(|i| self.time(i))
+    }
+
+    /// The samples timed in `[from, to)`, by binary search (once sorted).
+    pub fn range(&self, from: i64, to: i64) -> Range<usize> {
+        self.at_or_after(from)..self.at_or_after(to).max(self.at_or_after(from))
+    }
+
+    /// The index of the first sample timed at or after `t`.
+    fn at_or_after(&self, t: i64) -> usize {
+        match &self.times {
+            Times::Near { base, offsets } => offsets.partition_point(|&o| base + i64::from(o) < t),
+            Times::Far(times) => times.partition_point(|&s| s < t),
+        }
+    }
+
+    /// Adds a sample at the end.
+    pub fn push(&mut self, time: i64, up: bool, latency: Option<f64>) {
+        self.push_time(time);
+        self.push_mark(up, latency);
+    }
+
+    fn push_time(&mut self, time: i64) {
+        if let Times::Near { base, offsets } = &mut self.times {
+            if offsets.is_empty() {
+                *base = time;
+            }
+            if let Ok(offset) = i32::try_from(time - *base) {
+                offsets.push(offset);
+                return;
+            }
+            let whole = (0..offsets.len()).map(|i| *base + i64::from(offsets[i])).collect();
+            self.times = Times::Far(whole);
+        }
+        if let Times::Far(times) = &mut self.times {
+            times.push(time);
+        }
+    }
+
+    fn push_mark(&mut self, up: bool, latency: Option<f64>) {
+        if let Marks::Coded { codes, values, lookup } = &mut self.marks {
+            let index = match latency {
+                None => Some(NONE),
+                Some(l) => code_of(values, lookup, l),
+            };
+            if let Some(index) = index {
+                codes.push(index | if up { UP } else { 0 });
+                return;
+            }
+            self.marks = self.plain_marks();
+        }
+        if let Marks::Plain { up: ups, latency: latencies } = &mut self.marks {
+            ups.push(up);
+            latencies.push(latency.unwrap_or(f64::NAN));
+        }
+    }
+
+    /// The marks as they are (every state and latency whole).
+    fn plain_marks(&self) -> Marks {
+        let n = self.len().min(match &self.marks {
+            Marks::Coded { codes, .. } => codes.len(),
+            Marks::Plain { up, .. } => up.len(),
+        });
+        Marks::Plain {
+            up: (0..n).map(|i| self.up(i)).collect(),
+            latency: (0..n).map(|i| self.latency(i).unwrap_or(f64::NAN)).collect(),
+        }
+    }
+
+    /// Adds `other`'s samples at the end.
+    pub(crate) fn extend(&mut self, other: Samples) {
+        if self.is_empty() {
+            *self = other;
+            self.runs_key = None;
+            return;
+        }
+        for i in 0..other.len() {
+            self.push_time(other.time(i));
+        }
+        match (&mut self.marks, &other.marks) {
+            (Marks::Coded { codes, values, lookup }, Marks::Coded { codes: more, values: theirs, .. }) => {
+                // Their latency indexes as ours, added to our table as needed.
+                let ours: Option<Vec<u16>> = theirs.iter().map(|&l| code_of(values, lookup, l)).collect();
+                if let Some(ours) = ours {
+                    codes.extend(more.iter().map(|&c| match c & !UP {
+                        NONE => c,
+                        index => ours[usize::from(index)] | (c & UP),
+                    }));
+                    return;
+                }
+                self.marks = self.plain_marks();
+            }
+            (Marks::Plain { .. }, _) | (_, Marks::Plain { .. }) => {
+                if let Marks::Coded { .. } = self.marks {
+                    self.marks = self.plain_marks();
+                }
+            }
+        }
+        let done = match &self.marks {
+            Marks::Plain { up, .. } => up.len(),
+            Marks::Coded { codes, .. } => codes.len(),
+        };
+        let start = done - (self.len() - other.len());
+        if let Marks::Plain { up, latency } = &mut self.marks {
+            for i in start..other.len() {
+                up.push(other.up(i));
+                latency.push(other.latency(i).unwrap_or(f64::NAN));
+            }
+        }
+    }
+
+    /// The time the samples cover, as runs: sample `i` covers `[t, min(next,
+    /// t + interval))`, and stretches of one state that meet are one run
+    /// (a month of 1-minute samples is 43,200 stretches and, for a service
+    /// that went down twice, 5 runs). Sums and clips over runs are those
+    /// over the stretches. Indexed when the data is arranged; worked out
+    /// here if the samples changed since.
+    pub fn runs(&self, interval: i64) -> Cow<'_, [Run]> {
+        if self.runs_key == Some((interval, self.len())) {
+            Cow::Borrowed(&self.runs)
+        } else {
+            Cow::Owned(self.work_out_runs(interval))
+        }
+    }
+
+    fn work_out_runs(&self, interval: i64) -> Vec<Run> {
+        let mut runs: Vec<Run> = Vec::new();
+        let n = self.len();
+        for i in 0..n {
+            let (start, up) = (self.time(i), self.up(i));
+            let end = if i + 1 < n { self.time(i + 1).min(start + interval) } else { start + interval };
+            if end <= start {
+                continue;
+            }
+            match runs.last_mut() {
+                Some(run) if run.up == up && run.end == start => run.end = end,
+                _ => runs.push(Run { start, end, up }),
+            }
+        }
+        runs.shrink_to_fit();
+        runs
+    }
+
+    pub(crate) fn index_runs(&mut self, interval: i64) {
+        self.runs = self.work_out_runs(interval);
+        self.runs_key = Some((interval, self.len()));
+    }
+
+    /// Sorts by time, stably (already sorted, the usual case, costs one
+    /// pass), and gives back the room the vectors grew beyond their rows.
+    pub(crate) fn sort(&mut self) {
+        let sorted = match &self.times {
+            Times::Near { offsets, .. } => offsets.is_sorted(),
+            Times::Far(times) => times.is_sorted(),
+        };
+        if !sorted {
+            let mut order: Vec<usize> = (0..self.len()).collect();
+            order.sort_by_key(|&i| self.time(i));
+            match &mut self.times {
+                Times::Near { offsets, .. } => *offsets = order.iter().map(|&i| offsets[i]).collect(),
+                Times::Far(times) => *times = order.iter().map(|&i| times[i]).collect(),
+            }
+            match &mut self.marks {
+                Marks::Coded { codes, .. } => *codes = order.iter().map(|&i| codes[i]).collect(),
+                Marks::Plain { up, latency } => {
+                    *up = order.iter().map(|&i| up[i]).collect();
+                    *latency = order.iter().map(|&i| latency[i]).collect();
+                }
+            }
+        }
+        match &mut self.times {
+            Times::Near { offsets, .. } => offsets.shrink_to_fit(),
+            Times::Far(times) => times.shrink_to_fit(),
+        }
+        match &mut self.marks {
+            Marks::Coded { codes, values, lookup } => {
+                codes.shrink_to_fit();
+                values.shrink_to_fit();
+                *lookup = HashMap::default();
+            }
+            Marks::Plain { up, latency } => {
+                up.shrink_to_fit();
+                latency.shrink_to_fit();
+            }
+        }
+    }
+}
+
+/// The index of latency `l` in `values`, added if new (`lookup` rebuilt
+/// first when it was emptied); `None` when the table is full.
+fn code_of(values: &mut Vec<f64>, lookup: &mut HashMap<u64, u16, FixedState>, l: f64) -> Option<u16> {
+    if lookup.len() < values.len() {
+        lookup.extend(values.iter().enumerate().map(|(i, v)| (v.to_bits(), i as u16)));
+    }
+    if let Some(&index) = lookup.get(&l.to_bits()) {
+        return Some(index);
+    }
+    let index = u16::try_from(values.len()).ok().filter(|&i| i < NONE)?;
+    values.push(l);
+    lookup.insert(l.to_bits(), index);
+    Some(index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every sample reads back as added, whatever its encoding.
+    fn check(samples: &Samples, expected: &[(i64, bool, Option<f64>)]) {
+        assert_eq!(samples.len(), expected.len());
+        for (i, &(t, up, l)) in expected.iter().enumerate() {
+            assert_eq!((samples.time(i), samples.up(i), samples.latency(i).map(f64::to_bits)), (t, up, l.map(f64::to_bits)), "sample {i}");
+        }
+    }
+
+    #[test]
+    fn samples_read_back_as_added_near_and_far() {
+        let mut s = Samples::default();
+        let mut expected = vec![(1_700_000_000, true, Some(120.0)), (1_700_000_060, false, None), (1_699_999_940, true, Some(-0.0)), (1_700_000_120, true, Some(0.0))];
+        for &(t, up, l) in &expected {
+            s.push(t, up, l);
+        }
+        assert!(matches!(s.times, Times::Near { .. }));
+        check(&s, &expected);
+        // 2^31 seconds (68 years) after the first sample: every instant is kept whole.
+        let far = 1_700_000_000 + (1 << 31);
+        s.push(far, false, Some(5.5));
+        expected.push((far, false, Some(5.5)));
+        assert!(matches!(s.times, Times::Far(_)));
+        check(&s, &expected);
+        s.sort();
+        expected.sort_by_key(|e| e.0);
+        check(&s, &expected);
+        assert_eq!(s.range(1_700_000_000, 1_700_000_121), 1..4);
+        assert_eq!(s.range(far, far + 1), 4..5);
+        assert_eq!(s.range(far + 1, 0), 5..5);
+        assert_eq!((s.first_time(), s.last_time()), (Some(1_699_999_940), Some(far)));
+    }
+
+    #[test]
+    fn latencies_past_the_codes_are_kept_whole() {
+        // 0x7FFF codes (0 to 32,766) hold 32,767 distinct latencies: the
+        // 32,768th turns the timeline to whole latencies, the earlier ones intact.
+        let mut s = Samples::default();
+        let expected: Vec<(i64, bool, Option<f64>)> = (0..45_000).map(|i| (i * 60, i % 7 != 0, (i % 5 != 0).then_some(i as f64 * 0.5))).collect();
+        let mut distinct = 0;
+        for &(t, up, l) in &expected {
+            s.push(t, up, l);
+            distinct += usize::from(l.is_some());
+            assert_eq!(matches!(s.marks, Marks::Plain { .. }), distinct > 32_767, "at {t}");
+        }
+        check(&s, &expected);
+    }
+
+    #[test]
+    fn extending_maps_latencies_to_the_timelines_table_and_sorts_stably() {
+        let (mut a, mut b) = (Samples::default(), Samples::default());
+        a.push(120, true, Some(30.0));
+        a.push(180, true, Some(40.0));
+        b.push(0, false, None);
+        b.push(60, true, Some(40.0));
+        b.push(120, true, Some(50.0));
+        a.extend(b);
+        let Marks::Coded { values, .. } = &a.marks else { panic!("coded") };
+        assert_eq!(values, &[30.0, 40.0, 50.0]);
+        a.sort();
+        // Stable: the two samples at 120 keep their reading order.
+        check(&a, &[(0, false, None), (60, true, Some(40.0)), (120, true, Some(30.0)), (120, true, Some(50.0)), (180, true, Some(40.0))]);
+        // Adding after sorting rebuilds the lookup: 40 is found, not added again.
+        a.push(240, true, Some(40.0));
+        let Marks::Coded { values, .. } = &a.marks else { panic!("coded") };
+        assert_eq!(values.len(), 3);
+        assert_eq!(a.latency(5), Some(40.0));
+    }
+
+    #[test]
+    fn extending_coded_with_plain_keeps_every_sample() {
+        let mut plain = Samples::default();
+        let mut expected = Vec::new();
+        for i in 0..33_000 {
+            plain.push(i, true, Some(i as f64 + 0.25));
+            expected.push((i, true, Some(i as f64 + 0.25)));
+        }
+        assert!(matches!(plain.marks, Marks::Plain { .. }));
+        let mut coded = Samples::default();
+        coded.push(-60, false, Some(1.0));
+        coded.extend(plain.clone());
+        let mut all = vec![(-60, false, Some(1.0))];
+        all.extend(expected.iter().copied());
+        check(&coded, &all);
+        // And plain extended with coded.
+        let mut more = Samples::default();
+        more.push(40_000, true, None);
+        plain.extend(more);
+        expected.push((40_000, true, None));
+        check(&plain, &expected);
+    }
+}
