@@ -265,3 +265,38 @@ fn a_sites_own_theme_overrides_a_template_by_name() {
     assert!(page.contains("Service report: Acme Ltd, October 2026"));
     assert_eq!(std::fs::read_to_string(out.path().join("acme/2026-10/style.css")).unwrap(), "body { color: black; }");
 }
+
+/// results.json and manifest.json are written compact (one line): results.json
+/// holds exactly the figures `measure` computes for the customer, and a month
+/// published before, with an indented results.json, is kept as it is.
+#[test]
+fn results_json_is_compact_and_holds_the_measured_figures() {
+    let site = sample_copy();
+    let out = tempfile::tempdir().unwrap();
+    build(&options(site.path(), out.path(), Some("2026-02"))).unwrap_or_else(|e| panic!("{e:?}"));
+    let folder = out.path().join("acme/2026-02");
+    for name in ["results.json", "manifest.json"] {
+        let text = std::fs::read_to_string(folder.join(name)).unwrap();
+        assert!(text.ends_with("}\n") && text.lines().count() == 1, "{name} is not one line");
+    }
+    let published: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(folder.join("results.json")).unwrap()).unwrap();
+    let prepared = slareport::measure::prepare(site.path()).unwrap_or_else(|p| panic!("{}", common::render(&p.into_vec())));
+    let measured = prepared.measure("2026-02".parse().unwrap()).for_customer("acme");
+    // Both read back from text, as every reader of results.json does.
+    let measured: serde_json::Value = serde_json::from_str(&serde_json::to_string_pretty(&measured).unwrap()).unwrap();
+    assert_eq!(published, measured);
+
+    // The month as an earlier build published it (indented). Another site
+    // title makes the next build measure it again and compare its figures:
+    // the same, so it is kept, byte for byte.
+    std::fs::write(folder.join("results.json"), format!("{}\n", serde_json::to_string_pretty(&published).unwrap())).unwrap();
+    let month = |all: std::collections::BTreeMap<PathBuf, Vec<u8>>| all.into_iter().filter(|(p, _)| p.starts_with("acme/2026-02")).collect::<Vec<_>>();
+    let before = month(files(out.path()));
+    let config = site.path().join("slareport.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.replace("title = \"Northwind IT — service reports\"", "title = \"Northwind IT — reports\"")).unwrap();
+    let again = build(&options(site.path(), out.path(), Some("2026-02"))).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(again.measured, vec!["2026-02".parse::<Period>().unwrap()]);
+    assert_eq!((again.published.len(), again.kept), (0, 3));
+    assert_eq!(before, month(files(out.path())));
+}
