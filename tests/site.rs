@@ -300,3 +300,35 @@ fn results_json_is_compact_and_holds_the_measured_figures() {
     assert_eq!((again.published.len(), again.kept), (0, 3));
     assert_eq!(before, month(files(out.path())));
 }
+
+/// The trend column of the targets table shows one glyph a month, coloured
+/// by its status; neighbours of one status share an element.
+#[test]
+fn the_trend_column_shows_a_glyph_a_month_in_its_status_colour() {
+    let out = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    build(&options(&sample, out.path(), Some("2026-02"))).unwrap_or_else(|e| panic!("{e:?}"));
+    let page = Html::parse_document(&std::fs::read_to_string(out.path().join("acme/2026-02/index.html")).unwrap());
+    let glyph = |status: &str| match status {
+        "met" => '●',
+        "at_risk" => '◇',
+        "breached" => '▲',
+        "no_data" => '·',
+        _ => '○',
+    };
+    for cell in select(&page, "#targets td.trend") {
+        let runs: Vec<(String, String)> = select_in(&cell, "span").iter().map(|s| (s.value().attr("class").unwrap().to_string(), text(s))).collect();
+        assert!(runs.windows(2).all(|w| w[0].0 != w[1].0), "{runs:?}");
+        let months: Vec<&str> = cell.value().attr("title").unwrap().split(", ").collect();
+        assert_eq!(months.len(), 13);
+        let shown: String = runs.iter().map(|(_, glyphs)| glyphs.as_str()).collect();
+        let expected: String = runs.iter().flat_map(|(class, glyphs)| std::iter::repeat_n(glyph(class), glyphs.chars().count())).collect();
+        assert_eq!(shown, expected);
+        assert_eq!(shown.chars().count(), 13);
+        // Each glyph agrees with the month's status in words.
+        for (g, month) in shown.chars().zip(&months) {
+            let status = month.split_once(' ').unwrap().1.replace(' ', "_");
+            assert_eq!(g, glyph(&status), "{month}");
+        }
+    }
+}

@@ -60,6 +60,10 @@ pub struct Row {
     /// The trend as (glyph, status key) pairs, oldest first, so a theme can
     /// colour each month.
     pub trend_marks: Vec<(char, &'static str)>,
+    /// `trend_marks` with consecutive months of one status joined: (glyphs,
+    /// status key), oldest first. What the default theme colours: the same
+    /// glyphs in the same colours, in fewer elements.
+    pub trend_runs: Vec<(String, &'static str)>,
     /// The trend in words, for screen readers.
     pub trend_words: String,
     pub rule: String,
@@ -349,6 +353,13 @@ fn row(t: &TargetResult, title: &str, charts: &[Chart]) -> Row {
         status_label: t.status.label(),
         trend_text: t.trend.iter().map(|p| glyph(p.status)).collect(),
         trend_marks: t.trend.iter().map(|p| (glyph(p.status), status_key(p.status))).collect(),
+        trend_runs: t.trend.iter().fold(Vec::new(), |mut runs: Vec<(String, &'static str)>, p| {
+            match runs.last_mut() {
+                Some((glyphs, key)) if *key == status_key(p.status) => glyphs.push(glyph(p.status)),
+                _ => runs.push((glyph(p.status).to_string(), status_key(p.status))),
+            }
+            runs
+        }),
         trend_words: t
             .trend
             .iter()
