@@ -332,3 +332,69 @@ fn the_trend_column_shows_a_glyph_a_month_in_its_status_colour() {
         }
     }
 }
+
+/// A day or ticket chart's `<img>` names the chart and says where its figures
+/// are: every one is in the day or ticket table of the same card, as text.
+/// A trend chart, whose figures are on the page nowhere else, keeps every
+/// month's figure in its `alt`.
+#[test]
+fn charts_with_a_table_beside_them_have_a_short_alt_and_every_figure_is_on_the_page() {
+    let out = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    build(&options(&sample, out.path(), Some("2026-02"))).unwrap_or_else(|e| panic!("{e:?}"));
+    let folder = out.path().join("acme/2026-02");
+    let results: serde_json::Value = serde_json::from_slice(&std::fs::read(folder.join("results.json")).unwrap()).unwrap();
+    let page = Html::parse_document(&std::fs::read_to_string(folder.join("index.html")).unwrap());
+    let (mut daily, mut tickets, mut trends) = (0, 0, 0);
+    for card in select(&page, "article.target") {
+        let key = card.value().attr("id").unwrap();
+        let t = results["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| format!("{}--{}--{}", t["agreement"].as_str().unwrap(), t["target"].as_str().unwrap(), t["service"].as_str().unwrap()) == key)
+            .unwrap_or_else(|| panic!("no target {key}"));
+        let title = format!("{} / {} ({})", t["agreement"].as_str().unwrap(), t["target"].as_str().unwrap(), t["service"].as_str().unwrap());
+        let table_rows = |summary: &str| -> Vec<Vec<String>> {
+            let details = select_in(&card, "details").into_iter().find(|d| text(&select_in(d, "summary")[0]).starts_with(summary)).unwrap_or_else(|| panic!("{key}: no table {summary}"));
+            select_in(&details, "tbody tr").iter().map(|r| select_in(r, "td").iter().map(text).collect()).collect()
+        };
+        for img in select_in(&card, "figure img") {
+            let alt = img.value().attr("alt").unwrap();
+            let src = img.value().attr("src").unwrap();
+            assert!(alt.starts_with(&title), "{key}: {alt}");
+            if src.ends_with("-daily.svg") {
+                daily += 1;
+                assert_eq!(alt, format!("{title}: availability by day; each day is in the table below"));
+                let rows = table_rows("Availability by day");
+                let days = t["daily"].as_array().unwrap();
+                assert_eq!(rows.len(), days.len(), "{key}");
+                for (row, d) in rows.iter().zip(days) {
+                    assert_eq!(row[0], d["date"].as_str().unwrap());
+                    assert_eq!(row[1], slareport::measure::print::format_value(d["value"].as_f64(), "%"), "{key} {row:?}");
+                    assert_eq!(row[2], d["status"].as_str().unwrap().replace('_', " "), "{key} {row:?}");
+                }
+            } else if src.ends_with("-tickets.svg") {
+                tickets += 1;
+                assert_eq!(alt, format!("{title}: business hours per ticket; each ticket is in the table below"));
+                let rows = table_rows("Tickets decided this month");
+                let decided = t["tickets"].as_array().unwrap();
+                assert_eq!(rows.len(), decided.len(), "{key}");
+                for (row, d) in rows.iter().zip(decided) {
+                    assert_eq!(row[0], d["id"].as_str().unwrap());
+                    let taken = d["elapsed_seconds"].as_f64().map_or("still open".to_string(), slareport::render::view::duration);
+                    assert_eq!(row[1], taken, "{key} {row:?}");
+                    assert_eq!(row[2], if d["within"].as_bool().unwrap() { "yes" } else { "no" });
+                }
+            } else {
+                trends += 1;
+                assert!(src.ends_with("-trend.svg"), "{src}");
+                // Every month of the 13, with its figure and status.
+                assert_eq!(alt.matches("; ").count(), 12, "{key}: {alt}");
+                let value = slareport::measure::print::format_value(t["value"].as_f64(), t["unit"].as_str().unwrap());
+                assert!(alt.ends_with(&format!("2026-02 {value} ({}).", t["status"].as_str().unwrap().replace('_', " "))), "{key}: {alt}");
+            }
+        }
+    }
+    assert!(daily >= 4 && tickets >= 3 && trends >= 10, "{daily} {tickets} {trends}");
+}
