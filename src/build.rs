@@ -746,8 +746,12 @@ fn note_digest(notes: &[Note], root: &Path, customer: &str, period: Period) -> O
         .map(|n| sha256(&std::fs::read(root.join(&n.file)).unwrap_or_default()))
 }
 
+/// results.json as published: compact (no indentation), one line and a
+/// newline. It is read back as parsed JSON only (the publishing decision,
+/// the trend history, the customer index), never as text, so its layout is
+/// free; pretty printing made it 70 % larger.
 fn results_json(results: &Results) -> String {
-    let mut text = serde_json::to_string_pretty(results).unwrap_or_default();
+    let mut text = serde_json::to_string(results).unwrap_or_default();
     text.push('\n');
     text
 }
@@ -859,7 +863,8 @@ fn period_pages(
         inputs,
         files: files.iter().map(|(name, bytes)| (name.clone(), sha256(bytes))).collect(),
     };
-    let mut manifest_text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+    // Compact, as results.json: read back only through serde.
+    let mut manifest_text = serde_json::to_string(&manifest).unwrap_or_default();
     manifest_text.push('\n');
     files.push((manifest::FILE.to_string(), manifest_text.into_bytes()));
     timings.render += render_start.elapsed();

@@ -265,3 +265,136 @@ fn a_sites_own_theme_overrides_a_template_by_name() {
     assert!(page.contains("Service report: Acme Ltd, October 2026"));
     assert_eq!(std::fs::read_to_string(out.path().join("acme/2026-10/style.css")).unwrap(), "body { color: black; }");
 }
+
+/// results.json and manifest.json are written compact (one line): results.json
+/// holds exactly the figures `measure` computes for the customer, and a month
+/// published before, with an indented results.json, is kept as it is.
+#[test]
+fn results_json_is_compact_and_holds_the_measured_figures() {
+    let site = sample_copy();
+    let out = tempfile::tempdir().unwrap();
+    build(&options(site.path(), out.path(), Some("2026-02"))).unwrap_or_else(|e| panic!("{e:?}"));
+    let folder = out.path().join("acme/2026-02");
+    for name in ["results.json", "manifest.json"] {
+        let text = std::fs::read_to_string(folder.join(name)).unwrap();
+        assert!(text.ends_with("}\n") && text.lines().count() == 1, "{name} is not one line");
+    }
+    let published: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(folder.join("results.json")).unwrap()).unwrap();
+    let prepared = slareport::measure::prepare(site.path()).unwrap_or_else(|p| panic!("{}", common::render(&p.into_vec())));
+    let measured = prepared.measure("2026-02".parse().unwrap()).for_customer("acme");
+    // Both read back from text, as every reader of results.json does.
+    let measured: serde_json::Value = serde_json::from_str(&serde_json::to_string_pretty(&measured).unwrap()).unwrap();
+    assert_eq!(published, measured);
+
+    // The month as an earlier build published it (indented). Another site
+    // title makes the next build measure it again and compare its figures:
+    // the same, so it is kept, byte for byte.
+    std::fs::write(folder.join("results.json"), format!("{}\n", serde_json::to_string_pretty(&published).unwrap())).unwrap();
+    let month = |all: std::collections::BTreeMap<PathBuf, Vec<u8>>| all.into_iter().filter(|(p, _)| p.starts_with("acme/2026-02")).collect::<Vec<_>>();
+    let before = month(files(out.path()));
+    let config = site.path().join("slareport.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.replace("title = \"Northwind IT — service reports\"", "title = \"Northwind IT — reports\"")).unwrap();
+    let again = build(&options(site.path(), out.path(), Some("2026-02"))).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(again.measured, vec!["2026-02".parse::<Period>().unwrap()]);
+    assert_eq!((again.published.len(), again.kept), (0, 3));
+    assert_eq!(before, month(files(out.path())));
+}
+
+/// The trend column of the targets table shows one glyph a month, coloured
+/// by its status; neighbours of one status share an element.
+#[test]
+fn the_trend_column_shows_a_glyph_a_month_in_its_status_colour() {
+    let out = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    build(&options(&sample, out.path(), Some("2026-02"))).unwrap_or_else(|e| panic!("{e:?}"));
+    let page = Html::parse_document(&std::fs::read_to_string(out.path().join("acme/2026-02/index.html")).unwrap());
+    let glyph = |status: &str| match status {
+        "met" => '●',
+        "at_risk" => '◇',
+        "breached" => '▲',
+        "no_data" => '·',
+        _ => '○',
+    };
+    for cell in select(&page, "#targets td.trend") {
+        let runs: Vec<(String, String)> = select_in(&cell, "span").iter().map(|s| (s.value().attr("class").unwrap().to_string(), text(s))).collect();
+        assert!(runs.windows(2).all(|w| w[0].0 != w[1].0), "{runs:?}");
+        let months: Vec<&str> = cell.value().attr("title").unwrap().split(", ").collect();
+        assert_eq!(months.len(), 13);
+        let shown: String = runs.iter().map(|(_, glyphs)| glyphs.as_str()).collect();
+        let expected: String = runs.iter().flat_map(|(class, glyphs)| std::iter::repeat_n(glyph(class), glyphs.chars().count())).collect();
+        assert_eq!(shown, expected);
+        assert_eq!(shown.chars().count(), 13);
+        // Each glyph agrees with the month's status in words.
+        for (g, month) in shown.chars().zip(&months) {
+            let status = month.split_once(' ').unwrap().1.replace(' ', "_");
+            assert_eq!(g, glyph(&status), "{month}");
+        }
+    }
+}
+
+/// A day or ticket chart's `<img>` names the chart and says where its figures
+/// are: every one is in the day or ticket table of the same card, as text.
+/// A trend chart, whose figures are on the page nowhere else, keeps every
+/// month's figure in its `alt`.
+#[test]
+fn charts_with_a_table_beside_them_have_a_short_alt_and_every_figure_is_on_the_page() {
+    let out = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    build(&options(&sample, out.path(), Some("2026-02"))).unwrap_or_else(|e| panic!("{e:?}"));
+    let folder = out.path().join("acme/2026-02");
+    let results: serde_json::Value = serde_json::from_slice(&std::fs::read(folder.join("results.json")).unwrap()).unwrap();
+    let page = Html::parse_document(&std::fs::read_to_string(folder.join("index.html")).unwrap());
+    let (mut daily, mut tickets, mut trends) = (0, 0, 0);
+    for card in select(&page, "article.target") {
+        let key = card.value().attr("id").unwrap();
+        let t = results["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| format!("{}--{}--{}", t["agreement"].as_str().unwrap(), t["target"].as_str().unwrap(), t["service"].as_str().unwrap()) == key)
+            .unwrap_or_else(|| panic!("no target {key}"));
+        let title = format!("{} / {} ({})", t["agreement"].as_str().unwrap(), t["target"].as_str().unwrap(), t["service"].as_str().unwrap());
+        let table_rows = |summary: &str| -> Vec<Vec<String>> {
+            let details = select_in(&card, "details").into_iter().find(|d| text(&select_in(d, "summary")[0]).starts_with(summary)).unwrap_or_else(|| panic!("{key}: no table {summary}"));
+            select_in(&details, "tbody tr").iter().map(|r| select_in(r, "td").iter().map(text).collect()).collect()
+        };
+        for img in select_in(&card, "figure img") {
+            let alt = img.value().attr("alt").unwrap();
+            let src = img.value().attr("src").unwrap();
+            assert!(alt.starts_with(&title), "{key}: {alt}");
+            if src.ends_with("-daily.svg") {
+                daily += 1;
+                assert_eq!(alt, format!("{title}: availability by day; each day is in the table below"));
+                let rows = table_rows("Availability by day");
+                let days = t["daily"].as_array().unwrap();
+                assert_eq!(rows.len(), days.len(), "{key}");
+                for (row, d) in rows.iter().zip(days) {
+                    assert_eq!(row[0], d["date"].as_str().unwrap());
+                    assert_eq!(row[1], slareport::measure::print::format_value(d["value"].as_f64(), "%"), "{key} {row:?}");
+                    assert_eq!(row[2], d["status"].as_str().unwrap().replace('_', " "), "{key} {row:?}");
+                }
+            } else if src.ends_with("-tickets.svg") {
+                tickets += 1;
+                assert_eq!(alt, format!("{title}: business hours per ticket; each ticket is in the table below"));
+                let rows = table_rows("Tickets decided this month");
+                let decided = t["tickets"].as_array().unwrap();
+                assert_eq!(rows.len(), decided.len(), "{key}");
+                for (row, d) in rows.iter().zip(decided) {
+                    assert_eq!(row[0], d["id"].as_str().unwrap());
+                    let taken = d["elapsed_seconds"].as_f64().map_or("still open".to_string(), slareport::render::view::duration);
+                    assert_eq!(row[1], taken, "{key} {row:?}");
+                    assert_eq!(row[2], if d["within"].as_bool().unwrap() { "yes" } else { "no" });
+                }
+            } else {
+                trends += 1;
+                assert!(src.ends_with("-trend.svg"), "{src}");
+                // Every month of the 13, with its figure and status.
+                assert_eq!(alt.matches("; ").count(), 12, "{key}: {alt}");
+                let value = slareport::measure::print::format_value(t["value"].as_f64(), t["unit"].as_str().unwrap());
+                assert!(alt.ends_with(&format!("2026-02 {value} ({}).", t["status"].as_str().unwrap().replace('_', " "))), "{key}: {alt}");
+            }
+        }
+    }
+    assert!(daily >= 4 && tickets >= 3 && trends >= 10, "{daily} {tickets} {trends}");
+}

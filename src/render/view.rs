@@ -29,8 +29,13 @@ pub struct ChartView {
     /// `trend`, `daily` or `tickets`.
     pub kind: &'static str,
     pub title: String,
-    /// Every figure of the chart in words: its text alternative.
+    /// Every figure of the chart in words (its `<desc>`).
     pub description: String,
+    /// The text alternative of the chart as an `<img>`: its title and every
+    /// figure, or only its title and where its figures are for a day or
+    /// ticket chart, whose every figure is in the day or ticket table of the
+    /// same target (`Row::daily`, `Row::tickets`) and whose caption sums it up.
+    pub alt: String,
     /// A short visible caption, when the chart has one.
     pub caption: Option<String>,
     pub width: u32,
@@ -60,6 +65,10 @@ pub struct Row {
     /// The trend as (glyph, status key) pairs, oldest first, so a theme can
     /// colour each month.
     pub trend_marks: Vec<(char, &'static str)>,
+    /// `trend_marks` with consecutive months of one status joined: (glyphs,
+    /// status key), oldest first. What the default theme colours: the same
+    /// glyphs in the same colours, in fewer elements.
+    pub trend_runs: Vec<(String, &'static str)>,
     /// The trend in words, for screen readers.
     pub trend_words: String,
     pub rule: String,
@@ -349,6 +358,13 @@ fn row(t: &TargetResult, title: &str, charts: &[Chart]) -> Row {
         status_label: t.status.label(),
         trend_text: t.trend.iter().map(|p| glyph(p.status)).collect(),
         trend_marks: t.trend.iter().map(|p| (glyph(p.status), status_key(p.status))).collect(),
+        trend_runs: t.trend.iter().fold(Vec::new(), |mut runs: Vec<(String, &'static str)>, p| {
+            match runs.last_mut() {
+                Some((glyphs, key)) if *key == status_key(p.status) => glyphs.push(glyph(p.status)),
+                _ => runs.push((glyph(p.status).to_string(), status_key(p.status))),
+            }
+            runs
+        }),
         trend_words: t
             .trend
             .iter()
@@ -374,6 +390,11 @@ fn row(t: &TargetResult, title: &str, charts: &[Chart]) -> Row {
                 kind: c.kind,
                 title: c.title.clone(),
                 description: c.description.clone(),
+                alt: match c.kind {
+                    "daily" if !t.daily.is_empty() => format!("{}; each day is in the table below", c.title),
+                    "tickets" if !t.tickets.is_empty() => format!("{}; each ticket is in the table below", c.title),
+                    _ => format!("{}. {}", c.title, c.description),
+                },
                 caption: c.caption.clone(),
                 width: c.width,
                 height: c.height,
