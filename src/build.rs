@@ -843,7 +843,7 @@ fn period_pages(
     ];
     for (_, list) in &charts {
         for c in list {
-            files.push((format!("charts/{}", c.file), c.svg.clone().into_bytes()));
+            files.push((format!("charts/{}", c.file), c.file_svg().into_bytes()));
         }
     }
     let mut versions = BTreeMap::new();

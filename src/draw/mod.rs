@@ -6,7 +6,9 @@
 //! line; a legend names what occurs, and both axes have titles. Labels are
 //! 12 px and charts are shown at the size they are drawn, so they print at
 //! 12 px. Each chart carries a `<title>` and a `<desc>` with every figure in
-//! words (its text alternative; the report prints no second copy of them).
+//! words (its text alternative; the report prints no second copy of them);
+//! its file under `charts/` leaves the `<desc>` to the `alt` of the image
+//! that shows it ([`Chart::file_svg`]).
 //! The output holds no time stamps or random ids: the same results give the
 //! same bytes.
 
@@ -34,6 +36,21 @@ pub struct Chart {
     pub width: u32,
     pub height: u32,
     pub svg: String,
+}
+
+impl Chart {
+    /// The chart as a file of its own under `charts/`, which index.html
+    /// shows with an `<img>` whose `alt` is the text alternative (an image's
+    /// own `<title>` and `<desc>` are not read out): the `<desc>`, every
+    /// figure in words again, is left out; the `<title>` names the chart
+    /// when the file is opened on its own.
+    pub fn file_svg(&self) -> String {
+        let desc = self.svg.find("<desc>").zip(self.svg.find("</desc>"));
+        match desc {
+            Some((start, end)) if start < end => format!("{}{}", &self.svg[..start], &self.svg[end + "</desc>".len()..]),
+            _ => self.svg.clone(),
+        }
+    }
 }
 
 /// Charts are drawn at the width of half an A4 page's text (two side by
@@ -893,7 +910,15 @@ pub fn xml_escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{compact, path_data, Bounds, Label};
+    use super::{compact, path_data, Bounds, Chart, Label};
+
+    #[test]
+    fn a_chart_file_leaves_out_the_description_only() {
+        let svg = super::accessible("<svg width=\"10\"><rect/></svg>", "Availability & <more>", "Objective 99.5%. 2026-06 99.9% (met).");
+        assert_eq!(svg, "<svg width=\"10\" role=\"img\"><title>Availability &amp; &lt;more&gt;</title><desc>Objective 99.5%. 2026-06 99.9% (met).</desc><rect/></svg>");
+        let chart = Chart { file: "a.svg".into(), kind: "trend", title: String::new(), description: String::new(), caption: None, width: 10, height: 10, svg };
+        assert_eq!(chart.file_svg(), "<svg width=\"10\" role=\"img\"><title>Availability &amp; &lt;more&gt;</title><rect/></svg>");
+    }
 
     /// plotters' SVG (as `SVGBackend` writes it) of a legend, two grid
     /// lines, a y axis with two ticks, an x tick under its label, a turned

@@ -125,23 +125,32 @@ pub struct Data {
     /// outage starting before it (`i64::MAX` when one has not ended), so
     /// whether an outage overlaps a span is a binary search too.
     outage_reach: Vec<(i64, i64)>,
-    /// Digests of samples by timeline and span, for [`Data::rows_digest`]
-    /// (emptied by [`Data::index_rows`]).
-    sample_digests: DigestCache,
+    /// Digests of samples by timeline and span, for [`Data::rows_digest`].
+    sample_digests: Memo<SamplesKey, [u8; 32]>,
+    /// [`Data::has_rows_in`] by span: every daily figure of every target
+    /// asks it of the same days.
+    rows_in: Memo<(i64, i64), bool>,
 }
 
-/// Digests of samples by (service, the customer whose timeline it is, from,
-/// to), shared by the threads measuring customers. A clone starts empty.
-#[derive(Default)]
-struct DigestCache(std::sync::Mutex<std::collections::HashMap<(String, Option<String>, i64, i64), [u8; 32]>>);
+/// The key of a digest of samples: the service, the customer whose
+/// timeline it is (`None`: the shared one), from, to.
+type SamplesKey = (String, Option<String>, i64, i64);
 
-impl DigestCache {
-    fn get(&self, key: &(String, Option<String>, i64, i64)) -> Option<[u8; 32]> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(key).copied()
-    }
+/// Answers worked out from the data on demand and kept, shared by the
+/// threads measuring customers (each worked out outside the lock; two
+/// threads asking at once both work it out, and agree). Emptied when the
+/// data is indexed again; a clone starts empty.
+struct Memo<K, V>(std::sync::Mutex<std::collections::HashMap<K, V>>);
 
-    fn insert(&self, key: (String, Option<String>, i64, i64), digest: [u8; 32]) {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, digest);
+impl<K: std::hash::Hash + Eq, V: Copy> Memo<K, V> {
+    fn get_or(&self, key: K, work: impl FnOnce() -> V) -> V {
+        let lock = || self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(&v) = lock().get(&key) {
+            return v;
+        }
+        let v = work();
+        lock().insert(key, v);
+        v
     }
 
     fn clear(&mut self) {
@@ -149,15 +158,21 @@ impl DigestCache {
     }
 }
 
-impl Clone for DigestCache {
-    fn clone(&self) -> DigestCache {
-        DigestCache::default()
+impl<K, V> Default for Memo<K, V> {
+    fn default() -> Self {
+        Memo(std::sync::Mutex::new(std::collections::HashMap::new()))
     }
 }
 
-impl std::fmt::Debug for DigestCache {
+impl<K, V> Clone for Memo<K, V> {
+    fn clone(&self) -> Self {
+        Memo::default()
+    }
+}
+
+impl<K, V> std::fmt::Debug for Memo<K, V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("DigestCache")
+        f.write_str("Memo")
     }
 }
 
@@ -398,6 +413,7 @@ impl Data {
     pub fn index_rows(&mut self) {
         let data = self;
         data.sample_digests.clear();
+        data.rows_in.clear();
         data.row_times = data
             .tickets
             .values()
@@ -432,6 +448,10 @@ impl Data {
     /// period without any is "no data" even for outage-based availability,
     /// where a quiet outage log otherwise means 100 %.
     pub fn has_rows_in(&self, from: i64, to: i64) -> bool {
+        self.rows_in.get_or((from, to), || self.work_out_rows_in(from, to))
+    }
+
+    fn work_out_rows_in(&self, from: i64, to: i64) -> bool {
         let first_at_or_after = |times: &[i64]| {
             let i = times.partition_point(|&t| t < from);
             times.get(i).is_some_and(|&t| t < to)
@@ -541,18 +561,15 @@ impl Data {
     /// read the same samples.
     fn samples_digest(&self, service: &str, owner: Option<&str>, s: &Samples, from: i64, to: i64) -> [u8; 32] {
         let key = (service.to_string(), owner.map(str::to_string), from, to);
-        if let Some(digest) = self.sample_digests.get(&key) {
-            return digest;
-        }
-        let digest = super::digest::values_digest(|values| {
-            let range = s.range(from, to);
-            values.reserve(range.len() * 25);
-            for i in range {
-                values.int(s.time(i)).int(i64::from(s.up(i))).opt_float(s.latency(i));
-            }
-        });
-        self.sample_digests.insert(key, digest);
-        digest
+        self.sample_digests.get_or(key, || {
+            super::digest::values_digest(|values| {
+                let range = s.range(from, to);
+                values.reserve(range.len() * 25);
+                for i in range {
+                    values.int(s.time(i)).int(i64::from(s.up(i))).opt_float(s.latency(i));
+                }
+            })
+        })
     }
 
     /// Precomputes every calendar from a month before the earliest
