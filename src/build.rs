@@ -450,13 +450,13 @@ pub(crate) fn settings_unchanged(site: &Site, notes: &[Note], known: Known, cust
     }
     // The agreements the report would use: the customer's SLAs in force in
     // the period and the agreements underpinning them (as `for_customer`).
-    let site = site.in_force(period);
-    let slas: Vec<&crate::model::Agreement> = site.agreements.iter().filter(|a| a.kind == AgreementKind::Sla && a.party == customer).collect();
+    let in_force = site.agreements_in_force(period);
+    let slas: Vec<&crate::model::Agreement> = in_force.iter().copied().filter(|a| a.kind == AgreementKind::Sla && a.party == customer).collect();
     if slas.is_empty() {
         return None;
     }
     let underpinning: BTreeSet<&str> = slas.iter().flat_map(|a| a.targets.iter().flat_map(|t| t.underpinned_by.iter().map(String::as_str))).collect();
-    let used = site.agreements.iter().filter(|a| (a.kind == AgreementKind::Sla && a.party == customer) || underpinning.contains(a.id.as_str()));
+    let used = in_force.iter().copied().filter(|a| (a.kind == AgreementKind::Sla && a.party == customer) || underpinning.contains(a.id.as_str()));
     if agreement_digests(used, agreement_texts) != manifest.content.agreements {
         return None;
     }

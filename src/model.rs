@@ -37,12 +37,26 @@ impl Site {
     /// The site as it stood in `period`: each agreement in the version in
     /// force then (see [`Site::version_in_force`]).
     pub fn in_force(&self, period: Period) -> Site {
-        let agreements = self
-            .agreements
-            .iter()
-            .map(|a| self.version_in_force(&a.id, period).unwrap_or(a).clone())
-            .collect();
-        Site { agreements, ..self.clone() }
+        let agreements = self.agreements_in_force(period).into_iter().cloned().collect();
+        Site { root: self.root.clone(), config: self.config.clone(), agreements, versions: self.versions.clone() }
+    }
+
+    /// Each agreement in the version in force in `period` (as
+    /// [`Site::version_in_force`] picks it), borrowed: one pass over the
+    /// versions, not one per agreement.
+    pub fn agreements_in_force(&self, period: Period) -> Vec<&Agreement> {
+        let first_day = period.first_day();
+        let mut governing: std::collections::HashMap<&str, &Agreement> = std::collections::HashMap::new();
+        // Oldest first: the first version, then each later one in effect by the first day.
+        for v in &self.versions {
+            match governing.get(v.id.as_str()) {
+                Some(_) if v.effective > first_day => {}
+                _ => {
+                    governing.insert(&v.id, v);
+                }
+            }
+        }
+        self.agreements.iter().map(|a| governing.get(a.id.as_str()).copied().unwrap_or(a)).collect()
     }
 
     /// The version of agreement `id` that governs `period`. A version

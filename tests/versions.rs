@@ -364,3 +364,26 @@ fn the_report_page_shows_the_changes_and_the_review_of_the_month_before() {
     let august = page(&f, &measure(&f, "2026-08"));
     assert!(!august.contains("replaces version") && !august.contains("class=\"changed\""), "{august}");
 }
+
+#[test]
+fn agreements_in_force_pick_the_version_that_governs_each_month() {
+    // Version 1 from 2026-01-01; version 2 from 2026-03-15 (mid-month: it
+    // governs from April, the first month whose first day is on or after it);
+    // version 3 from 2026-06-01 (it governs June). Before January, version 1
+    // (the first) governs.
+    let f = site();
+    add_version_2(&f, "2026-03-15");
+    f.write("agreements/acme/sla-v3.toml", &V2.replace("EFFECTIVE", "2026-06-01").replace("version = \"2\"", "version = \"3\""));
+    let prepared = prepare(f.root()).unwrap_or_else(|p| panic!("{}", common::render(&p.into_vec())));
+    let site = &prepared.site;
+    assert_eq!(site.versions.len(), 3);
+    for (period, expected) in [("2025-11", "1"), ("2026-01", "1"), ("2026-03", "1"), ("2026-04", "2"), ("2026-05", "2"), ("2026-06", "3"), ("2027-01", "3")] {
+        let period: Period = period.parse().unwrap();
+        let borrowed = site.agreements_in_force(period);
+        assert_eq!(borrowed.len(), 1, "{period}");
+        assert_eq!(borrowed[0].version, expected, "{period}");
+        // The same as the version picked one agreement at a time, and as the cloned view.
+        assert_eq!(site.version_in_force("sla", period).map(|a| a.version.as_str()), Some(expected), "{period}");
+        assert_eq!(site.in_force(period).agreements[0].version, expected, "{period}");
+    }
+}
