@@ -9,6 +9,7 @@ mod common;
 use common::{assert_at, render, Fixture, SITE, SLA};
 use polars::prelude::*;
 use slareport::load::load_site;
+use slareport::measure::data::Samples;
 use slareport::measure::Data;
 use slareport::model::SourceKind;
 use slareport::scan::{scan_sources, Measurements, SetAside, SetAsideReason};
@@ -265,12 +266,11 @@ fn samples_of_a_customer_form_their_own_timeline() {
     // 2026-10-05T09:00:00Z = 1_791_190_800
     let t0 = chrono::DateTime::parse_from_rfc3339("2026-10-05T09:00:00Z").unwrap().timestamp();
     assert_eq!(t0, 1_791_190_800);
+    let rows = |s: &Samples| (0..s.len()).map(|i| (s.time(i), s.up(i), s.latency(i))).collect::<Vec<_>>();
     let shared = &data.samples["email"];
-    assert_eq!(shared.time, [t0, t0 + 60]);
-    assert_eq!(shared.up, [true, true]);
+    assert_eq!(rows(shared), [(t0, true, None), (t0 + 60, true, None)]);
     let acme = &data.customer_samples[&("email".to_string(), "acme".to_string())];
-    assert_eq!(acme.time, [t0 + 30, t0 + 90]);
-    assert_eq!(acme.up, [false, true]);
+    assert_eq!(rows(acme), [(t0 + 30, false, None), (t0 + 90, true, None)]);
     assert_eq!(data.samples_for("email", Some("acme")), Some(acme));
     // A customer without samples of its own, or no customer at all, sees the shared ones.
     assert_eq!(data.samples_for("email", Some("globex")), Some(shared));
