@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use super::calendar::CalendarIndex;
+use super::digest::Encode;
 use crate::model::{Calendar, SourceKind};
 use crate::scan::{Measurements, SetAside};
 

@@ -29,10 +29,66 @@ pub fn sha256_file(path: &std::path::Path) -> std::io::Result<(String, u64)> {
     Ok((hasher.finalize().iter().map(|b| format!("{b:02x}")).collect(), bytes))
 }
 
-/// sha256 fed value by value: each value in a fixed binary form (integers
-/// and floats as 8 little-endian bytes, text with its length first, an
-/// absent value as one 0 byte and a present one as 1 then the value), so
-/// no two sequences of values feed the same bytes.
+/// Values in a fixed binary form (integers and floats as 8 little-endian
+/// bytes, text with its length first, an absent value as one 0 byte and a
+/// present one as 1 then the value), so no two sequences of values give the
+/// same bytes. [`Feed`] hashes them as they come, [`Values`] gathers them
+/// to be hashed at once: both write them through this one form.
+pub trait Encode {
+    /// Takes the bytes of one value.
+    fn bytes(&mut self, bytes: &[u8]);
+
+    /// A byte marking what follows (a kind of row).
+    fn tag(&mut self, tag: u8) -> &mut Self {
+        self.bytes(&[tag]);
+        self
+    }
+
+    fn int(&mut self, v: i64) -> &mut Self {
+        self.bytes(&v.to_le_bytes());
+        self
+    }
+
+    fn float(&mut self, v: f64) -> &mut Self {
+        self.bytes(&v.to_bits().to_le_bytes());
+        self
+    }
+
+    fn text(&mut self, v: &str) -> &mut Self {
+        self.bytes(&(v.len() as u64).to_le_bytes());
+        self.bytes(v.as_bytes());
+        self
+    }
+
+    fn opt_int(&mut self, v: Option<i64>) -> &mut Self {
+        match v {
+            Some(v) => self.tag(1).int(v),
+            None => self.tag(0),
+        }
+    }
+
+    fn opt_float(&mut self, v: Option<f64>) -> &mut Self {
+        match v {
+            Some(v) => self.tag(1).float(v),
+            None => self.tag(0),
+        }
+    }
+
+    fn opt_text(&mut self, v: Option<&str>) -> &mut Self {
+        match v {
+            Some(v) => self.tag(1).text(v),
+            None => self.tag(0),
+        }
+    }
+
+    /// A digest of values gathered elsewhere (see [`values_digest`]), as it is.
+    fn digest(&mut self, v: &[u8; 32]) -> &mut Self {
+        self.bytes(v);
+        self
+    }
+}
+
+/// sha256 fed value by value, in the form of [`Encode`].
 pub struct Feed(Sha256);
 
 impl Default for Feed {
@@ -41,58 +97,15 @@ impl Default for Feed {
     }
 }
 
+impl Encode for Feed {
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+}
+
 impl Feed {
     pub fn new() -> Self {
         Feed(Sha256::new())
-    }
-
-    /// A byte marking what follows (a kind of row).
-    pub fn tag(&mut self, tag: u8) -> &mut Self {
-        self.0.update([tag]);
-        self
-    }
-
-    pub fn int(&mut self, v: i64) -> &mut Self {
-        self.0.update(v.to_le_bytes());
-        self
-    }
-
-    pub fn float(&mut self, v: f64) -> &mut Self {
-        self.0.update(v.to_bits().to_le_bytes());
-        self
-    }
-
-    pub fn text(&mut self, v: &str) -> &mut Self {
-        self.0.update((v.len() as u64).to_le_bytes());
-        self.0.update(v.as_bytes());
-        self
-    }
-
-    pub fn opt_int(&mut self, v: Option<i64>) -> &mut Self {
-        match v {
-            Some(v) => self.tag(1).int(v),
-            None => self.tag(0),
-        }
-    }
-
-    pub fn opt_float(&mut self, v: Option<f64>) -> &mut Self {
-        match v {
-            Some(v) => self.tag(1).float(v),
-            None => self.tag(0),
-        }
-    }
-
-    pub fn opt_text(&mut self, v: Option<&str>) -> &mut Self {
-        match v {
-            Some(v) => self.tag(1).text(v),
-            None => self.tag(0),
-        }
-    }
-
-    /// A digest of values fed elsewhere (see [`values_digest`]), as it is.
-    pub fn digest(&mut self, v: &[u8; 32]) -> &mut Self {
-        self.0.update(v);
-        self
     }
 
     /// The digest, in hex.
@@ -102,37 +115,26 @@ impl Feed {
     }
 }
 
-/// The sha256 of values written into a buffer in [`Feed`]'s binary form
-/// by `write` (a long run of small values is hashed in one call, not fed
-/// value by value).
+/// The sha256 of values gathered by `write` (a long run of small values is
+/// hashed in one call, not fed value by value).
 pub fn values_digest(write: impl FnOnce(&mut Values)) -> [u8; 32] {
     let mut values = Values(Vec::new());
     write(&mut values);
     Sha256::digest(&values.0).into()
 }
 
-/// Values in [`Feed`]'s binary form, for [`values_digest`].
+/// Values gathered in the form of [`Encode`], for [`values_digest`].
 pub struct Values(Vec<u8>);
+
+impl Encode for Values {
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+}
 
 impl Values {
     pub fn reserve(&mut self, bytes: usize) {
         self.0.reserve(bytes);
-    }
-
-    pub fn int(&mut self, v: i64) -> &mut Self {
-        self.0.extend_from_slice(&v.to_le_bytes());
-        self
-    }
-
-    pub fn opt_float(&mut self, v: Option<f64>) -> &mut Self {
-        match v {
-            Some(v) => {
-                self.0.push(1);
-                self.0.extend_from_slice(&v.to_bits().to_le_bytes());
-            }
-            None => self.0.push(0),
-        }
-        self
     }
 }
 
