@@ -183,9 +183,7 @@ fn sample_rows(samples: &Samples, interval: i64, from: i64, to: i64) -> (usize, 
     let rows = samples.range(from, to);
     let last = (!rows.is_empty()).then(|| samples.time(rows.end - 1));
     let runs = samples.runs(interval);
-    // Runs are disjoint and sorted, so their ends are sorted too.
-    let first = runs.partition_point(|r| r.end <= from);
-    let covered = runs[first..].iter().take_while(|r| r.start < to).map(|r| r.end.min(to) - r.start.max(from)).sum();
+    let covered = super::samples::overlapping(&runs, from, to).iter().map(|r| r.end.min(to) - r.start.max(from)).sum();
     (rows.len(), last, covered)
 }
 

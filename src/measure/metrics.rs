@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::calendar::CalendarIndex;
 use super::data::{sees, Data, Outage, OutageKind, Samples, Ticket};
+use super::samples::overlapping;
 use super::exact::{micros, worse_than, Fraction, Status};
 use super::intervals::{intersect, subtract, total, union, weighted_loss, Interval, Weighted};
 use super::period::{start_of_day, Period};
@@ -321,12 +322,6 @@ fn outage_availability(subject: &Subject, data: &Data, planned: Planned, degrade
     figure
 }
 
-/// Samples of the service taken in `[from, to)`: the index range, found by
-/// binary search in the sorted times.
-fn sample_range(samples: &Samples, from: i64, to: i64) -> std::ops::Range<usize> {
-    samples.range(from, to)
-}
-
 /// Sample coverage of a scope: seconds covered, seconds covered by up
 /// samples, and the down stretches (for attribution). Walks the runs of
 /// the samples (see [`Samples::runs`]), not the samples.
@@ -337,11 +332,8 @@ fn sample_cover(samples: &Samples, scope: &[Interval], interval: i64) -> (i64, i
     let (mut covered, mut up) = (0, 0);
     let mut down: Vec<Interval> = Vec::new();
     let runs = samples.runs(interval);
-    // Runs are disjoint and sorted, so their ends are sorted too.
-    let lo = runs.partition_point(|r| r.end <= first.start);
-    let hi = runs.partition_point(|r| r.start < last.end);
     let mut w = 0;
-    for run in &runs[lo..hi.max(lo)] {
+    for run in overlapping(&runs, first.start, last.end) {
         let stretch = Interval::new(run.start, run.end);
         while w < scope.len() && scope[w].end <= stretch.start {
             w += 1;
@@ -436,7 +428,7 @@ fn latencies(subject: &Subject, data: &Data) -> (Vec<f64>, Vec<Interval>, i64) {
     if let (Some(samples), Some(first), Some(last)) = (samples_of(subject, data), scope.first(), scope.last()) {
         covered = sample_cover(samples, &scope, data.interval).0;
         let mut w = 0;
-        for i in sample_range(samples, first.start, last.end) {
+        for i in samples.range(first.start, last.end) {
             let t = samples.time(i);
             while w < scope.len() && scope[w].end <= t {
                 w += 1;

@@ -25,6 +25,17 @@ pub struct Run {
     pub up: bool,
 }
 
+/// The runs of `runs` (as [`Samples::runs`] gives them) that overlap
+/// `[from, to)`, by binary search: runs are disjoint and sorted, so their
+/// ends are sorted too. An empty span overlaps none.
+pub fn overlapping(runs: &[Run], from: i64, to: i64) -> &[Run] {
+    if from >= to {
+        return &[];
+    }
+    let first = runs.partition_point(|r| r.end <= from);
+    &runs[first..runs.partition_point(|r| r.start < to).max(first)]
+}
+
 /// The up bit of a code.
 const UP: u16 = 0x8000;
 /// The latency index of a sample without a latency.
@@ -134,7 +145,8 @@ impl Samples {
 
     /// The samples timed in `[from, to)`, by binary search (once sorted).
     pub fn range(&self, from: i64, to: i64) -> Range<usize> {
-        self.at_or_after(from)..self.at_or_after(to).max(self.at_or_after(from))
+        let first = self.at_or_after(from);
+        first..self.at_or_after(to).max(first)
     }
 
     /// The index of the first sample timed at or after `t`.
@@ -188,10 +200,10 @@ impl Samples {
 
     /// The marks as they are (every state and latency whole).
     fn plain_marks(&self) -> Marks {
-        let n = self.len().min(match &self.marks {
+        let n = match &self.marks {
             Marks::Coded { codes, .. } => codes.len(),
             Marks::Plain { up, .. } => up.len(),
-        });
+        };
         Marks::Plain {
             up: (0..n).map(|i| self.up(i)).collect(),
             latency: (0..n).map(|i| self.latency(i).unwrap_or(f64::NAN)).collect(),
@@ -208,32 +220,24 @@ impl Samples {
         for i in 0..other.len() {
             self.push_time(other.time(i));
         }
-        match (&mut self.marks, &other.marks) {
-            (Marks::Coded { codes, values, lookup }, Marks::Coded { codes: more, values: theirs, .. }) => {
-                // Their latency indexes as ours, added to our table as needed.
-                let ours: Option<Vec<u16>> = theirs.iter().map(|&l| code_of(values, lookup, l)).collect();
-                if let Some(ours) = ours {
-                    codes.extend(more.iter().map(|&c| match c & !UP {
-                        NONE => c,
-                        index => ours[usize::from(index)] | (c & UP),
-                    }));
-                    return;
-                }
-                self.marks = self.plain_marks();
-            }
-            (Marks::Plain { .. }, _) | (_, Marks::Plain { .. }) => {
-                if let Marks::Coded { .. } = self.marks {
-                    self.marks = self.plain_marks();
-                }
+        if let (Marks::Coded { codes, values, lookup }, Marks::Coded { codes: more, values: theirs, .. }) = (&mut self.marks, &other.marks) {
+            // Their latency indexes as ours, added to our table as needed.
+            let ours: Option<Vec<u16>> = theirs.iter().map(|&l| code_of(values, lookup, l)).collect();
+            if let Some(ours) = ours {
+                codes.extend(more.iter().map(|&c| match c & !UP {
+                    NONE => c,
+                    index => ours[usize::from(index)] | (c & UP),
+                }));
+                return;
             }
         }
-        let done = match &self.marks {
-            Marks::Plain { up, .. } => up.len(),
-            Marks::Coded { codes, .. } => codes.len(),
-        };
-        let start = done - (self.len() - other.len());
+        // One side keeps whole values, or our table is full: ours become
+        // whole too, and theirs are added whole.
+        if let Marks::Coded { .. } = self.marks {
+            self.marks = self.plain_marks();
+        }
         if let Marks::Plain { up, latency } = &mut self.marks {
-            for i in start..other.len() {
+            for i in 0..other.len() {
                 up.push(other.up(i));
                 latency.push(other.latency(i).unwrap_or(f64::NAN));
             }
@@ -402,6 +406,43 @@ mod tests {
         let Marks::Coded { values, .. } = &a.marks else { panic!("coded") };
         assert_eq!(values.len(), 3);
         assert_eq!(a.latency(5), Some(40.0));
+    }
+
+    #[test]
+    fn overlapping_runs_by_binary_search() {
+        let run = |start, end, up| Run { start, end, up };
+        let runs = [run(0, 60, true), run(60, 120, false), run(180, 240, true)];
+        assert_eq!(overlapping(&runs, 60, 180), &runs[1..2]);
+        assert_eq!(overlapping(&runs, 59, 61), &runs[0..2]);
+        // The gap [120, 180) and the time after the last run hold none.
+        assert!(overlapping(&runs, 120, 180).is_empty());
+        assert!(overlapping(&runs, 240, 300).is_empty());
+        // An empty or reversed span holds none.
+        assert!(overlapping(&runs, 200, 200).is_empty());
+        assert!(overlapping(&runs, 200, 10).is_empty());
+        assert_eq!(overlapping(&runs, -10, 1_000), &runs[..]);
+    }
+
+    #[test]
+    fn extending_past_the_table_keeps_every_sample_whole() {
+        // Two coded timelines of 20,000 distinct latencies each: 40,000 together
+        // is more than the 32,767 codes, so the joined timeline keeps them whole.
+        let (mut a, mut b) = (Samples::default(), Samples::default());
+        let mut expected = Vec::new();
+        for i in 0..20_000 {
+            a.push(i, i % 2 == 0, Some(i as f64));
+            expected.push((i, i % 2 == 0, Some(i as f64)));
+        }
+        let mut theirs = Vec::new();
+        for i in 20_000..40_000 {
+            b.push(i, i % 3 == 0, (i % 10 != 0).then_some(i as f64));
+            theirs.push((i, i % 3 == 0, (i % 10 != 0).then_some(i as f64)));
+        }
+        assert!(matches!((&a.marks, &b.marks), (Marks::Coded { .. }, Marks::Coded { .. })));
+        a.extend(b);
+        assert!(matches!(a.marks, Marks::Plain { .. }));
+        expected.extend(theirs);
+        check(&a, &expected);
     }
 
     #[test]
