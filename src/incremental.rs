@@ -123,10 +123,10 @@ pub(crate) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, 
     let settle = |period: Period| -> Option<bool> {
         let (start, end) = period.bounds(tz);
         let now: BTreeSet<(String, String)> = files.iter().filter(|f| reach[*f].touches(start, end)).map(|f| key(f)).collect();
-        let in_force = site.in_force(period);
+        let in_force = site.agreements_in_force(period);
         let mut any = false;
         for customer in cx.customers {
-            if !in_force.agreements.iter().any(|a| a.kind == AgreementKind::Sla && a.party == customer.id) {
+            if !in_force.iter().any(|a| a.kind == AgreementKind::Sla && a.party == customer.id) {
                 continue;
             }
             let published = latest.get(customer.id.as_str()).and_then(|l| l.get(&period))?;

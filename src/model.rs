@@ -33,6 +33,17 @@ pub struct Site {
     pub versions: Vec<Agreement>,
 }
 
+/// The version that governs a month whose first day is `first_day`, of
+/// `held` (the one governing among earlier versions) and `v` (the next
+/// version, versions oldest first): the first version, then each later one
+/// in effect by the first day.
+fn governs<'a>(held: Option<&'a Agreement>, v: &'a Agreement, first_day: chrono::NaiveDate) -> &'a Agreement {
+    match held {
+        Some(held) if v.effective > first_day => held,
+        _ => v,
+    }
+}
+
 impl Site {
     /// The site as it stood in `period`: each agreement in the version in
     /// force then (see [`Site::version_in_force`]).
@@ -47,14 +58,9 @@ impl Site {
     pub fn agreements_in_force(&self, period: Period) -> Vec<&Agreement> {
         let first_day = period.first_day();
         let mut governing: std::collections::HashMap<&str, &Agreement> = std::collections::HashMap::new();
-        // Oldest first: the first version, then each later one in effect by the first day.
         for v in &self.versions {
-            match governing.get(v.id.as_str()) {
-                Some(_) if v.effective > first_day => {}
-                _ => {
-                    governing.insert(&v.id, v);
-                }
-            }
+            let held = governing.get(v.id.as_str()).copied();
+            governing.insert(&v.id, governs(held, v, first_day));
         }
         self.agreements.iter().map(|a| governing.get(a.id.as_str()).copied().unwrap_or(a)).collect()
     }
@@ -67,9 +73,7 @@ impl Site {
     /// `effective` day, so earlier months have no data).
     pub fn version_in_force(&self, id: &str, period: Period) -> Option<&Agreement> {
         let first_day = period.first_day();
-        let mut versions = self.versions.iter().filter(|a| a.id == id);
-        let first = versions.next()?;
-        Some(versions.rfind(|a| a.effective <= first_day).unwrap_or(first))
+        self.versions.iter().filter(|a| a.id == id).fold(None, |held, v| Some(governs(held, v, first_day)))
     }
 
 
