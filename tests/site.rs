@@ -301,6 +301,44 @@ fn results_json_is_compact_and_holds_the_measured_figures() {
     assert_eq!(before, month(files(out.path())));
 }
 
+/// A month published under an earlier rule of the rows digest (`rows-v3`,
+/// which fed every sample value by value) cannot be vouched for by its
+/// digest: it is measured again, its figures compare the same, and it is
+/// kept byte for byte, its manifest included.
+#[test]
+fn a_month_published_under_an_earlier_rows_digest_rule_is_compared_and_kept() {
+    let site = sample_copy();
+    let out = tempfile::tempdir().unwrap();
+    let feb: Period = "2026-02".parse().unwrap();
+    build(&options(site.path(), out.path(), None)).unwrap_or_else(|e| panic!("{e:?}"));
+    let month = |all: std::collections::BTreeMap<PathBuf, Vec<u8>>| all.into_iter().filter(|(p, _)| p.starts_with("acme/2026-02")).collect::<Vec<_>>();
+    // Nothing changed: February is kept without being measured.
+    let again = build(&options(site.path(), out.path(), None)).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(!again.measured.contains(&feb), "{:?}", again.measured);
+    // acme's digest as the earlier rule wrote it: its rule's name and another hash.
+    let manifest = out.path().join("acme/2026-02/manifest.json");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let rule = format!("\"rows\":\"{}:", slareport::measure::data::ROWS_DIGEST_RULE);
+    let at = text.find(&rule).unwrap_or_else(|| panic!("{text}"));
+    let old = format!("{}\"rows\":\"rows-v3:{}{}", &text[..at], "0".repeat(64), &text[at + rule.len() + 64..]);
+    std::fs::write(&manifest, &old).unwrap();
+    // The outage export rewritten with its rows in reverse order: the same
+    // rows, other bytes, so no snapshot vouches for the file and each month
+    // it bears on is checked by its rows digest; February's is of the
+    // earlier rule, so February is measured and compared figure by figure.
+    let outages = site.path().join("data/outages.csv");
+    let csv = std::fs::read_to_string(&outages).unwrap();
+    let (header, rows) = csv.split_once('\n').unwrap();
+    let reversed: Vec<&str> = rows.lines().rev().collect();
+    std::fs::write(&outages, format!("{header}\n{}\n", reversed.join("\n"))).unwrap();
+    let before = month(files(out.path()));
+    let again = build(&options(site.path(), out.path(), None)).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(again.measured.contains(&feb), "{:?}", again.measured);
+    assert!(again.published.is_empty(), "{:?}", again.published);
+    assert_eq!(before, month(files(out.path())));
+    assert_eq!(std::fs::read_to_string(&manifest).unwrap(), old);
+}
+
 /// The trend column of the targets table shows one glyph a month, coloured
 /// by its status; neighbours of one status share an element.
 #[test]
