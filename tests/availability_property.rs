@@ -219,7 +219,7 @@ fn check_case(case: &Case, what: &str) -> slareport::measure::results::TargetRes
     let site = write_site(case);
     let prepared = prepare(site.root()).unwrap_or_else(|p| panic!("{what}: {}", common::render(&p.into_vec())));
     let results = prepared.measure(case.period);
-    let r = results.targets.into_iter().next().expect("one target");
+    let r = std::sync::Arc::unwrap_or_clone(results.targets.into_iter().next().expect("one target"));
     assert_eq!(r.basis.scope_seconds, Some(scope), "{what}");
     assert_eq!(r.basis.lost_seconds, Some(lost), "{what}");
     if scope > 0 {
@@ -471,7 +471,7 @@ fn sample_availability_matches_a_second_by_second_count() {
             &format!("metric = \"availability\"\nsource = \"samples\"\nunknown = \"{unknown}\"\ncalendar = \"c\"\nobjective = 99\n"),
         );
         let prepared = prepare(site.root()).unwrap_or_else(|p| panic!("{what}: {}", common::render(&p.into_vec())));
-        let r = prepared.measure(case.period).targets.into_iter().next().expect("one target");
+        let r = std::sync::Arc::unwrap_or_clone(prepared.measure(case.period).targets.into_iter().next().expect("one target"));
 
         assert_eq!(r.basis.scope_seconds, Some(n.scope), "{what}");
         assert_eq!(r.basis.excluded_seconds, Some(n.excluded), "{what}");

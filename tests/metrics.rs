@@ -82,7 +82,7 @@ fn site(targets: &str, files: &[(&str, &str)]) -> Fixture {
 fn result(site: &Fixture, period: &str, id: &str) -> TargetResult {
     let prepared = prepare(site.root()).unwrap_or_else(|p| panic!("{}", common::render(&p.into_vec())));
     let results = prepared.measure(period.parse::<Period>().unwrap());
-    results.targets.into_iter().find(|t| t.target == id).expect("target measured")
+    std::sync::Arc::unwrap_or_clone(results.targets.into_iter().find(|t| t.target == id).expect("target measured"))
 }
 
 #[track_caller]
@@ -481,7 +481,7 @@ fn site_with_ola(targets: &str, ola_targets: &str, files: &[(&str, &str)]) -> Fi
 fn result_of(site: &Fixture, period: &str, agreement: &str, id: &str) -> TargetResult {
     let prepared = prepare(site.root()).unwrap_or_else(|p| panic!("{}", common::render(&p.into_vec())));
     let results = prepared.measure(period.parse::<Period>().unwrap());
-    results.targets.into_iter().find(|t| t.agreement == agreement && t.target == id).expect("target measured")
+    std::sync::Arc::unwrap_or_clone(results.targets.into_iter().find(|t| t.agreement == agreement && t.target == id).expect("target measured"))
 }
 
 /// The July case of issue 8 (the sample site's VPN, without its planned

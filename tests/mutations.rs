@@ -58,7 +58,7 @@ fn measure(site: &Fixture, period: &str) -> Results {
 }
 
 fn result(site: &Fixture, period: &str, id: &str) -> TargetResult {
-    measure(site, period).targets.into_iter().find(|t| t.target == id).expect("target measured")
+    std::sync::Arc::unwrap_or_clone(measure(site, period).targets.into_iter().find(|t| t.target == id).expect("target measured"))
 }
 
 #[track_caller]

@@ -33,7 +33,7 @@ fn objective(t: &TargetResult) -> String {
 
 /// The table of every figure of `results`.
 pub fn table(results: &Results) -> String {
-    let rows: Vec<&TargetResult> = results.targets.iter().collect();
+    let rows: Vec<&TargetResult> = results.targets.iter().map(|t| t.as_ref()).collect();
     let to_date = results.as_of.is_some();
     let header = if to_date {
         ["agreement", "target", "service", "to date", "objective", "status so far", "credit so far", "budget left", "main cause", "forecast"]

@@ -1,6 +1,7 @@
 //! Results of a period: what the report site shows and `results.json` holds.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -31,7 +32,10 @@ pub struct Results {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of: Option<String>,
     pub summary: Summary,
-    pub targets: Vec<TargetResult>,
+    /// Shared, not copied, by the results of each customer
+    /// ([`Results::for_customer`]): a row of an OLA on a service many
+    /// customers use is one value however many customers see it.
+    pub targets: Vec<Arc<TargetResult>>,
     pub agreements: Vec<AgreementReview>,
     pub reviews: Vec<Review>,
     pub actions: Vec<ActionResult>,
@@ -401,7 +405,7 @@ pub fn measure_with(site: &Site, data: &Data, notes: &[Note], period: Period, op
         for target in &agreement.targets {
             for service in services_of(agreement, target) {
                 let key = Key { agreement, target, service, period, cut };
-                targets.push(target_result(site, data, key, options.history, cache));
+                targets.push(Arc::new(target_result(site, data, key, options.history, cache)));
             }
         }
     }
@@ -597,7 +601,7 @@ fn target_result(site: &Site, data: &Data, key: Key, history: Option<&History>, 
 
 /// The corrections touching `[start, cut)`, each with the figures of its
 /// service that differ from the figures of the data as exported.
-fn corrections_of(site: &Site, c: &Corrections, targets: &[TargetResult], period: Period, start: i64, cut: i64) -> Vec<CorrectionResult> {
+fn corrections_of(site: &Site, c: &Corrections, targets: &[Arc<TargetResult>], period: Period, start: i64, cut: i64) -> Vec<CorrectionResult> {
     let touching: Vec<&Applied> = c.applied.iter().filter(|a| a.touches(start, cut)).collect();
     let mut moved_of: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for a in &touching {
@@ -723,11 +727,11 @@ fn cents_to_f64(cents: i64) -> f64 {
 /// their sum, at most the agreement's `credit_cap`, and that percent of the
 /// monthly charge in whole cents. Agreements owing nothing are left out.
 /// Percentages are added in millionths of a percent, so 0.1 + 0.2 is 0.3.
-pub fn agreement_credits(site: &Site, targets: &[TargetResult]) -> Vec<AgreementCredit> {
+pub fn agreement_credits(site: &Site, targets: &[Arc<TargetResult>]) -> Vec<AgreementCredit> {
     site.agreements
         .iter()
         .filter_map(|a| {
-            let owing: Vec<&TargetResult> = targets.iter().filter(|t| t.agreement == a.id && t.credit_percent > 0.0).collect();
+            let owing: Vec<&TargetResult> = targets.iter().filter(|t| t.agreement == a.id && t.credit_percent > 0.0).map(|t| t.as_ref()).collect();
             if owing.is_empty() {
                 return None;
             }
@@ -931,7 +935,7 @@ fn actions(notes: &[Note], period: Period) -> Vec<ActionResult> {
     latest.into_values().collect()
 }
 
-fn summarise(targets: &[TargetResult], credits: &[AgreementCredit], agreements: &[AgreementReview], reviews: &[Review], actions: &[ActionResult]) -> Summary {
+fn summarise(targets: &[Arc<TargetResult>], credits: &[AgreementCredit], agreements: &[AgreementReview], reviews: &[Review], actions: &[ActionResult]) -> Summary {
     let mut s = Summary { figures: targets.len(), agreements: agreements.len(), customers: reviews.len(), ..Summary::default() };
     for kind in [AgreementKind::Sla, AgreementKind::Ola, AgreementKind::Upc] {
         s.breaches_by_kind.insert(kind.to_string(), 0);
@@ -1064,6 +1068,7 @@ impl Results {
             .targets
             .iter()
             .filter(|t| t.kind == AgreementKind::Sla && t.party == customer)
+            .map(|t| t.as_ref())
             .collect();
         let underpinning: std::collections::BTreeSet<&str> =
             slas.iter().flat_map(|t| t.underpinned_by.iter().map(String::as_str)).collect();
@@ -1075,7 +1080,7 @@ impl Results {
             .filter(|t| t.kind != AgreementKind::Sla && underpinning.contains(t.agreement.as_str()) && services.contains(t.service.as_str()))
             .map(|t| t.agreement.as_str())
             .collect();
-        let targets: Vec<TargetResult> = self
+        let targets: Vec<Arc<TargetResult>> = self
             .targets
             .iter()
             .filter(|t| (t.kind == AgreementKind::Sla && t.party == customer) || underpinning.contains(t.agreement.as_str()))
@@ -1099,7 +1104,7 @@ impl Results {
         let reviews: Vec<Review> = self.reviews.iter().filter(|r| r.customer == customer).cloned().collect();
         let actions: Vec<ActionResult> = self.actions.iter().filter(|a| a.customer == customer).cloned().collect();
         let corrections: Vec<CorrectionResult> = self.corrections.iter().filter(|c| services.contains(c.service.as_str())).cloned().collect();
-        let own: Vec<TargetResult> = targets.iter().filter(|t| t.kind == AgreementKind::Sla).cloned().collect();
+        let own: Vec<Arc<TargetResult>> = targets.iter().filter(|t| t.kind == AgreementKind::Sla).cloned().collect();
         let own_agreements: Vec<AgreementReview> = agreements.iter().filter(|a| a.kind == AgreementKind::Sla).cloned().collect();
         // Only the customer's own SLA credits: what a supplier owes us is
         // the provider's business.

@@ -497,7 +497,7 @@ fn changes(slas: &[&TargetResult], title_of: &dyn Fn(&str) -> String) -> Vec<Str
 pub fn report(results: &Results, charts: &[(String, Vec<Chart>)], commentary: Option<String>, revision: u32) -> ReportView {
     let title_of = |id: &str| results.agreements.iter().find(|a| a.id == id).map_or(id.to_string(), |a| a.title.clone());
     let charts_of = |t: &TargetResult| charts.iter().find(|(k, _)| *k == chart_id(t)).map_or(&[][..], |(_, c)| c.as_slice());
-    let slas: Vec<&TargetResult> = results.targets.iter().filter(|t| t.kind == AgreementKind::Sla).collect();
+    let slas: Vec<&TargetResult> = results.targets.iter().filter(|t| t.kind == AgreementKind::Sla).map(|t| t.as_ref()).collect();
     let rows: Vec<Row> = slas.iter().map(|t| row(t, &title_of(&t.agreement), charts_of(t))).collect();
     let satisfaction = slas
         .iter()
