@@ -178,14 +178,18 @@ fn outages_counted<'d>(subject: &Subject, data: &'d Data) -> Vec<&'d Outage> {
     outages_seen(subject, data).filter(|o| subject.owns(o.cause.as_deref())).collect()
 }
 
-/// The tickets of the subject's service it counts (customer and responsibility).
-fn tickets_counted<'d>(subject: &Subject, data: &'d Data) -> impl Iterator<Item = &'d Ticket> {
+/// The tickets of the subject's service it counts (customer and
+/// responsibility) among those `when` picks. `when` is asked first: it
+/// tests times, which leaves out the service's tickets of other months
+/// before any of their strings is compared.
+fn tickets_counted<'d>(subject: &Subject, data: &'d Data, when: impl Fn(&Ticket) -> bool + 'd) -> impl Iterator<Item = &'d Ticket> + 'd {
     let customer = subject.customer.map(str::to_string);
     let responsible = subject.responsible().map(str::to_string);
     data.tickets
         .get(subject.service)
         .map_or(&[][..], Vec::as_slice)
         .iter()
+        .filter(move |t| when(t))
         .filter(move |t| sees(customer.as_deref(), t.customer.as_deref()))
         .filter(move |t| responsible.is_none() || t.cause == responsible)
 }
@@ -580,9 +584,9 @@ fn decided_tickets<'d>(subject: &Subject, data: &'d Data, priority: &str, within
     let (from, to) = subject.span();
     let effective = start_of_day(subject.agreement.first_effective, subject.config.timezone);
     let calendar = data.calendar(subject.calendar());
-    tickets_counted(subject, data)
-        .filter(|t| t.priority == priority && t.opened >= effective)
-        .filter(|t| may_be_decided_in(t, resolution, subject.cut, from, to))
+    let cut = subject.cut;
+    tickets_counted(subject, data, move |t| t.opened >= effective && may_be_decided_in(t, resolution, cut, from, to))
+        .filter(|t| t.priority == priority)
         .filter_map(|t| {
             let outcome = ticket_outcome_at(t, &calendar, within, resolution, subject.cut);
             let decided = outcome.decided?;
@@ -636,8 +640,8 @@ fn incidents(subject: &Subject, data: &Data, priority: &str) -> Figure {
     let (from, to) = subject.span();
     let mut by_cause: BTreeMap<Option<String>, f64> = BTreeMap::new();
     let mut n = 0i64;
-    for t in tickets_counted(subject, data) {
-        if t.priority == priority && t.opened >= from && t.opened < to {
+    for t in tickets_counted(subject, data, move |t| t.opened >= from && t.opened < to) {
+        if t.priority == priority {
             n += 1;
             *by_cause.entry(t.cause.clone()).or_insert(0.0) += 1.0;
         }
