@@ -1,7 +1,8 @@
 //! Results of a period: what the report site shows and `results.json` holds.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -53,6 +54,9 @@ pub struct Results {
     /// Corrections that touched rows of the period, with the figures they moved.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub corrections: Vec<CorrectionResult>,
+    /// See [`Results::rows`].
+    #[serde(skip)]
+    rows: OnceLock<Rows>,
 }
 
 /// Tickets of one service and priority in the period.
@@ -436,6 +440,7 @@ pub fn measure_with(site: &Site, data: &Data, notes: &[Note], period: Period, op
         tickets_by_customer,
         data: completeness,
         credits,
+        rows: OnceLock::new(),
     }
 }
 
@@ -1064,29 +1069,27 @@ impl Results {
     /// supplier), its review and its improvement actions. Nothing about
     /// another customer.
     pub fn for_customer(&self, customer: &str) -> Results {
-        let slas: Vec<&TargetResult> = self
-            .targets
-            .iter()
-            .filter(|t| t.kind == AgreementKind::Sla && t.party == customer)
-            .map(|t| t.as_ref())
-            .collect();
+        let index = self.rows();
+        let none: &[usize] = &[];
+        let own_rows = index.slas_of_party.get(customer).map_or(none, Vec::as_slice);
+        let slas: Vec<&TargetResult> = own_rows.iter().map(|&i| self.targets[i].as_ref()).collect();
         let underpinning: std::collections::BTreeSet<&str> =
             slas.iter().flat_map(|t| t.underpinned_by.iter().map(String::as_str)).collect();
         let services: std::collections::BTreeSet<&str> = slas.iter().map(|t| t.service.as_str()).collect();
+        // The rows of the underpinning agreements, by agreement.
+        let underpinning_rows = underpinning.iter().map(|a| (*a, index.of_agreement.get(*a).map_or(none, Vec::as_slice)));
         // The underpinning agreements with a row on one of those services.
-        let reaching: std::collections::BTreeSet<&str> = self
-            .targets
-            .iter()
-            .filter(|t| t.kind != AgreementKind::Sla && underpinning.contains(t.agreement.as_str()) && services.contains(t.service.as_str()))
-            .map(|t| t.agreement.as_str())
+        let reaching: std::collections::BTreeSet<&str> = underpinning_rows
+            .clone()
+            .filter(|(_, rows)| rows.iter().any(|&i| self.targets[i].kind != AgreementKind::Sla && services.contains(self.targets[i].service.as_str())))
+            .map(|(a, _)| a)
             .collect();
-        let targets: Vec<Arc<TargetResult>> = self
-            .targets
-            .iter()
-            .filter(|t| (t.kind == AgreementKind::Sla && t.party == customer) || underpinning.contains(t.agreement.as_str()))
-            .filter(|t| in_customer_scope(t, &services, &reaching))
-            .cloned()
-            .collect();
+        // Its SLAs' rows and its underpinning agreements' rows, in the provider's order.
+        let mut picked: Vec<usize> = own_rows.iter().copied().chain(underpinning_rows.flat_map(|(_, rows)| rows.iter().copied())).collect();
+        picked.sort_unstable();
+        picked.dedup();
+        let targets: Vec<Arc<TargetResult>> =
+            picked.into_iter().map(|i| &self.targets[i]).filter(|t| in_customer_scope(t, &services, &reaching)).cloned().collect();
         let agreements: Vec<AgreementReview> = self
             .agreements
             .iter()
@@ -1094,9 +1097,12 @@ impl Results {
             .cloned()
             .collect();
         // The customer's own tickets and those without a customer, on the services of its SLAs.
+        let seen = [Some(customer.to_string()), None].into_iter().filter_map(|c| index.tickets_of_customer.get(&c)).flatten();
+        let mut seen: Vec<usize> = seen.copied().collect();
+        seen.sort_unstable();
         let tickets = sum_tickets(
-            self.tickets_by_customer
-                .iter()
+            seen.into_iter()
+                .map(|i| &self.tickets_by_customer[i])
                 .filter(|(c, t)| super::data::sees(Some(customer), c.as_deref()) && services.contains(t.service.as_str()))
                 .map(|(_, t)| t),
         );
@@ -1126,9 +1132,46 @@ impl Results {
             data,
             corrections,
             credits,
-            ..self.clone()
+            period: self.period,
+            title: self.title.clone(),
+            timezone: self.timezone.clone(),
+            starts: self.starts.clone(),
+            ends: self.ends.clone(),
+            as_of: self.as_of.clone(),
+            rows: OnceLock::new(),
         }
     }
+
+    /// Where each agreement's rows and each customer's ticket counts are,
+    /// worked out the first time a customer's results are asked for.
+    fn rows(&self) -> &Rows {
+        self.rows.get_or_init(|| {
+            let mut rows = Rows::default();
+            for (i, t) in self.targets.iter().enumerate() {
+                rows.of_agreement.entry(t.agreement.clone()).or_default().push(i);
+                if t.kind == AgreementKind::Sla {
+                    rows.slas_of_party.entry(t.party.clone()).or_default().push(i);
+                }
+            }
+            for (i, (customer, _)) in self.tickets_by_customer.iter().enumerate() {
+                rows.tickets_of_customer.entry(customer.clone()).or_default().push(i);
+            }
+            rows
+        })
+    }
+}
+
+/// Positions in a provider's [`Results`], so that the results of each of
+/// its customers ([`Results::for_customer`]) are picked from the rows that
+/// concern it instead of every row being compared for every customer.
+#[derive(Debug, Clone, Default)]
+struct Rows {
+    /// Rows of `targets` by agreement.
+    of_agreement: HashMap<String, Vec<usize>>,
+    /// Rows of `targets` of SLAs, by their customer.
+    slas_of_party: HashMap<String, Vec<usize>>,
+    /// Entries of `tickets_by_customer` by customer (`None`: tickets without one).
+    tickets_of_customer: HashMap<Option<String>, Vec<usize>>,
 }
 
 /// Whether a customer's results list `t`: every row of its SLAs; of an
