@@ -37,13 +37,9 @@ fn colour(c: BackendColor) -> String {
     format!("#{r:02X}{g:02X}{b:02X}")
 }
 
-/// Points as plotters writes them: `x,y ` each.
-fn points(path: impl IntoIterator<Item = BackendCoord>) -> String {
-    let mut out = String::new();
-    for (x, y) in path {
-        out.push_str(&format!("{x},{y} "));
-    }
-    out
+/// Points in whole pixels.
+fn points(path: impl IntoIterator<Item = BackendCoord>) -> Vec<(i64, i64)> {
+    path.into_iter().map(|(x, y)| (i64::from(x), i64::from(y))).collect()
 }
 
 /// Text as plotters escapes it.
@@ -65,8 +61,8 @@ fn escape(text: &str) -> String {
 type Drawn = Result<(), DrawingErrorKind<Infallible>>;
 
 impl Recorder<'_> {
-    fn push(&mut self, name: &str, attrs: Vec<(&str, String)>) -> Drawn {
-        self.items.push(shape(name, attrs));
+    fn push(&mut self, name: &'static str, attrs: Vec<(&'static str, String)>, points: Option<Vec<(i64, i64)>>) -> Drawn {
+        self.items.push(shape(Element { name, attrs, points }));
         Ok(())
     }
 }
@@ -101,7 +97,7 @@ impl DrawingBackend for Recorder<'_> {
             ("opacity", c.alpha.to_string()),
             ("fill", colour(c)),
         ];
-        self.push("rect", attrs)
+        self.push("rect", attrs, None)
     }
 
     fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Drawn {
@@ -118,7 +114,7 @@ impl DrawingBackend for Recorder<'_> {
             ("x2", to.0.to_string()),
             ("y2", to.1.to_string()),
         ];
-        self.push("line", attrs)
+        self.push("line", attrs, None)
     }
 
     fn draw_rect<S: BackendStyle>(&mut self, upper_left: BackendCoord, bottom_right: BackendCoord, style: &S, fill: bool) -> Drawn {
@@ -136,7 +132,7 @@ impl DrawingBackend for Recorder<'_> {
             ("fill", fill),
             ("stroke", stroke),
         ];
-        self.push("rect", attrs)
+        self.push("rect", attrs, None)
     }
 
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Drawn {
@@ -149,9 +145,8 @@ impl DrawingBackend for Recorder<'_> {
             ("opacity", c.alpha.to_string()),
             ("stroke", colour(c)),
             ("stroke-width", style.stroke_width().to_string()),
-            ("points", points(path)),
         ];
-        self.push("polyline", attrs)
+        self.push("polyline", attrs, Some(points(path)))
     }
 
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Drawn {
@@ -159,8 +154,8 @@ impl DrawingBackend for Recorder<'_> {
         if c.alpha == 0.0 {
             return Ok(());
         }
-        let attrs = vec![("opacity", c.alpha.to_string()), ("fill", colour(c)), ("points", points(path))];
-        self.push("polygon", attrs)
+        let attrs = vec![("opacity", c.alpha.to_string()), ("fill", colour(c))];
+        self.push("polygon", attrs, Some(points(path)))
     }
 
     fn draw_circle<S: BackendStyle>(&mut self, center: BackendCoord, radius: u32, style: &S, fill: bool) -> Drawn {
@@ -178,7 +173,7 @@ impl DrawingBackend for Recorder<'_> {
             ("stroke", stroke),
             ("stroke-width", style.stroke_width().to_string()),
         ];
-        self.push("circle", attrs)
+        self.push("circle", attrs, None)
     }
 
     fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, (x, y): BackendCoord) -> Drawn {
@@ -248,22 +243,49 @@ fn label(mut attrs: Vec<(&str, String)>, body: &str) -> Option<Label> {
 /// (`opacity="1"`, the stroke width of a shape without a stroke), then a
 /// line that can be merged, a marker that can be grouped, or else the
 /// element as it is.
-fn shape(name: &str, mut attrs: Vec<(&str, String)>) -> Item {
-    attrs.retain(|(n, v)| !(*n == "opacity" && v == "1"));
-    if attrs.iter().any(|(n, v)| *n == "stroke" && v == "none") {
-        attrs.retain(|(n, v)| !(*n == "stroke-width" && v == "1"));
+fn shape(mut e: Element) -> Item {
+    e.attrs.retain(|(n, v)| !(*n == "opacity" && v == "1"));
+    if e.attrs.iter().any(|(n, v)| *n == "stroke" && v == "none") {
+        e.attrs.retain(|(n, v)| !(*n == "stroke-width" && v == "1"));
     }
-    stroked_line(name, &attrs).map(Item::Line).or_else(|| marker(name, &attrs).map(Item::Marker)).unwrap_or_else(|| Item::Other(tag(name, &attrs)))
+    match stroked_line(e) {
+        Ok(line) => Item::Line(line),
+        Err(e) => match marker(e) {
+            Ok(marker) => Item::Marker(marker),
+            Err(e) => Item::Other(e.markup(|_| true)),
+        },
+    }
 }
 
-/// `<name a="v" .../>`.
-fn tag(name: &str, attrs: &[(&str, String)]) -> String {
-    let mut out = format!("<{name}");
-    for (key, value) in attrs {
-        out.push_str(&format!(" {key}=\"{value}\""));
+/// A shape as plotters writes it: its name, its attributes in order and,
+/// for a polyline or polygon, its points (written last, as `points`).
+struct Element {
+    name: &'static str,
+    attrs: Vec<(&'static str, String)>,
+    points: Option<Vec<(i64, i64)>>,
+}
+
+impl Element {
+    fn attr(&self, key: &str) -> Option<&str> {
+        self.attrs.iter().find(|(n, _)| *n == key).map(|(_, v)| v.as_str())
     }
-    out.push_str("/>");
-    out
+
+    /// `<name a="v" .../>` with the attributes `keep` keeps (points always).
+    fn markup(&self, keep: impl Fn(&str) -> bool) -> String {
+        let mut out = format!("<{}", self.name);
+        for (key, value) in self.attrs.iter().filter(|(key, _)| keep(key)) {
+            out.push_str(&format!(" {key}=\"{value}\""));
+        }
+        if let Some(points) = &self.points {
+            out.push_str(" points=\"");
+            for (x, y) in points {
+                out.push_str(&format!("{x},{y} "));
+            }
+            out.push('"');
+        }
+        out.push_str("/>");
+        out
+    }
 }
 
 /// Writes a chart's shapes with only what they draw. plotters emits one element
@@ -379,8 +401,9 @@ enum Item {
 struct Line {
     /// Its attributes but its points, as a path's: lines merge when these are the same.
     style: String,
-    /// How it is written when no other line joins it.
-    alone: String,
+    /// A `<line>` as it came, written so when no other line joins it (a
+    /// polyline alone is written as a path of its own).
+    line: Option<String>,
     /// Its points, in whole pixels.
     points: Vec<(i64, i64)>,
     bounds: Bounds,
@@ -406,10 +429,12 @@ impl Bounds {
 struct Marker {
     /// Its fill, stroke and stroke width: markers are grouped when these are the same.
     style: String,
-    /// It without them.
-    bare: String,
-    /// It as it came.
-    whole: String,
+    element: Element,
+}
+
+/// The attributes a marker's group carries for it.
+fn inherited(key: &str) -> bool {
+    matches!(key, "fill" | "stroke" | "stroke-width")
 }
 
 struct Label {
@@ -518,11 +543,11 @@ impl Writer<'_> {
         let markers = std::mem::take(&mut self.markers);
         match markers.as_slice() {
             [] => {}
-            [one] => self.line(&one.whole),
+            [one] => self.line(&one.element.markup(|_| true)),
             [first, ..] => {
                 self.line(&format!("<g {}>", first.style));
                 for marker in &markers {
-                    self.line(&marker.bare);
+                    self.line(&marker.element.markup(|key| !inherited(key)));
                 }
                 self.line("</g>");
             }
@@ -530,7 +555,13 @@ impl Writer<'_> {
         let run = std::mem::take(&mut self.run);
         match run.as_slice() {
             [] => {}
-            [one] => self.line(&one.alone),
+            [one] => {
+                let alone = match &one.line {
+                    Some(line) => line.clone(),
+                    None => format!("<path {} d=\"{}\"/>", one.style, path_data([one.points.as_slice()])),
+                };
+                self.line(&alone);
+            }
             [first, ..] => {
                 let path = format!("<path {} d=\"{}\"/>", first.style, path_data(run.iter().map(|l| l.points.as_slice())));
                 self.line(&path);
@@ -546,39 +577,37 @@ impl Writer<'_> {
 /// A `<polyline>` (`fill="none"`) or `<line>` with a stroke, nothing on it
 /// but its stroke, stroke width and points, all in whole pixels: one that
 /// can be merged with others of its style into a path.
-fn stroked_line(name: &str, attrs: &[(&str, String)]) -> Option<Line> {
-    let (geometry, fill): (&[&str], _) = match name {
-        "polyline" => (&["points"], Some("none")),
+fn stroked_line(e: Element) -> Result<Line, Element> {
+    let (geometry, fill): (&[&str], _) = match e.name {
+        "polyline" => (&[], Some("none")),
         "line" => (&["x1", "y1", "x2", "y2"], None),
-        _ => return None,
+        _ => return Err(e),
     };
-    let get = |key: &str| attrs.iter().find(|(n, _)| *n == key).map(|(_, v)| v.as_str());
     let mut style = Vec::new();
-    for (key, value) in attrs {
+    for (key, value) in &e.attrs {
         if !geometry.contains(key) {
             if !matches!(*key, "fill" | "stroke" | "stroke-width") {
-                return None;
+                return Err(e);
             }
             style.push(format!("{key}=\"{value}\""));
         }
     }
-    let width: f64 = get("stroke-width").map_or(Some(1.0), |w| w.parse().ok())?;
-    if get("fill") != fill || get("stroke").is_none_or(|s| s == "none") || width <= 0.0 {
-        return None;
+    let Some(width) = e.attr("stroke-width").map_or(Some(1.0), |w| w.parse::<f64>().ok()) else { return Err(e) };
+    if e.attr("fill") != fill || e.attr("stroke").is_none_or(|s| s == "none") || width <= 0.0 {
+        return Err(e);
     }
-    let points: Vec<(i64, i64)> = if name == "line" {
-        let num = |key: &str| get(key)?.parse().ok();
-        vec![(num("x1")?, num("y1")?), (num("x2")?, num("y2")?)]
+    let points: Vec<(i64, i64)> = if e.name == "line" {
+        let num = |key: &str| e.attr(key)?.parse().ok();
+        match (num("x1"), num("y1"), num("x2"), num("y2")) {
+            (Some(x1), Some(y1), Some(x2), Some(y2)) => vec![(x1, y1), (x2, y2)],
+            _ => return Err(e),
+        }
     } else {
-        let points = get("points")?.split_whitespace().map(|p| {
-            let (x, y) = p.split_once(',')?;
-            Some((x.parse().ok()?, y.parse().ok()?))
-        });
-        points.collect::<Option<_>>()?
+        match &e.points {
+            Some(points) if !points.is_empty() => points.clone(),
+            _ => return Err(e),
+        }
     };
-    if points.is_empty() {
-        return None;
-    }
     let (ex, ey) = match points.as_slice() {
         // A single stretch: its butt ends reach no further than its ends.
         [a, b] if a != b => {
@@ -598,9 +627,9 @@ fn stroked_line(name: &str, attrs: &[(&str, String)]) -> Option<Line> {
         y1: ys.fold(f64::NEG_INFINITY, f64::max) + ey,
     };
     // A path is filled black unless told otherwise; a line is never filled.
-    let style = if name == "line" { format!("fill=\"none\" {}", style.join(" ")) } else { style.join(" ") };
-    let alone = if name == "line" { tag(name, attrs) } else { format!("<path {style} d=\"{}\"/>", path_data([points.as_slice()])) };
-    Some(Line { style, alone, points, bounds })
+    let style = if e.name == "line" { format!("fill=\"none\" {}", style.join(" ")) } else { style.join(" ") };
+    let line = (e.name == "line").then(|| e.markup(|_| true));
+    Ok(Line { style, line, points, bounds })
 }
 
 /// A `<circle>`, `<rect>` or `<polygon>` with a fill: one that can be
@@ -608,16 +637,12 @@ fn stroked_line(name: &str, attrs: &[(&str, String)]) -> Option<Line> {
 /// stroke and stroke width (all inherited), which draws them exactly as
 /// before (a group without opacity, filter, clip or transform only passes
 /// its style on).
-fn marker(name: &str, attrs: &[(&str, String)]) -> Option<Marker> {
-    if !matches!(name, "circle" | "rect" | "polygon") {
-        return None;
+fn marker(e: Element) -> Result<Marker, Element> {
+    if !matches!(e.name, "circle" | "rect" | "polygon") || e.attr("fill").is_none() {
+        return Err(e);
     }
-    let inherited = |key: &str| matches!(key, "fill" | "stroke" | "stroke-width");
-    if !attrs.iter().any(|(key, _)| *key == "fill") {
-        return None;
-    }
-    let join = |keep: bool| attrs.iter().filter(|(key, _)| inherited(key) == keep).map(|(key, value)| format!("{key}=\"{value}\"")).collect::<Vec<_>>().join(" ");
-    Some(Marker { style: join(true), bare: format!("<{name} {}/>", join(false)), whole: tag(name, attrs) })
+    let style = e.attrs.iter().filter(|(key, _)| inherited(key)).map(|(key, value)| format!("{key}=\"{value}\"")).collect::<Vec<_>>().join(" ");
+    Ok(Marker { style, element: e })
 }
 
 /// The path data of polylines in its shortest form: each step absolute or
@@ -690,7 +715,19 @@ pub(super) fn compact(svg: &str) -> String {
             }
             items.extend(label(attrs, body.trim()).map(Item::Label));
         } else if parsed.closed {
-            items.push(shape(parsed.name, attrs));
+            // Names and keys as the recorder has them (test input only: leaked).
+            let name: &'static str = Box::leak(parsed.name.to_string().into_boxed_str());
+            let mut element = Element { name, attrs: Vec::new(), points: None };
+            for (key, value) in attrs {
+                let parsed_points = (key == "points")
+                    .then(|| value.split_whitespace().map(|p| p.split_once(',').and_then(|(x, y)| Some((x.parse().ok()?, y.parse().ok()?)))).collect::<Option<Vec<_>>>())
+                    .flatten();
+                match parsed_points {
+                    Some(points) => element.points = Some(points),
+                    None => element.attrs.push((Box::leak(key.to_string().into_boxed_str()), value)),
+                }
+            }
+            items.push(shape(element));
         } else {
             items.push(other(line));
         }
