@@ -307,7 +307,8 @@ impl Element {
 /// when it is at least 1 px from every line already in it, so no pixel is
 /// painted by two of them: painting them at once colours each pixel as
 /// painting them one by one did. Path data is written in its shortest form
-/// (relative steps, `h` and `v`). Filled shapes (markers, legend keys) are
+/// (relative steps, `h` and `v`); a regular run of dashes on one row (a
+/// dashed objective line) is one line with a `stroke-dasharray` ([`dashes`]). Filled shapes (markers, legend keys) are
 /// not merged (a path of several circles or triangles is smoothed
 /// differently at its edges than each drawn alone): a run of them of one
 /// style is put in a `<g>` that carries the style they share. Shapes of
@@ -563,7 +564,10 @@ impl Writer<'_> {
                 self.line(&alone);
             }
             [first, ..] => {
-                let path = format!("<path {} d=\"{}\"/>", first.style, path_data(run.iter().map(|l| l.points.as_slice())));
+                let path = match dashes(&run) {
+                    Some(d) => format!("<path {} stroke-dasharray=\"{} {}\" d=\"{}\"/>", first.style, d.dash, d.gap, path_data([&[d.from, d.to][..]])),
+                    None => format!("<path {} d=\"{}\"/>", first.style, path_data(run.iter().map(|l| l.points.as_slice()))),
+                };
                 self.line(&path);
             }
         }
@@ -572,6 +576,38 @@ impl Writer<'_> {
             self.line(&markup);
         }
     }
+}
+
+/// A dashed line: from `from` to `to`, dashes of `dash` pixels `gap` apart.
+struct Dashes {
+    from: (i64, i64),
+    to: (i64, i64),
+    dash: i64,
+    gap: i64,
+}
+
+/// A run of three or more level strokes on one row, left to right, each
+/// `dash` long and `gap` after the one before (as plotters draws a dashed
+/// line, one polyline per dash): drawn as one line with
+/// `stroke-dasharray="dash gap"`, the pattern starting where the first
+/// dash starts, they paint exactly the same pixels (butt ends, a straight
+/// line). `None` for anything less regular.
+fn dashes(run: &[Line]) -> Option<Dashes> {
+    let spans: Vec<(i64, i64, i64)> = run
+        .iter()
+        .map(|l| match l.points.as_slice() {
+            [(a, y), (b, y2)] if y == y2 && b > a => Some((*a, *b, *y)),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let &[(a0, b0, y), (a1, ..), ..] = spans.as_slice() else { return None };
+    if spans.len() < 3 {
+        return None;
+    }
+    let (dash, gap) = (b0 - a0, a1 - b0);
+    let regular = spans.windows(2).all(|w| w[1].2 == y && w[1].1 - w[1].0 == dash && w[1].0 - w[0].1 == gap);
+    let last = spans[spans.len() - 1].1;
+    (regular && gap > 0).then_some(Dashes { from: (a0, y), to: (last, y), dash, gap })
 }
 
 /// A `<polyline>` (`fill="none"`) or `<line>` with a stroke, nothing on it
@@ -877,6 +913,31 @@ Availability (%)
         assert!(!centred.clear_of(&tick));
         let italic = label(&[("x", "58"), ("y", "77"), ("dy", "0.5ex"), ("text-anchor", "end"), ("font-size", "12.1"), ("font-style", "italic")]);
         assert!(!italic.clear_of(&tick));
+    }
+
+    #[test]
+    fn a_regular_run_of_dashes_is_one_dashed_line() {
+        let dash = |a: i64, b: i64, y: i64| super::Line {
+            style: "fill=\"none\" stroke=\"#212529\" stroke-width=\"2\"".to_string(),
+            line: None,
+            points: vec![(a, y), (b, y)],
+            bounds: Bounds { x0: a as f64, y0: y as f64 - 1.0, x1: b as f64, y1: y as f64 + 1.0 },
+        };
+        // plotters' dashes of an objective: 5 px, 4 apart, from 68 to 100.
+        let regular = [dash(68, 73, 61), dash(77, 82, 61), dash(86, 91, 61), dash(95, 100, 61)];
+        let d = super::dashes(&regular).expect("regular");
+        assert_eq!((d.from, d.to, d.dash, d.gap), ((68, 61), (100, 61), 5, 4));
+        // The last dash cut short: left as it is (every dash must be as long).
+        let cut = [dash(68, 73, 61), dash(77, 82, 61), dash(86, 88, 61)];
+        assert!(super::dashes(&cut).is_none());
+        // A gap one pixel wider, another row, two dashes only, overlapping: left as they are.
+        assert!(super::dashes(&[dash(68, 73, 61), dash(77, 82, 61), dash(87, 92, 61)]).is_none());
+        assert!(super::dashes(&[dash(68, 73, 61), dash(77, 82, 62), dash(86, 91, 61)]).is_none());
+        assert!(super::dashes(&[dash(68, 73, 61), dash(77, 82, 61)]).is_none());
+        assert!(super::dashes(&[dash(68, 73, 61), dash(73, 78, 61), dash(78, 83, 61)]).is_none());
+        // Written as one line with the pattern.
+        let out = super::write(vec![super::Item::Line(dash(68, 73, 61)), super::Item::Line(dash(77, 82, 61)), super::Item::Line(dash(86, 91, 61))]);
+        assert_eq!(out, "<path fill=\"none\" stroke=\"#212529\" stroke-width=\"2\" stroke-dasharray=\"5 4\" d=\"M68,61H91\"/>\n");
     }
 
     #[test]
