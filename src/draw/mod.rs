@@ -461,9 +461,9 @@ mod tests {
         let axes = Axes { x: "Month", y: "Availability (%)".to_string(), label_every: 3, from_end: true };
         let (recorded, read_back) = both_ways(&months, &trend, Some(99.8), "%", &axes, TREND_HEIGHT);
         assert_eq!(recorded, read_back);
-        // It is the compact form: one path for the dashes of the objective,
-        // a group for the breached markers, no empty labels.
-        assert!(recorded.contains("<path fill=\"none\" stroke=\"#212529\" stroke-width=\"2\" d=\"M"), "{recorded}");
+        // It is the compact form: the objective's dashes one dashed line,
+        // no default attributes, no empty labels.
+        assert!(recorded.contains("<path fill=\"none\" stroke=\"#212529\" stroke-width=\"2\" stroke-dasharray=\"5 4\" d=\"M"), "{recorded}");
         assert!(!recorded.contains("opacity") && !recorded.contains("></text>"), "{recorded}");
 
         // Thirty-one days (small markers), a latency in ms.

@@ -632,19 +632,22 @@ fn stroked_line(e: Element) -> Result<Line, Element> {
     if e.attr("fill") != fill || e.attr("stroke").is_none_or(|s| s == "none") || width <= 0.0 {
         return Err(e);
     }
-    let points: Vec<(i64, i64)> = if e.name == "line" {
+    // A line's two ends are its attributes; a polyline's points are moved
+    // out of it below, once nothing can refuse it.
+    let ends = if e.name == "line" {
         let num = |key: &str| e.attr(key)?.parse().ok();
         match (num("x1"), num("y1"), num("x2"), num("y2")) {
-            (Some(x1), Some(y1), Some(x2), Some(y2)) => vec![(x1, y1), (x2, y2)],
+            (Some(x1), Some(y1), Some(x2), Some(y2)) => Some(vec![(x1, y1), (x2, y2)]),
             _ => return Err(e),
         }
     } else {
-        match &e.points {
-            Some(points) if !points.is_empty() => points.clone(),
-            _ => return Err(e),
-        }
+        None
     };
-    let (ex, ey) = match points.as_slice() {
+    let points = match ends.as_deref().or(e.points.as_deref()) {
+        Some(points) if !points.is_empty() => points,
+        _ => return Err(e),
+    };
+    let (ex, ey) = match points {
         // A single stretch: its butt ends reach no further than its ends.
         [a, b] if a != b => {
             let (dx, dy) = ((b.0 - a.0) as f64, (b.1 - a.1) as f64);
@@ -665,6 +668,7 @@ fn stroked_line(e: Element) -> Result<Line, Element> {
     // A path is filled black unless told otherwise; a line is never filled.
     let style = if e.name == "line" { format!("fill=\"none\" {}", style.join(" ")) } else { style.join(" ") };
     let line = (e.name == "line").then(|| e.markup(|_| true));
+    let points = ends.or(e.points).unwrap_or_default();
     Ok(Line { style, line, points, bounds })
 }
 

@@ -588,7 +588,7 @@ fn decided_tickets<'d>(subject: &Subject, data: &'d Data, priority: &str, within
     tickets_counted(subject, data, move |t| t.opened >= effective && may_be_decided_in(t, resolution, cut, from, to))
         .filter(|t| t.priority == priority)
         .filter_map(|t| {
-            let outcome = ticket_outcome_at(t, &calendar, within, resolution, subject.cut);
+            let outcome = ticket_outcome_at(t, &calendar, within, resolution, cut);
             let decided = outcome.decided?;
             (from <= decided && decided < to).then_some((t, outcome))
         })

@@ -1097,15 +1097,16 @@ impl Results {
             .cloned()
             .collect();
         // The customer's own tickets and those without a customer, on the services of its SLAs.
-        let seen = [Some(customer.to_string()), None].into_iter().filter_map(|c| index.tickets_of_customer.get(&c)).flatten();
-        let mut seen: Vec<usize> = seen.copied().collect();
+        // (The customers whose counts it sees are picked by `sees`, among the
+        // few keys of the index, rather than by comparing every count.)
+        let mut seen: Vec<usize> = index
+            .tickets_of_customer
+            .iter()
+            .filter(|(c, _)| super::data::sees(Some(customer), c.as_deref()))
+            .flat_map(|(_, rows)| rows.iter().copied())
+            .collect();
         seen.sort_unstable();
-        let tickets = sum_tickets(
-            seen.into_iter()
-                .map(|i| &self.tickets_by_customer[i])
-                .filter(|(c, t)| super::data::sees(Some(customer), c.as_deref()) && services.contains(t.service.as_str()))
-                .map(|(_, t)| t),
-        );
+        let tickets = sum_tickets(seen.into_iter().map(|i| &self.tickets_by_customer[i].1).filter(|t| services.contains(t.service.as_str())));
         let data = self.data.for_customer(customer, &services);
         let reviews: Vec<Review> = self.reviews.iter().filter(|r| r.customer == customer).cloned().collect();
         let actions: Vec<ActionResult> = self.actions.iter().filter(|a| a.customer == customer).cloned().collect();
