@@ -151,6 +151,25 @@ impl Tally {
     }
 }
 
+impl Tally {
+    /// Adds what `later` tallied (the files after this one's).
+    fn append(&mut self, later: Tally) {
+        fn add<K: Ord>(into: &mut BTreeMap<K, usize>, from: BTreeMap<K, usize>) {
+            for (key, n) in from {
+                *into.entry(key).or_insert(0) += n;
+            }
+        }
+        self.files.extend(later.files);
+        self.rows += later.rows;
+        add(&mut self.services, later.services);
+        if let Some(causes) = later.causes {
+            add(self.causes.get_or_insert_with(BTreeMap::new), causes);
+        }
+        add(&mut self.pairs, later.pairs);
+        self.set_aside.extend(later.set_aside);
+    }
+}
+
 /// Every source read: what `check` keeps of each that read without
 /// errors, and the measurements arranged (`None` when arranging failed).
 struct Scanned {
@@ -181,15 +200,23 @@ fn scan(root: &Path, config: &SiteConfig) -> (Scanned, Diagnostics) {
         }
     }
     let chosen: Vec<(&crate::model::Source, &crate::scan::Listed)> = files.iter().map(|(s, l)| (*s, l)).collect();
-    crate::scan::stream_files(root, &chosen, Chunking::default(), &mut |i, read| {
+    // Each file tallied and arranged on the thread that reads it; joined here in reading order.
+    let start = || (Tally::default(), Builder::new(interval, config.sources.keys().copied().collect()), true);
+    let fold = |(tally, builder, arranged): &mut (Tally, Builder, bool), part: Part| {
+        tally.add(&part);
+        *arranged &= builder.add(part.kind, None, &part.frame, part.set_aside).is_ok();
+        Ok(())
+    };
+    crate::scan::fold_files(root, &chosen, Chunking::default(), &start, &fold, &mut |i, read| {
         let kind = chosen[i].0.kind;
         let problems = problems_of.entry(kind).or_default();
         match read {
-            Ok(part) if !problems.has_errors() => {
-                if let Some(tally) = tallies.get_mut(&kind) {
-                    tally.add(&part);
+            Ok((tally, file, ok)) if !problems.has_errors() => {
+                if let Some(t) = tallies.get_mut(&kind) {
+                    t.append(tally);
                 }
-                arranged &= builder.add(kind, None, &part.frame, part.set_aside).is_ok();
+                arranged &= ok;
+                builder.append(file);
             }
             Ok(_) => {}
             Err(p) => problems.extend(p),

@@ -318,6 +318,42 @@ impl Builder {
         Ok(reach)
     }
 
+    /// The samples' interval and the kinds with a configured source, as given to [`Builder::new`].
+    pub fn settings(&self) -> (i64, Vec<SourceKind>) {
+        (self.data.interval, self.data.kinds.clone())
+    }
+
+    /// Adds what `later` was fed (the files after this one's, read on
+    /// another thread): as if its parts had been added here one by one.
+    pub fn append(&mut self, later: Builder) {
+        fn join<K: Ord, V>(into: &mut BTreeMap<K, Vec<V>>, from: BTreeMap<K, Vec<V>>) {
+            for (key, rows) in from {
+                let to = into.entry(key).or_default();
+                if to.is_empty() {
+                    *to = rows;
+                } else {
+                    to.extend(rows);
+                }
+            }
+        }
+        let (data, later) = (&mut self.data, later.data);
+        join(&mut data.outages, later.outages);
+        join(&mut data.tickets, later.tickets);
+        join(&mut data.surveys, later.surveys);
+        join(&mut data.counts, later.counts);
+        join(&mut data.set_aside, later.set_aside);
+        for (key, samples) in later.samples {
+            data.samples.entry(key).or_default().extend(samples);
+        }
+        for (key, samples) in later.customer_samples {
+            data.customer_samples.entry(key).or_default().extend(samples);
+        }
+        for (file, reach) in later.files {
+            let merged = data.files.get(&file).map_or(reach, |earlier| earlier.merge(reach));
+            data.files.insert(file, merged);
+        }
+    }
+
     /// Leaves out everything of `kind` added so far (a source that turned
     /// out to have problems), as if it had no configured source. Files are
     /// not forgotten: a builder fed this way is fed without them.
@@ -607,8 +643,8 @@ impl Data {
     }
 }
 
-fn text(frame: &DataFrame, name: &str) -> PolarsResult<Vec<Option<String>>> {
-    Ok(frame.column(name)?.str()?.iter().map(|s| s.map(str::to_string)).collect())
+fn text<'f>(frame: &'f DataFrame, name: &str) -> PolarsResult<Vec<Option<&'f str>>> {
+    Ok(frame.column(name)?.str()?.iter().collect())
 }
 
 fn ints(frame: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
@@ -621,15 +657,24 @@ fn floats(frame: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> {
 
 /// Groups rows by the `service` column, keeping their (sorted) order.
 fn by_service<T>(frame: &DataFrame, mut row: impl FnMut(usize) -> T) -> PolarsResult<BTreeMap<String, Vec<T>>> {
-    let services = frame.column("service")?.str()?.clone();
-    let mut out: BTreeMap<String, Vec<T>> = BTreeMap::new();
+    let services = frame.column("service")?.str()?;
+    // Rows counted per service first, so each service's rows are made in
+    // place (a vector grown row by row copies its rows again and again).
+    // Required columns are never null after scanning.
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for service in services.iter() {
+        *counts.entry(service.unwrap_or_default()).or_insert(0) += 1;
+    }
+    let mut out: BTreeMap<String, Vec<T>> = counts.iter().map(|(s, n)| (s.to_string(), Vec::with_capacity(*n))).collect();
+    let mut last: Option<(&str, &mut Vec<T>)> = None;
     for (i, service) in services.iter().enumerate() {
-        // Required columns are never null after scanning.
         let service = service.unwrap_or_default();
-        match out.get_mut(service) {
-            Some(rows) => rows.push(row(i)),
-            None => {
-                out.insert(service.to_string(), vec![row(i)]);
+        match &mut last {
+            Some((s, rows)) if *s == service => rows.push(row(i)),
+            _ => {
+                let rows = out.get_mut(service).expect("every service was counted");
+                rows.push(row(i));
+                last = Some((service, rows));
             }
         }
     }
@@ -647,7 +692,7 @@ fn outages(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Outage>>> {
         ints(frame, crate::scan::ROW)?,
     );
     by_service(frame, |i| Outage {
-        id: id[i].clone(),
+        id: id[i].map(str::to_string),
         start: start[i].unwrap_or_default(),
         end: end[i],
         kind: match kind[i].as_deref() {
@@ -655,8 +700,8 @@ fn outages(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Outage>>> {
             Some("degraded") => OutageKind::Degraded,
             _ => OutageKind::Unplanned,
         },
-        cause: cause[i].clone(),
-        customer: customer[i].clone(),
+        cause: cause[i].map(str::to_string),
+        customer: customer[i].map(str::to_string),
         row: rows[i].unwrap_or_default(),
     })
 }
@@ -674,24 +719,35 @@ fn add_samples(data: &mut Data, frame: &DataFrame, reach: &mut Reach) -> PolarsR
     let up = frame.column("up")?.bool()?;
     let latency = frame.column("latency_ms")?.f64()?;
     let interval = data.interval;
-    let mut shared: HashMap<&str, Samples> = HashMap::new();
-    let mut own: HashMap<(&str, &str), Samples> = HashMap::new();
+    // Timelines by (service, customer), in order of first row. Exports
+    // come grouped by service, so the timeline of the row before is looked
+    // up first and the map only when the key changes.
+    let mut at: HashMap<(&str, Option<&str>), usize> = HashMap::new();
+    let mut timelines: Vec<((&str, Option<&str>), Samples)> = Vec::new();
+    let mut last: Option<((&str, Option<&str>), usize)> = None;
     let rows = service.iter().zip(customer.iter()).zip(time.iter()).zip(up.iter()).zip(latency.iter());
     for ((((s, c), t), u), l) in rows {
         // Required columns are never null after scanning.
-        let (s, t) = (s.unwrap_or_default(), t.unwrap_or_default());
-        let into = match c {
-            Some(c) => own.entry((s, c)).or_default(),
-            None => shared.entry(s).or_default(),
+        let (key, t) = ((s.unwrap_or_default(), c), t.unwrap_or_default());
+        let index = match last {
+            Some((k, i)) if k == key => i,
+            _ => {
+                let i = *at.entry(key).or_insert_with(|| {
+                    timelines.push((key, Samples::default()));
+                    timelines.len() - 1
+                });
+                last = Some((key, i));
+                i
+            }
         };
-        into.push(t, u.unwrap_or(false), l);
+        timelines[index].1.push(t, u.unwrap_or(false), l);
         reach.add(t, [t.saturating_add(interval)]);
     }
-    for (s, samples) in shared {
-        data.samples.entry(s.to_string()).or_default().extend(samples);
-    }
-    for ((s, c), samples) in own {
-        data.customer_samples.entry((s.to_string(), c.to_string())).or_default().extend(samples);
+    for ((s, c), samples) in timelines {
+        match c {
+            Some(c) => data.customer_samples.entry((s.to_string(), c.to_string())).or_default().extend(samples),
+            None => data.samples.entry(s.to_string()).or_default().extend(samples),
+        }
     }
     Ok(())
 }
@@ -708,24 +764,24 @@ fn tickets(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Ticket>>> {
         text(frame, "cause")?,
     );
     by_service(frame, |i| Ticket {
-        id: id[i].clone().unwrap_or_default(),
-        priority: priority[i].clone().unwrap_or_default(),
+        id: id[i].unwrap_or_default().to_string(),
+        priority: priority[i].unwrap_or_default().to_string(),
         opened: opened[i].unwrap_or_default(),
         responded: responded[i],
         resolved: resolved[i],
         paused: paused[i].unwrap_or(0),
-        cause: cause[i].clone(),
-        customer: customer[i].clone(),
+        cause: cause[i].map(str::to_string),
+        customer: customer[i].map(str::to_string),
     })
 }
 
 fn surveys(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Survey>>> {
     let (id, time, score, customer) = (text(frame, "id")?, ints(frame, "time")?, floats(frame, "score")?, text(frame, "customer")?);
     by_service(frame, |i| Survey {
-        id: id[i].clone(),
+        id: id[i].map(str::to_string),
         time: time[i].unwrap_or_default(),
         score: score[i].unwrap_or_default(),
-        customer: customer[i].clone(),
+        customer: customer[i].map(str::to_string),
     })
 }
 
@@ -735,7 +791,7 @@ fn counts(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Count>>> {
         time: time[i].unwrap_or_default(),
         good: good[i].unwrap_or_default(),
         total: total[i].unwrap_or_default(),
-        customer: customer[i].clone(),
+        customer: customer[i].map(str::to_string),
     })
 }
 

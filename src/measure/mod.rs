@@ -106,12 +106,22 @@ impl Loaded {
             .filter(|(_, l, read)| !*read && which(&l.file))
             .filter_map(|(kind, l, _)| Some((config.sources.get(kind)?, l)))
             .collect();
-        let builder = &mut self.builder;
-        let problems = crate::scan::scan_files(root, &chosen, &mut |part| {
+        // Each file is arranged on the thread that reads it, into a builder
+        // of its own; those are joined here in reading order.
+        let (interval, kinds) = self.builder.settings();
+        let start = || data::Builder::new(interval, kinds.clone());
+        let fold = |builder: &mut data::Builder, part: crate::scan::Part| {
             builder
                 .add(part.kind, Some(&part.file), &part.frame, part.set_aside)
                 .map(|_| ())
                 .map_err(|e| Diagnostic::error(format!("cannot arrange {}: {e}", part.file.display())).in_file(&part.file))
+        };
+        let mut problems = Diagnostics::new();
+        let builder = &mut self.builder;
+        crate::scan::fold_files(root, &chosen, crate::scan::Chunking::default(), &start, &fold, &mut |_, read| match read {
+            Ok(file) if !problems.has_errors() => builder.append(file),
+            Ok(_) => {}
+            Err(p) => problems.extend(p),
         });
         if problems.has_errors() {
             return Err(problems);

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::data::Data;
@@ -404,21 +405,27 @@ pub fn measure_with(site: &Site, data: &Data, notes: &[Note], period: Period, op
     let tz = site.config.timezone;
     let (start, end) = period.bounds(tz);
     let cut = options.as_of.map_or(end, |t| t.min(end));
-    let mut targets = Vec::new();
-    for agreement in &site.agreements {
-        for target in &agreement.targets {
-            for service in services_of(agreement, target) {
-                let key = Key { agreement, target, service, period, cut };
-                targets.push(Arc::new(target_result(site, data, key, options.history, cache)));
-            }
-        }
-    }
+    // Every target of every service, measured in parallel (in this order).
+    let keys: Vec<Key> = site
+        .agreements
+        .iter()
+        .flat_map(|agreement| {
+            agreement.targets.iter().flat_map(move |target| services_of(agreement, target).into_iter().map(move |service| Key { agreement, target, service, period, cut }))
+        })
+        .collect();
+    let ((targets, tickets_by_customer), completeness) = rayon::join(
+        || {
+            rayon::join(
+                || keys.par_iter().map(|&key| Arc::new(target_result(site, data, key, options.history, cache))).collect::<Vec<_>>(),
+                || ticket_counts(data, start, cut),
+            )
+        },
+        || super::completeness::Completeness::measure(site, data, start, cut),
+    );
     let agreements: Vec<AgreementReview> = site.agreements.iter().map(|a| review_status(site, a, period)).collect();
     let reviews = reviews(site, notes, period);
     let actions = actions(notes, period);
-    let tickets_by_customer = ticket_counts(data, start, cut);
     let tickets = sum_tickets(tickets_by_customer.iter().map(|(_, c)| c));
-    let completeness = super::completeness::Completeness::measure(site, data, start, cut);
     let credits = agreement_credits(site, &targets);
     let mut summary = summarise(&targets, &credits, &agreements, &reviews, &actions);
     (summary.reviewed, summary.review_rating) = reviews_of(notes, period);

@@ -3,6 +3,7 @@
 
 use polars::prelude::*;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use std::path::{Path, PathBuf};
@@ -17,15 +18,16 @@ use crate::model::{Column as Canonical, ColumnType, Source, SourceKind, OUTAGE_K
 /// How many bad cells of one column are listed before the rest are counted.
 const MAX_CELL_ERRORS: usize = 10;
 
-/// A converted column.
-enum Values {
-    Text(Vec<Option<String>>),
+/// A converted column. Text borrows the export's cells (or the mapping's
+/// ids): a month of probe samples is millions of service names.
+enum Values<'a> {
+    Text(Vec<Option<Cow<'a, str>>>),
     Instant(Vec<Option<i64>>),
     Bool(Vec<Option<bool>>),
     Number(Vec<Option<f64>>),
 }
 
-impl Values {
+impl Values<'_> {
     fn into_column(self, name: &str) -> Column {
         let name = PlSmallStr::from(name);
         match self {
@@ -175,7 +177,7 @@ impl<'s> Converter<'s> {
         let source = self.source;
         let height = part.frame.height();
         let mut failed = false;
-        let mut converted: Vec<(&'static str, Values)> = Vec::new();
+        let mut converted: Vec<(&'static str, Values<'_>)> = Vec::new();
         let contradictions = check_partitions(part);
         self.partitions.resize_with(contradictions.len().max(self.partitions.len()), || None);
         for (i, d) in contradictions.into_iter().enumerate() {
@@ -187,6 +189,8 @@ impl<'s> Converter<'s> {
         let mut has_customer = false;
         // The service and customer cells as the export has them (trimmed), for the set-aside record.
         let mut as_exported: Vec<(&'static str, Column)> = Vec::new();
+        // Every column found first: text values borrow their cells.
+        let mut raws: Vec<(usize, &Canonical, Column)> = Vec::new();
         for (c, canonical) in source.kind.columns().iter().enumerate() {
             let export = source.columns.get(canonical.name).map_or(canonical.name, String::as_str);
             let raw = match find_column(part, export, height) {
@@ -206,9 +210,13 @@ impl<'s> Converter<'s> {
                 }
                 None => Column::full_null(export.into(), height, &DataType::String),
             };
+            raws.push((c, canonical, raw));
+        }
+        for (c, canonical, raw) in &raws {
+            let c = *c;
             let before = self.cells[c].count();
             let mut cells = Cells { problems: &mut self.cells[c], rows: &part.rows };
-            let values = convert_column(&raw, canonical, source, &self.parser, &mut cells);
+            let values = convert_column(raw, canonical, source, &self.parser, &mut cells);
             if self.cells[c].count() > before {
                 failed = true;
             }
@@ -318,10 +326,10 @@ fn mapped<'m>(map: &'m BTreeMap<String, String>, value: &str) -> Option<&'m str>
 /// customer column (for outages and samples an empty customer means every
 /// customer of the service). Returns which rows stay, and the set-aside
 /// rows by reason. A priority not in the mapping is kept as it is.
-fn map_values(
-    source: &Source,
+fn map_values<'a>(
+    source: &'a Source,
     part: &RawPart,
-    converted: &mut [(&'static str, Values)],
+    converted: &mut [(&'static str, Values<'a>)],
     has_customer: bool,
     as_exported: &[(&'static str, Column)],
     rows: &[i64],
@@ -351,7 +359,7 @@ fn map_values(
                     set_aside(&mut keep, i, SetAsideReason::CustomerEmpty, exported(name, i))
                 }
                 (_, Some(value), Some(map)) => match mapped(map, value) {
-                    Some(id) => *cell = Some(id.to_string()),
+                    Some(id) => *cell = Some(Cow::Borrowed(id)),
                     None if name == "service" => set_aside(&mut keep, i, SetAsideReason::ServiceUnmapped, value.to_string()),
                     None if name == "customer" => set_aside(&mut keep, i, SetAsideReason::CustomerUnmapped, value.to_string()),
                     None => {}
@@ -430,15 +438,15 @@ fn missing_column(source: &Source, part: &RawPart, canonical: &Canonical, export
         ))
 }
 
-fn convert_column(
-    raw: &Column,
+fn convert_column<'c>(
+    raw: &'c Column,
     canonical: &Canonical,
     source: &Source,
     parser: &TimestampParser,
     cells: &mut Cells,
-) -> Option<Values> {
+) -> Option<Values<'c>> {
     let values = match canonical.ty {
-        ColumnType::Text => Values::Text(text_cells(raw, source, cells)?.into_iter().map(|c| c.map(str::to_string)).collect()),
+        ColumnType::Text => Values::Text(text_cells(raw, source, cells)?.into_iter().map(|c| c.map(Cow::Borrowed)).collect()),
         ColumnType::Instant => Values::Instant(instants(raw, source, parser, cells)?),
         ColumnType::Bool => Values::Bool(bools(raw, source, cells)?),
         ColumnType::Number => Values::Number(numbers(raw, source, cells)?),
@@ -608,7 +616,7 @@ fn numbers(raw: &Column, source: &Source, cells: &mut Cells) -> Option<Vec<Optio
 /// of each rule go to `found` (keyed in the order the rules are checked, so
 /// the rows of a file read in parts are listed as read at once); returns
 /// whether this part has any.
-fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, Values)], found: &mut BTreeMap<u32, RowProblems>) -> bool {
+fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, Values<'_>)], found: &mut BTreeMap<u32, RowProblems>) -> bool {
     let mut any = false;
     let mut row_error = |rule: u32, index: usize, column: &str, message: String| {
         any = true;
@@ -654,10 +662,11 @@ fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, V
                 if let Values::Text(kinds) = &mut converted[k].1 {
                     for (i, value) in kinds.iter_mut().enumerate() {
                         let normal = value.as_deref().map(str::to_ascii_lowercase);
-                        match normal.as_deref() {
-                            None => *value = Some("unplanned".into()),
-                            Some(k) if OUTAGE_KINDS.contains(&k) => *value = Some(k.to_string()),
-                            Some(other) => row_error(
+                        let known = normal.as_deref().and_then(|k| OUTAGE_KINDS.iter().find(|o| **o == k));
+                        match (normal.as_deref(), known) {
+                            (None, _) => *value = Some(Cow::Borrowed("unplanned")),
+                            (_, Some(kind)) => *value = Some(Cow::Borrowed(kind)),
+                            (Some(other), None) => row_error(
                                 101,
                                 i,
                                 &export("kind"),
@@ -724,7 +733,7 @@ fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, V
     any
 }
 
-fn is_null(values: &Values, i: usize) -> bool {
+fn is_null(values: &Values<'_>, i: usize) -> bool {
     match values {
         Values::Text(v) => v[i].is_none(),
         Values::Instant(v) => v[i].is_none(),

@@ -172,20 +172,34 @@ pub fn scan_source_with(root: &Path, source: &Source, chunking: Chunking) -> Res
     let mut files: Vec<PathBuf> = Vec::new();
     let mut set_aside = Vec::new();
     let chosen: Vec<(&Source, &Listed)> = listed.iter().map(|l| (source, l)).collect();
-    problems.extend(scan_files_with(root, &chosen, chunking, &mut |part: Part| {
-        if files.last() != Some(&part.file) {
-            files.push(part.file.clone());
-        }
-        set_aside.extend(part.set_aside);
-        frame = Some(match frame.take() {
-            None => part.frame,
-            Some(mut all) => {
-                all.vstack_mut_owned(part.frame).map_err(|e| internal(&part.file, e))?;
-                all
+    // Each file's parts stacked on the thread reading it; the files stacked here in order.
+    let stack = |all: &mut Option<DataFrame>, more: DataFrame, file: &Path| -> Result<(), Diagnostic> {
+        match all {
+            None => *all = Some(more),
+            Some(all) => {
+                all.vstack_mut_owned(more).map_err(|e| internal(file, e))?;
             }
-        });
+        }
         Ok(())
-    }));
+    };
+    let start = || (None, Vec::new());
+    let fold = |(frame, aside): &mut (Option<DataFrame>, Vec<SetAside>), part: Part| {
+        aside.extend(part.set_aside);
+        stack(frame, part.frame, &part.file)
+    };
+    fold_files(root, &chosen, chunking, &start, &fold, &mut |i, read| match read {
+        Ok((part, aside)) if !problems.has_errors() => {
+            files.push(chosen[i].1.file.clone());
+            set_aside.extend(aside);
+            if let Some(part) = part {
+                if let Err(d) = stack(&mut frame, part, &chosen[i].1.file) {
+                    problems.push(d);
+                }
+            }
+        }
+        Ok(_) => {}
+        Err(p) => problems.extend(p),
+    });
     if problems.has_errors() {
         return Err(problems);
     }
@@ -221,62 +235,71 @@ pub struct Part {
 }
 
 /// Reads and converts `files` (each with its source; some or all of what
-/// [`list_files`] gives), handing each part to `each` in the order given
-/// (a file's parts in the order of its rows). Problems of every file are
-/// returned. Once a file has a problem, no more parts are handed on; the
-/// parts of a failing file handed on before its problem was found (a CSV
-/// file is checked as it is read) belong to a read that fails. An error
-/// from `each` is returned with them.
-pub fn scan_files(root: &Path, files: &[(&Source, &Listed)], each: &mut dyn FnMut(Part) -> Result<(), Diagnostic>) -> Diagnostics {
-    scan_files_with(root, files, Chunking::default(), each)
-}
-
-/// [`scan_files`], cutting CSV files as `chunking` says.
-pub fn scan_files_with(
+/// [`list_files`] gives), folding the parts of each file, in the order of
+/// its rows, into a value of its own (`start` makes it, `fold` adds a
+/// part) on the thread that reads the file. `each` is then told, in the
+/// order of `files` and with the file's index, each file's value, or its
+/// problems: a file with a problem (or whose `fold` failed) gives no value,
+/// whatever parts it folded before the problem was found (a CSV file is
+/// checked as it is read).
+///
+/// Files are read in parallel (as many at a time as there are threads,
+/// largest first, so a big file does not start last), each part converted
+/// and folded as soon as it is read: at most a few parts per file are held
+/// at once, so a source of any size, in files of any size, streams through
+/// in bounded memory (plus what the values keep).
+pub fn fold_files<T: Send>(
     root: &Path,
     files: &[(&Source, &Listed)],
     chunking: Chunking,
-    each: &mut dyn FnMut(Part) -> Result<(), Diagnostic>,
-) -> Diagnostics {
-    let mut problems = Diagnostics::new();
-    stream_files(root, files, chunking, &mut |_, read| match read {
-        Ok(part) if !problems.has_errors() => {
-            if let Err(d) = each(part) {
-                problems.push(d);
+    start: &(dyn Fn() -> T + Sync),
+    fold: &(dyn Fn(&mut T, Part) -> Result<(), Diagnostic> + Sync),
+    each: &mut dyn FnMut(usize, Result<T, Diagnostics>),
+) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let size = |(_, listed): &(&Source, &Listed)| std::fs::metadata(root.join(&listed.file)).map_or(0, |m| m.len());
+    let mut queue: Vec<usize> = (0..files.len()).collect();
+    queue.sort_by_key(|&i| std::cmp::Reverse(size(&files[i])));
+    let next = AtomicUsize::new(0);
+    let workers = rayon::current_num_threads().clamp(1, files.len().max(1));
+    let (send, receive) = std::sync::mpsc::channel::<(usize, Result<T, Diagnostics>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let (send, queue, next) = (send.clone(), &queue, &next);
+            scope.spawn(move || {
+                while let Some(&i) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let (source, listed) = files[i];
+                    let mut value = start();
+                    let mut problems: Option<Diagnostics> = None;
+                    read_parts(root, source, listed, chunking, &mut |read| {
+                        let failed = match read {
+                            Ok(part) => fold(&mut value, part).err().map(Diagnostics::from),
+                            Err(p) => Some(p),
+                        };
+                        let go_on = failed.is_none();
+                        if let Some(p) = failed {
+                            problems.get_or_insert_with(Diagnostics::new).extend(p);
+                        }
+                        go_on
+                    });
+                    if send.send((i, problems.map_or(Ok(value), Err))).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(send);
+        // Told in the order of `files`: results that come early wait for those before them.
+        let mut waiting = BTreeMap::new();
+        let mut due = 0;
+        for (i, result) in receive {
+            waiting.insert(i, result);
+            while let Some(result) = waiting.remove(&due) {
+                each(due, result);
+                due += 1;
             }
         }
-        Ok(_) => {}
-        Err(p) => problems.extend(p),
     });
-    problems
-}
-
-/// Reads and converts `files`, telling `each` (with the file's index in
-/// `files`) every part of every file in order, then the file's problems,
-/// if any. Files are read in parallel, a few at a time (as many as there
-/// are threads), each on a thread of its own that waits while the part
-/// before is not taken: at most a few parts per file are held at once, so
-/// a source of any size, in files of any size, streams through in bounded
-/// memory.
-pub fn stream_files(root: &Path, files: &[(&Source, &Listed)], chunking: Chunking, each: &mut dyn FnMut(usize, Result<Part, Diagnostics>)) {
-    let batch = rayon::current_num_threads().max(1);
-    for (b, chunk) in files.chunks(batch).enumerate() {
-        std::thread::scope(|scope| {
-            let readers: Vec<_> = chunk
-                .iter()
-                .map(|(source, listed)| {
-                    let (send, receive) = std::sync::mpsc::sync_channel(1);
-                    scope.spawn(move || read_parts(root, source, listed, chunking, &mut |r| send.send(r).is_ok()));
-                    receive
-                })
-                .collect();
-            for (i, receive) in readers.into_iter().enumerate() {
-                for read in receive {
-                    each(b * batch + i, read);
-                }
-            }
-        });
-    }
 }
 
 /// Reads and converts one file, handing its parts to `send` (which says
