@@ -733,6 +733,7 @@ fn one_build(site: &Path, out: &Path, as_of: i64) -> Result<Value, String> {
         "published": report.published.len(),
         "kept": report.kept,
         "files_read": [report.files_read.0, report.files_read.1],
+        "files_read_in_part": report.files_read_in_part,
         "warnings": report.warnings.warnings(),
         "out_bytes": bytes,
         "out_files": files,
@@ -1003,7 +1004,7 @@ fn f(v: &Value) -> f64 {
 fn build_line(name: &str, b: &Value) -> String {
     let s = &b["stages_s"];
     format!(
-        "{name:<22} {:>8.2} s  (scan {:.2}, measure {:.2}, draw {:.2}, render {:.2}, publish {:.2}); {} published, {} kept; read {} of {} data files; peak {}; cpu/wall {:.2}",
+        "{name:<22} {:>8.2} s  (scan {:.2}, measure {:.2}, draw {:.2}, render {:.2}, publish {:.2}); {} published, {} kept; read {} of {} data files ({} in part); peak {}; cpu/wall {:.2}",
         f(&b["cost"]["wall_s"]),
         f(&s["scan"]),
         f(&s["measure"]),
@@ -1014,6 +1015,7 @@ fn build_line(name: &str, b: &Value) -> String {
         b["kept"],
         b["files_read"][0],
         b["files_read"][1],
+        b["files_read_in_part"].as_u64().unwrap_or(0),
         gib(f(&b["cost"]["peak_bytes"])),
         f(&b["cost"]["cpu_per_wall"]),
     )

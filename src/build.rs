@@ -77,6 +77,9 @@ pub struct BuildReport {
     /// Data files read, of all the sources' data files: fewer when the
     /// others bear only on months published with their inputs as they were.
     pub files_read: (usize, usize),
+    /// Of those read, the files read in part: samples files whose earlier
+    /// rows bear only on such months, read from the first month measured on.
+    pub files_read_in_part: usize,
 }
 
 /// Wall time spent in each stage of a build, for `--timings` and the benchmark.
@@ -405,8 +408,9 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
     timed(&mut timings.publish, || staging.commit(&pages)).map_err(|e| BuildError::Io(e.to_string()))?;
     report.timings = timings;
     report.files_read = (prepared.data.files.len(), reading.reach.len());
+    report.files_read_in_part = reading.in_part;
     drop(shared);
-    drop_later(prepared);
+    drop_later((prepared, snapshots, history, all_results, to_date_results, published_of, seen));
     Ok(Some(report))
 }
 
@@ -427,7 +431,8 @@ fn drop_later<T: Send + 'static>(value: T) {
 /// else (another version, another digest rule, a changed input) is
 /// measured and compared figure by figure as usual.
 fn inputs_unchanged(prepared: &Prepared, known: Known, customer: &str, period: Period, published: &publish::Published) -> bool {
-    let Some(services) = settings_unchanged(&prepared.site, &prepared.notes, known, customer, period, published) else {
+    let in_force = prepared.site.agreements_in_force(period);
+    let Some(services) = settings_unchanged(&in_force, &prepared.notes, known, customer, period, published) else {
         return false;
     };
     let services: Vec<&str> = services.iter().map(String::as_str).collect();
@@ -448,7 +453,15 @@ pub(crate) struct Known<'a> {
 /// Everything of [`inputs_unchanged`] but the rows: the same tool,
 /// slareport.toml, corrections.toml, agreement files and note. Returns the
 /// services of the customer's SLAs in the period when all are as they were.
-pub(crate) fn settings_unchanged(site: &Site, notes: &[Note], known: Known, customer: &str, period: Period, published: &publish::Published) -> Option<Vec<String>> {
+/// `in_force`: the agreements in force in `period` (`Site::agreements_in_force`).
+pub(crate) fn settings_unchanged(
+    in_force: &[&crate::model::Agreement],
+    notes: &[Note],
+    known: Known,
+    customer: &str,
+    period: Period,
+    published: &publish::Published,
+) -> Option<Vec<String>> {
     let Known { root, inputs, agreement_texts } = known;
     let manifest = &published.manifest;
     if manifest.tool != tool() {
@@ -461,7 +474,6 @@ pub(crate) fn settings_unchanged(site: &Site, notes: &[Note], known: Known, cust
     }
     // The agreements the report would use: the customer's SLAs in force in
     // the period and the agreements underpinning them (as `for_customer`).
-    let in_force = site.agreements_in_force(period);
     let slas: Vec<&crate::model::Agreement> = in_force.iter().copied().filter(|a| a.kind == AgreementKind::Sla && a.party == customer).collect();
     if slas.is_empty() {
         return None;

@@ -199,7 +199,7 @@ fn scan(root: &Path, config: &SiteConfig) -> (Scanned, Diagnostics) {
             }
         }
     }
-    let chosen: Vec<(&crate::model::Source, &crate::scan::Listed)> = files.iter().map(|(s, l)| (*s, l)).collect();
+    let chosen: Vec<crate::scan::Wanted> = files.iter().map(|(s, l)| crate::scan::Wanted::whole(s, l)).collect();
     // Each file tallied and arranged on the thread that reads it; joined here in reading order.
     let start = || (Tally::default(), Builder::new(interval, config.sources.keys().copied().collect()), true);
     let fold = |(tally, builder, arranged): &mut (Tally, Builder, bool), part: Part| {
@@ -208,7 +208,7 @@ fn scan(root: &Path, config: &SiteConfig) -> (Scanned, Diagnostics) {
         Ok(())
     };
     crate::scan::fold_files(root, &chosen, Chunking::default(), &start, &fold, &mut |i, read| {
-        let kind = chosen[i].0.kind;
+        let kind = chosen[i].source.kind;
         let problems = problems_of.entry(kind).or_default();
         match read {
             Ok((tally, file, ok)) if !problems.has_errors() => {

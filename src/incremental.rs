@@ -60,6 +60,8 @@ pub(crate) struct Reading {
     pub settled: BTreeMap<Period, bool>,
     /// Every data file's reach, by its path with `/`.
     pub reach: BTreeMap<String, Reach>,
+    /// How many files were read in part (see [`Loaded::read_from`]).
+    pub in_part: usize,
 }
 
 /// Reads the files the build needs into `loaded` (every file unless the
@@ -130,7 +132,7 @@ pub(crate) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, 
                 continue;
             }
             let published = latest.get(customer.id.as_str()).and_then(|l| l.get(&period))?;
-            crate::build::settings_unchanged(site, &loaded.notes, cx.known, &customer.id, period, published)?;
+            crate::build::settings_unchanged(&in_force, &loaded.notes, cx.known, &customer.id, period, published)?;
             let mut then = BTreeSet::new();
             for i in published.manifest.inputs.iter().filter(|i| is_data(&i.path)) {
                 if i.reach?.touches(start, end) {
@@ -179,8 +181,16 @@ pub(crate) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, 
     let Some(from) = candidates.into_iter().flatten().min() else {
         return read_all(loaded, root, &files);
     };
-    loaded.read(root, &|f| reach[f].touches(from, i64::MAX))?;
-    let unread: Vec<&Reach> = files.iter().filter(|f| loaded.reach(f).is_none()).map(|f| &reach[f]).filter(|r| r.rows > 0).collect();
+    // A file the snapshots vouch for, with rows before `from`, is read from
+    // `from` on (samples: the month before the first one measured is read
+    // for its last hours only); its earlier rows are left unread like those
+    // of a file not read.
+    loaded.read_from(root, &|f| {
+        let r = &reach[f];
+        r.touches(from, i64::MAX).then(|| (!unknown.contains(f) && r.from.is_some_and(|lo| lo < from)).then_some(from))
+    })?;
+    let unread: Vec<&Reach> =
+        files.iter().filter(|f| loaded.reach(f).is_none() || loaded.read_since(f).is_some()).map(|f| &reach[f]).filter(|r| r.rows > 0).collect();
     let partial = (!unread.is_empty()).then(|| Partial {
         from,
         first: unread.iter().filter_map(|r| r.first).min(),
@@ -190,7 +200,8 @@ pub(crate) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, 
         let (start, end) = p.bounds(tz);
         partial.is_some_and(|part| part.misses(start, end))
     });
-    Ok(Reading { partial, settled, reach: reach.into_iter().map(|(f, r)| (crate::build::slashed(&f), r)).collect() })
+    let in_part = files.iter().filter(|f| loaded.read_since(f).is_some()).count();
+    Ok(Reading { partial, settled, reach: reach.into_iter().map(|(f, r)| (crate::build::slashed(&f), r)).collect(), in_part })
 }
 
 fn read_all(loaded: &mut Loaded, root: &Path, files: &[PathBuf]) -> Result<Reading, Diagnostics> {

@@ -289,6 +289,10 @@ fn build(timings: bool, options: BuildOptions) -> ExitCode {
                 if read < files {
                     eprintln!("read {read} of {files} data files: the others bear only on published months whose inputs are as they were");
                 }
+                if report.files_read_in_part > 0 {
+                    let n = report.files_read_in_part;
+                    eprintln!("read {n} of them in part: their earlier rows bear only on such months");
+                }
             }
             for (customer, period, revision) in &report.published {
                 let revision = if *revision > 1 { format!(" (revision {revision})") } else { String::new() };

@@ -12,7 +12,7 @@ use polars::prelude::*;
 use slareport::diagnostic::Diagnostic;
 use slareport::load::load_site;
 use slareport::model::{Source, SourceKind};
-use slareport::scan::{fold_files, list_files, scan_source_with, Chunking, SetAside, SetAsideReason, Table};
+use slareport::scan::{fold_files, list_files, scan_source_with, Wanted, Chunking, SetAside, SetAsideReason, Table};
 
 const FILE: &str = "data/outages.csv";
 
@@ -98,7 +98,7 @@ fn quoted_newlines_separators_crlf_and_a_bom_read_the_same_in_any_parts() {
     // with the last part.
     let listed = list_files(site.root(), &source(&site)).unwrap();
     let source = source(&site);
-    let chosen: Vec<_> = listed.iter().map(|l| (&source, l)).collect();
+    let chosen: Vec<_> = listed.iter().map(|l| Wanted::whole(&source, l)).collect();
     let mut parts = Vec::new();
     let fold = |parts: &mut Vec<_>, part: slareport::scan::Part| {
         parts.push((ints(&part.frame, "row"), part.set_aside.iter().map(|a| a.rows.clone()).collect::<Vec<_>>()));

@@ -14,6 +14,7 @@ use slareport::build::{build, BuildError, BuildReport};
 
 /// The two probe files of 2025, by path in the site.
 const PROBES_2025: [&str; 2] = ["data/probes/service=api-gateway/2025.parquet", "data/probes/service=webmail/2025.parquet"];
+const WEBMAIL_2026: &str = "data/probes/service=webmail/2026.parquet";
 
 /// A copy of the sample site (without its output) that lives as long as the value.
 struct Site {
@@ -87,6 +88,9 @@ fn a_new_month_reads_the_files_it_needs_and_publishes_what_reading_every_file_wo
     // probe files bear only on 2025 months, published and unchanged.
     let second = site.build("2026-11-25T00:00:00Z").unwrap();
     assert_eq!(second.files_read, (6, 8));
+    // The 2026 probe files also hold January to September, published and
+    // unchanged: they are read from October on.
+    assert_eq!(second.files_read_in_part, 2);
     assert_eq!(second.published.len(), 3, "October for acme, globex and initech: {:?}", second.published);
     assert!(second.published.iter().all(|(_, p, r)| p.to_string() == "2026-10" && *r == 1));
     // Byte for byte what a build of every month from every file gives.
@@ -221,4 +225,42 @@ fn a_month_asked_for_reads_the_files_of_that_month_on() {
     let (now, then) = (snapshots(files(&site.out())), snapshots(before));
     assert_eq!(now.keys().collect::<Vec<_>>(), then.keys().collect::<Vec<_>>());
     assert!(now == then, "a snapshot changed");
+}
+
+#[test]
+fn a_samples_file_read_in_part_lists_its_rows_set_aside_as_a_whole_read_does() {
+    let site = Site::sample();
+    // The webmail file of 2026 gets a `service` column (the folder names it
+    // too) that is empty on two rows: row 3 (1 January) and the row of
+    // 15 March 12:00 UTC. Both are set aside, in every month's report of
+    // the file, though only October is read again below.
+    let march = 1_773_576_000; // 2026-03-15T12:00:00Z
+    let mut march_row = 0;
+    site.rewrite(WEBMAIL_2026, ParquetCompression::Zstd(None), |mut frame| {
+        let unit = match frame.column("time").unwrap().dtype() {
+            DataType::Datetime(TimeUnit::Milliseconds, _) => 1_000,
+            DataType::Datetime(TimeUnit::Microseconds, _) => 1_000_000,
+            DataType::Datetime(TimeUnit::Nanoseconds, _) => 1_000_000_000,
+            other => panic!("time is {other}"),
+        };
+        let times: Vec<i64> = frame.column("time").unwrap().cast(&DataType::Int64).unwrap().i64().unwrap().into_no_null_iter().collect();
+        let index = times.iter().position(|t| t / unit == march).expect("a sample at 15 March 12:00");
+        march_row = index as i64 + 1;
+        let service: Vec<Option<&str>> = (0..times.len()).map(|i| (i != 2 && i != index).then_some("webmail")).collect();
+        frame.with_column(Column::new("service".into(), service)).unwrap();
+        frame
+    });
+    site.build("2026-10-15T00:00:00+01:00").unwrap();
+    let second = site.build("2026-11-25T00:00:00Z").unwrap();
+    assert_eq!(second.files_read_in_part, 2, "the 2026 probe files are read from October on");
+    assert_same_site(&site.out(), &fresh(&site, "2026-11-25T00:00:00Z"));
+    // October's report lists both rows, though neither was converted.
+    let results = std::fs::read_to_string(site.out().join("acme/2026-10/results.json")).unwrap();
+    let results: serde_json::Value = serde_json::from_str(&results).unwrap();
+    let samples = results["data"]["sources"].as_array().unwrap().iter().find(|s| s["source"] == "samples").unwrap();
+    let aside = &samples["set_aside"][0];
+    assert_eq!(aside["file"], WEBMAIL_2026, "{samples}");
+    assert_eq!(aside["reason"], "service is empty");
+    assert_eq!(aside["count"], 2);
+    assert_eq!(aside["rows"], serde_json::json!([3, march_row]));
 }

@@ -26,7 +26,7 @@ pub use data::Data;
 pub use period::Period;
 pub use results::{measure, Results};
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
@@ -62,6 +62,8 @@ pub struct Loaded {
     pub warnings: Diagnostics,
     /// Every file of every source, in reading order, and whether it was read.
     files: Vec<(crate::model::SourceKind, crate::scan::Listed, bool)>,
+    /// Files read in part: from when their rows were read (see [`Loaded::read_from`]).
+    partly: std::collections::BTreeMap<PathBuf, i64>,
     builder: data::Builder,
 }
 
@@ -87,7 +89,7 @@ pub fn load(root: &Path) -> Result<Loaded, Diagnostics> {
     }
     let interval = site.config.sources.get(&crate::model::SourceKind::Samples).map_or(60, |s| s.interval);
     let builder = data::Builder::new(interval, site.config.sources.keys().copied().collect());
-    Ok(Loaded { site, notes, warnings: problems, files, builder })
+    Ok(Loaded { site, notes, warnings: problems, files, partly: Default::default(), builder })
 }
 
 impl Loaded {
@@ -99,13 +101,25 @@ impl Loaded {
     /// Reads the files `which` selects that are not read yet (files of all
     /// sources in parallel, a few at a time). Any problem stops here.
     pub fn read(&mut self, root: &Path, which: &dyn Fn(&Path) -> bool) -> Result<(), Diagnostics> {
+        self.read_from(root, &|f| which(f).then_some(None))
+    }
+
+    /// [`Loaded::read`], where `which` also says from when a file's rows are
+    /// wanted: `Some(None)` every row, `Some(Some(t))` the rows bearing on
+    /// `t` or later (see [`crate::scan::Wanted::since`]), `None` not read.
+    pub fn read_from(&mut self, root: &Path, which: &dyn Fn(&Path) -> Option<Option<i64>>) -> Result<(), Diagnostics> {
         let config = &self.site.config;
-        let chosen: Vec<(&crate::model::Source, &crate::scan::Listed)> = self
+        let chosen: Vec<crate::scan::Wanted> = self
             .files
             .iter()
-            .filter(|(_, l, read)| !*read && which(&l.file))
-            .filter_map(|(kind, l, _)| Some((config.sources.get(kind)?, l)))
+            .filter(|(_, _, read)| !*read)
+            .filter_map(|(kind, listed, _)| {
+                // Only samples are read in part.
+                let since = which(&listed.file)?.filter(|_| *kind == crate::model::SourceKind::Samples);
+                Some(crate::scan::Wanted { source: config.sources.get(kind)?, listed, since })
+            })
             .collect();
+        let partly: Vec<(PathBuf, i64)> = chosen.iter().filter_map(|w| Some((w.listed.file.clone(), w.since?))).collect();
         // Each file is arranged on the thread that reads it, into a builder
         // of its own; those are joined here in reading order.
         let (interval, kinds) = self.builder.settings();
@@ -128,11 +142,17 @@ impl Loaded {
         }
         self.warnings.extend(problems);
         for (_, l, read) in &mut self.files {
-            if !*read && which(&l.file) {
+            if !*read && which(&l.file).is_some() {
                 *read = true;
             }
         }
+        self.partly.extend(partly);
         Ok(())
+    }
+
+    /// For a file read in part, the instant its rows were read from.
+    pub fn read_since(&self, file: &Path) -> Option<i64> {
+        self.partly.get(file).copied()
     }
 
     /// What a file read holds; `None` for a file not read (yet).

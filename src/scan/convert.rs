@@ -147,6 +147,8 @@ pub struct Converter<'s> {
     /// A part had a bad cell (rules of rows are not checked from then on).
     cells_failed: bool,
     set_aside: BTreeMap<SetAsideReason, SetAside>,
+    /// Samples only: convert only the rows that bear on this instant or later.
+    since: Option<i64>,
 }
 
 impl<'s> Converter<'s> {
@@ -166,7 +168,15 @@ impl<'s> Converter<'s> {
             internal: Diagnostics::new(),
             cells_failed: false,
             set_aside: BTreeMap::new(),
+            since: None,
         }
+    }
+
+    /// Converts only the rows that bear on `since` or later, of a samples
+    /// file (see [`crate::scan::Wanted::since`]); other kinds convert every row.
+    pub fn since(mut self, since: Option<i64>) -> Self {
+        self.since = since.filter(|_| self.source.kind == SourceKind::Samples);
+        self
     }
 
     /// Converts one part of the file; `None` when it has problems (they
@@ -174,6 +184,68 @@ impl<'s> Converter<'s> {
     /// customer empty or not mapped) are left out of the frame and kept for
     /// [`Converter::take_set_aside`].
     pub fn convert(&mut self, part: &RawPart) -> Option<DataFrame> {
+        let wanted = self.since.and_then(|since| self.wanted_rows(part, since));
+        self.convert_rows(wanted.as_ref().unwrap_or(part))
+    }
+
+    /// Of a part of a samples file, the rows to convert when only those
+    /// bearing on `since` or later are wanted: as a part of their own,
+    /// numbered as in the file. Every row is judged for being set aside
+    /// first (only its service and customer cells are read) and the rows set
+    /// aside are recorded as a whole read records them; they are not among
+    /// the rows returned. `None` when the part cannot be judged so (a column
+    /// is missing or a cell is bad): it is then converted whole, which says why.
+    fn wanted_rows(&mut self, part: &RawPart, since: i64) -> Option<RawPart> {
+        let source = self.source;
+        let height = part.frame.height();
+        let export = |name: &str| source.columns.get(name).map_or(name, String::as_str).to_string();
+        if self.cells_failed {
+            return None;
+        }
+        let mut scratch = CellProblems::new(&self.file, "");
+        let raw: Vec<(&'static str, Column)> =
+            ["service", "customer"].into_iter().filter_map(|name| Some((name, find_column(part, &export(name), height)?))).collect();
+        if !raw.iter().any(|(name, _)| *name == "service") {
+            return None;
+        }
+        let as_exported: Vec<(&'static str, Column)> = raw.iter().map(|(name, col)| (*name, exported_text(col))).collect();
+        let mut converted: Vec<(&'static str, Values<'_>)> = Vec::new();
+        for (name, col) in &raw {
+            let mut cells = Cells { problems: &mut scratch, rows: &part.rows };
+            let text = text_cells(col, source, &mut cells)?;
+            converted.push((name, Values::Text(text.into_iter().map(|c| c.map(Cow::Borrowed)).collect())));
+        }
+        let has_customer = raw.len() == 2;
+        let rows: Vec<i64> = (0..height).map(|i| part.rows.number(i) as i64).collect();
+        let (keep, set_aside) = map_values(source, part, &mut converted, has_customer, &as_exported, &rows);
+        let time = find_column(part, &export("time"), height)?;
+        let mut cells = Cells { problems: &mut scratch, rows: &part.rows };
+        let times = instants(&time, source, &self.parser, &mut cells)?;
+        if scratch.count() > 0 {
+            return None;
+        }
+        // A sample covers its interval: it bears on `since` when its interval ends at or after it.
+        let wanted: Vec<bool> = keep.iter().zip(&times).map(|(keep, t)| *keep && t.is_none_or(|t| t.saturating_add(source.interval) >= since)).collect();
+        let mask = BooleanChunked::from_slice(PlSmallStr::from_static("wanted"), &wanted);
+        let frame = part.frame.filter(&mask).ok()?;
+        for aside in set_aside {
+            self.record(aside);
+        }
+        let index = wanted.iter().enumerate().filter_map(|(i, w)| w.then_some(i)).collect();
+        Some(RawPart { file: part.file.clone(), frame, rows: RowNumbers::Picked { of: Box::new(part.rows.clone()), index }, partitions: part.partitions.clone() })
+    }
+
+    fn record(&mut self, aside: SetAside) {
+        match self.set_aside.get_mut(&aside.reason) {
+            Some(earlier) => earlier.merge(aside),
+            None => {
+                self.set_aside.insert(aside.reason, aside);
+            }
+        }
+    }
+
+    /// [`Converter::convert`] of every row of `part`.
+    fn convert_rows(&mut self, part: &RawPart) -> Option<DataFrame> {
         let source = self.source;
         let height = part.frame.height();
         let mut failed = false;
@@ -231,12 +303,7 @@ impl<'s> Converter<'s> {
         let rows: Vec<i64> = (0..height).map(|i| part.rows.number(i) as i64).collect();
         let (keep, set_aside) = map_values(source, part, &mut converted, has_customer, &as_exported, &rows);
         for aside in set_aside {
-            match self.set_aside.get_mut(&aside.reason) {
-                Some(earlier) => earlier.merge(aside),
-                None => {
-                    self.set_aside.insert(aside.reason, aside);
-                }
-            }
+            self.record(aside);
         }
         if check_rows(source, part, &mut converted, &mut self.rows) || !self.rows.is_empty() {
             return None;

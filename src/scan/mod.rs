@@ -171,7 +171,7 @@ pub fn scan_source_with(root: &Path, source: &Source, chunking: Chunking) -> Res
     let mut frame: Option<DataFrame> = None;
     let mut files: Vec<PathBuf> = Vec::new();
     let mut set_aside = Vec::new();
-    let chosen: Vec<(&Source, &Listed)> = listed.iter().map(|l| (source, l)).collect();
+    let chosen: Vec<Wanted> = listed.iter().map(|l| Wanted::whole(source, l)).collect();
     // Each file's parts stacked on the thread reading it; the files stacked here in order.
     let stack = |all: &mut Option<DataFrame>, more: DataFrame, file: &Path| -> Result<(), Diagnostic> {
         match all {
@@ -189,10 +189,10 @@ pub fn scan_source_with(root: &Path, source: &Source, chunking: Chunking) -> Res
     };
     fold_files(root, &chosen, chunking, &start, &fold, &mut |i, read| match read {
         Ok((part, aside)) if !problems.has_errors() => {
-            files.push(chosen[i].1.file.clone());
+            files.push(chosen[i].listed.file.clone());
             set_aside.extend(aside);
             if let Some(part) = part {
-                if let Err(d) = stack(&mut frame, part, &chosen[i].1.file) {
+                if let Err(d) = stack(&mut frame, part, &chosen[i].listed.file) {
                     problems.push(d);
                 }
             }
@@ -234,6 +234,28 @@ pub struct Part {
     pub set_aside: Vec<SetAside>,
 }
 
+/// A file to read: its source, the file as [`list_files`] gives it, and
+/// which of its rows are wanted.
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted<'a> {
+    pub source: &'a Source,
+    pub listed: &'a Listed,
+    /// `None`: every row. `Some(t)`: of a samples file, only the rows that
+    /// bear on `t` or later (a sample covers its interval), converted; the
+    /// rest are judged only for being set aside, so the file's record of
+    /// rows set aside is that of a whole read. For a file read whole
+    /// before, whose earlier rows bear only on months already settled.
+    /// Other kinds are read whole.
+    pub since: Option<i64>,
+}
+
+impl<'a> Wanted<'a> {
+    /// Every row of the file.
+    pub fn whole(source: &'a Source, listed: &'a Listed) -> Self {
+        Wanted { source, listed, since: None }
+    }
+}
+
 /// Reads and converts `files` (each with its source; some or all of what
 /// [`list_files`] gives), folding the parts of each file, in the order of
 /// its rows, into a value of its own (`start` makes it, `fold` adds a
@@ -250,14 +272,14 @@ pub struct Part {
 /// in bounded memory (plus what the values keep).
 pub fn fold_files<T: Send>(
     root: &Path,
-    files: &[(&Source, &Listed)],
+    files: &[Wanted],
     chunking: Chunking,
     start: &(dyn Fn() -> T + Sync),
     fold: &(dyn Fn(&mut T, Part) -> Result<(), Diagnostic> + Sync),
     each: &mut dyn FnMut(usize, Result<T, Diagnostics>),
 ) {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let size = |(_, listed): &(&Source, &Listed)| std::fs::metadata(root.join(&listed.file)).map_or(0, |m| m.len());
+    let size = |w: &Wanted| std::fs::metadata(root.join(&w.listed.file)).map_or(0, |m| m.len());
     let mut queue: Vec<usize> = (0..files.len()).collect();
     queue.sort_by_key(|&i| std::cmp::Reverse(size(&files[i])));
     let next = AtomicUsize::new(0);
@@ -268,10 +290,9 @@ pub fn fold_files<T: Send>(
             let (send, queue, next) = (send.clone(), &queue, &next);
             scope.spawn(move || {
                 while let Some(&i) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let (source, listed) = files[i];
                     let mut value = start();
                     let mut problems: Option<Diagnostics> = None;
-                    read_parts(root, source, listed, chunking, &mut |read| {
+                    read_parts(root, files[i], chunking, &mut |read| {
                         let failed = match read {
                             Ok(part) => fold(&mut value, part).err().map(Diagnostics::from),
                             Err(p) => Some(p),
@@ -305,7 +326,8 @@ pub fn fold_files<T: Send>(
 /// Reads and converts one file, handing its parts to `send` (which says
 /// whether to go on), then its problems. A part is held back until the
 /// next one converts, so the last carries the rows set aside of the file.
-fn read_parts(root: &Path, source: &Source, listed: &Listed, chunking: Chunking, send: &mut dyn FnMut(Result<Part, Diagnostics>) -> bool) {
+fn read_parts(root: &Path, wanted: Wanted, chunking: Chunking, send: &mut dyn FnMut(Result<Part, Diagnostics>) -> bool) {
+    let Wanted { source, listed, since } = wanted;
     let part = |frame: DataFrame, set_aside: Vec<SetAside>| Part { kind: source.kind, file: listed.file.clone(), frame, set_aside };
     let mut opened = match read::open_listed(root, source, listed, chunking) {
         Err(d) => {
@@ -314,7 +336,7 @@ fn read_parts(root: &Path, source: &Source, listed: &Listed, chunking: Chunking,
         }
         Ok(opened) => opened,
     };
-    let mut converter = convert::Converter::new(source, &listed.file);
+    let mut converter = convert::Converter::new(source, &listed.file).since(since);
     let mut held: Option<DataFrame> = None;
     loop {
         match opened.next_part() {

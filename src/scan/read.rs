@@ -23,7 +23,7 @@ pub struct RawPart {
 }
 
 /// How to name a row of a file in a message.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum RowNumbers {
     /// CSV: the line each record starts on (the header is line 1), and
     /// how many data records of the file come before (a part of a file
@@ -32,6 +32,8 @@ pub enum RowNumbers {
     /// Parquet: rows counted from 1, and how many rows of the file come
     /// before (a part of a file read in slices).
     Rows { first: usize },
+    /// Some rows of a part (those `index` gives, in order), named as in the part.
+    Picked { of: Box<RowNumbers>, index: Vec<usize> },
 }
 
 impl RowNumbers {
@@ -40,6 +42,7 @@ impl RowNumbers {
         match self {
             RowNumbers::Lines { lines, first } => lines.get(index).copied().unwrap_or(first + index + 2),
             RowNumbers::Rows { first } => first + index + 1,
+            RowNumbers::Picked { of, index: picked } => of.number(picked.get(index).copied().unwrap_or(index)),
         }
     }
 
@@ -58,11 +61,16 @@ impl RowNumbers {
                 }
             }
             RowNumbers::Rows { first } => format!("row {}", first + index + 1),
+            RowNumbers::Picked { of, index: picked } => of.describe(picked.get(index).copied().unwrap_or(index)),
         }
     }
 
     pub fn is_csv(&self) -> bool {
-        matches!(self, RowNumbers::Lines { .. })
+        match self {
+            RowNumbers::Lines { .. } => true,
+            RowNumbers::Rows { .. } => false,
+            RowNumbers::Picked { of, .. } => of.is_csv(),
+        }
     }
 }
 
