@@ -77,7 +77,7 @@ pub struct BuildReport {
     /// Data files read, of all the sources' data files: fewer when the
     /// others bear only on months published with their inputs as they were.
     pub files_read: (usize, usize),
-    /// Of those read, the files read in part: samples files whose earlier
+    /// Of those read, the files read in part: files whose earlier
     /// rows bear only on such months, read from the first month measured on.
     pub files_read_in_part: usize,
 }
@@ -250,7 +250,9 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
     // Every customer's published months. Read here without the lock, only
     // to choose the files to read; read again under the lock below.
     let published_of = |customers: &[CustomerView]| -> Result<BTreeMap<String, Vec<publish::Published>>, BuildError> {
-        customers.iter().map(|c| Ok((c.id.clone(), publish::published(&out, &c.id).map_err(io)?))).collect()
+        let read: Vec<Result<(String, Vec<publish::Published>), BuildError>> =
+            customers.par_iter().map(|c| Ok((c.id.clone(), publish::published(&out, &c.id).map_err(io)?))).collect();
+        read.into_iter().collect()
     };
     let seen = if incremental { published_of(&customers)? } else { BTreeMap::new() };
 

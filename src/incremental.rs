@@ -182,9 +182,10 @@ pub(crate) fn read_needed(loaded: &mut Loaded, cx: &Context) -> Result<Reading, 
         return read_all(loaded, root, &files);
     };
     // A file the snapshots vouch for, with rows before `from`, is read from
-    // `from` on (samples: the month before the first one measured is read
-    // for its last hours only); its earlier rows are left unread like those
-    // of a file not read.
+    // `from` on (the probe file of the month before the first one measured
+    // for its last hours only, a ticket export of every month for the
+    // tickets still open or decided since); its earlier rows are left
+    // unread like those of a file not read.
     loaded.read_from(root, &|f| {
         let r = &reach[f];
         r.touches(from, i64::MAX).then(|| (!unknown.contains(f) && r.from.is_some_and(|lo| lo < from)).then_some(from))

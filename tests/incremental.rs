@@ -88,9 +88,10 @@ fn a_new_month_reads_the_files_it_needs_and_publishes_what_reading_every_file_wo
     // probe files bear only on 2025 months, published and unchanged.
     let second = site.build("2026-11-25T00:00:00Z").unwrap();
     assert_eq!(second.files_read, (6, 8));
-    // The 2026 probe files also hold January to September, published and
-    // unchanged: they are read from October on.
-    assert_eq!(second.files_read_in_part, 2);
+    // The 2026 probe files also hold January to September, and the four
+    // CSV exports every month since 2025, published and unchanged: all six
+    // are read from October on.
+    assert_eq!(second.files_read_in_part, 6);
     assert_eq!(second.published.len(), 3, "October for acme, globex and initech: {:?}", second.published);
     assert!(second.published.iter().all(|(_, p, r)| p.to_string() == "2026-10" && *r == 1));
     // Byte for byte what a build of every month from every file gives.
@@ -252,7 +253,7 @@ fn a_samples_file_read_in_part_lists_its_rows_set_aside_as_a_whole_read_does() {
     });
     site.build("2026-10-15T00:00:00+01:00").unwrap();
     let second = site.build("2026-11-25T00:00:00Z").unwrap();
-    assert_eq!(second.files_read_in_part, 2, "the 2026 probe files are read from October on");
+    assert_eq!(second.files_read_in_part, 6, "the 2026 probe files and the CSV exports are read from October on");
     assert_same_site(&site.out(), &fresh(&site, "2026-11-25T00:00:00Z"));
     // October's report lists both rows, though neither was converted.
     let results = std::fs::read_to_string(site.out().join("acme/2026-10/results.json")).unwrap();

@@ -114,8 +114,7 @@ impl Loaded {
             .iter()
             .filter(|(_, _, read)| !*read)
             .filter_map(|(kind, listed, _)| {
-                // Only samples are read in part.
-                let since = which(&listed.file)?.filter(|_| *kind == crate::model::SourceKind::Samples);
+                let since = which(&listed.file)?;
                 Some(crate::scan::Wanted { source: config.sources.get(kind)?, listed, since })
             })
             .collect();

@@ -172,10 +172,10 @@ impl<'s> Converter<'s> {
         }
     }
 
-    /// Converts only the rows that bear on `since` or later, of a samples
-    /// file (see [`crate::scan::Wanted::since`]); other kinds convert every row.
+    /// Converts only the rows that bear on `since` or later (see
+    /// [`crate::scan::Wanted::since`]).
     pub fn since(mut self, since: Option<i64>) -> Self {
-        self.since = since.filter(|_| self.source.kind == SourceKind::Samples);
+        self.since = since;
         self
     }
 
@@ -188,8 +188,8 @@ impl<'s> Converter<'s> {
         self.convert_rows(wanted.as_ref().unwrap_or(part))
     }
 
-    /// Of a part of a samples file, the rows to convert when only those
-    /// bearing on `since` or later are wanted: as a part of their own,
+    /// Of a part, the rows to convert when only those bearing on `since`
+    /// or later are wanted: as a part of their own,
     /// numbered as in the file. Every row is judged for being set aside
     /// first (only its service and customer cells are read) and the rows set
     /// aside are recorded as a whole read records them; they are not among
@@ -218,14 +218,11 @@ impl<'s> Converter<'s> {
         let has_customer = raw.len() == 2;
         let rows: Vec<i64> = (0..height).map(|i| part.rows.number(i) as i64).collect();
         let (keep, set_aside) = map_values(source, part, &mut converted, has_customer, &as_exported, &rows);
-        let time = find_column(part, &export("time"), height)?;
-        let mut cells = Cells { problems: &mut scratch, rows: &part.rows };
-        let times = instants(&time, source, &self.parser, &mut cells)?;
+        let latest = self.latest(part, &mut scratch)?;
         if scratch.count() > 0 {
             return None;
         }
-        // A sample covers its interval: it bears on `since` when its interval ends at or after it.
-        let wanted: Vec<bool> = keep.iter().zip(&times).map(|(keep, t)| *keep && t.is_none_or(|t| t.saturating_add(source.interval) >= since)).collect();
+        let wanted: Vec<bool> = keep.iter().zip(&latest).map(|(keep, t)| *keep && t.is_none_or(|t| t >= since)).collect();
         let mask = BooleanChunked::from_slice(PlSmallStr::from_static("wanted"), &wanted);
         let frame = part.frame.filter(&mask).ok()?;
         for aside in set_aside {
@@ -233,6 +230,36 @@ impl<'s> Converter<'s> {
         }
         let index = wanted.iter().enumerate().filter_map(|(i, w)| w.then_some(i)).collect();
         Some(RawPart { file: part.file.clone(), frame, rows: RowNumbers::Picked { of: Box::new(part.rows.clone()), index }, partitions: part.partitions.clone() })
+    }
+
+    /// Per row of `part`, the latest instant it bears on, as the file's
+    /// reach counts it (`measure::data::Reach::to`): a sample's time plus its
+    /// interval; the latest of a ticket's opening, response and resolution,
+    /// or none while it is not resolved (it bears on every month after);
+    /// an outage's end, or none while it goes on; a survey answer's or a
+    /// count's time. `None` in the list: a cell that is empty or does not
+    /// convert (such a row is converted, and a bad cell reported).
+    fn latest(&self, part: &RawPart, problems: &mut CellProblems) -> Option<Vec<Option<i64>>> {
+        let source = self.source;
+        let height = part.frame.height();
+        let mut column = |name: &str| -> Option<Vec<Option<i64>>> {
+            let export = source.columns.get(name).map_or(name, String::as_str);
+            let raw = find_column(part, export, height).unwrap_or_else(|| Column::full_null(export.into(), height, &DataType::String));
+            instants(&raw, source, &self.parser, &mut Cells { problems: &mut *problems, rows: &part.rows })
+        };
+        let max = |a: Option<i64>, b: Option<i64>| a.max(b);
+        Some(match source.kind {
+            SourceKind::Samples => column("time")?.into_iter().map(|t| t.map(|t| t.saturating_add(source.interval))).collect(),
+            SourceKind::Tickets => {
+                let (opened, responded, resolved) = (column("opened")?, column("responded")?, column("resolved")?);
+                (0..height).map(|i| resolved[i].and_then(|r| max(max(opened[i], responded[i]), Some(r)))).collect()
+            }
+            SourceKind::Outages => {
+                let (start, end) = (column("start")?, column("end")?);
+                (0..height).map(|i| end[i].map(|e| e.max(start[i].unwrap_or(e)))).collect()
+            }
+            SourceKind::Surveys | SourceKind::Counts => column("time")?,
+        })
     }
 
     fn record(&mut self, aside: SetAside) {

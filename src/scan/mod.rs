@@ -240,12 +240,12 @@ pub struct Part {
 pub struct Wanted<'a> {
     pub source: &'a Source,
     pub listed: &'a Listed,
-    /// `None`: every row. `Some(t)`: of a samples file, only the rows that
-    /// bear on `t` or later (a sample covers its interval), converted; the
-    /// rest are judged only for being set aside, so the file's record of
-    /// rows set aside is that of a whole read. For a file read whole
-    /// before, whose earlier rows bear only on months already settled.
-    /// Other kinds are read whole.
+    /// `None`: every row. `Some(t)`: only the rows that bear on `t` or
+    /// later (whose latest instant, as the file's reach counts it, is at or
+    /// after `t`) are converted; the rest are judged only for being set
+    /// aside, so the file's record of rows set aside is that of a whole
+    /// read. For a file read whole before, whose earlier rows bear only on
+    /// months already settled.
     pub since: Option<i64>,
 }
 
