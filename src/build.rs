@@ -265,7 +265,19 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
         only: options.period,
         incremental,
     };
-    let reading = timed(&mut timings.scan, || incremental::read_needed(&mut loaded, &context)).map_err(BuildError::Problems)?;
+    // The published snapshots are read meanwhile (a core the scan leaves
+    // idle takes them): a published folder never changes, so what is read
+    // now holds under the lock for every folder still listed there.
+    let read_snapshots = |pairs: &[&publish::Published]| -> Vec<std::io::Result<(PathBuf, plan::Snapshot)>> {
+        pairs.par_iter().map(|p| plan::read_snapshot(&out, p).map(|s| (p.folder.clone(), s))).collect()
+    };
+    let (reading, early) = rayon::join(
+        || timed(&mut timings.scan, || incremental::read_needed(&mut loaded, &context)),
+        || read_snapshots(&seen.values().flatten().collect::<Vec<_>>()),
+    );
+    let reading = reading.map_err(BuildError::Problems)?;
+    // Any that could not be read are read again below, which says why.
+    let mut early: BTreeMap<PathBuf, plan::Snapshot> = early.into_iter().flatten().collect();
     for input in &mut inputs {
         input.reach = reading.reach.get(&input.path).copied();
     }
@@ -288,10 +300,13 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
     }
     // Every published results.json, read once (in parallel): trend history
     // and the customer indexes.
-    let pairs: Vec<&publish::Published> = published_of.values().flatten().collect();
-    let read: Vec<Result<(PathBuf, plan::Snapshot), BuildError>> =
-        pairs.par_iter().map(|p| plan::read_snapshot(&out, p).map(|s| (p.folder.clone(), s)).map_err(io)).collect();
-    let snapshots: BTreeMap<PathBuf, plan::Snapshot> = read.into_iter().collect::<Result<_, _>>()?;
+    let pairs: Vec<&publish::Published> = published_of.values().flatten().filter(|p| !early.contains_key(&p.folder)).collect();
+    let mut snapshots: BTreeMap<PathBuf, plan::Snapshot> = read_snapshots(&pairs).into_iter().collect::<std::io::Result<_>>().map_err(io)?;
+    for p in published_of.values().flatten() {
+        if let Some(s) = early.remove(&p.folder) {
+            snapshots.insert(p.folder.clone(), s);
+        }
+    }
     let mut history = History::default();
     for published in published_of.values() {
         history.extend(plan::history_of(published, &snapshots));
