@@ -695,7 +695,7 @@ fn outages(frame: &DataFrame) -> PolarsResult<BTreeMap<String, Vec<Outage>>> {
         id: id[i].map(str::to_string),
         start: start[i].unwrap_or_default(),
         end: end[i],
-        kind: match kind[i].as_deref() {
+        kind: match kind[i] {
             Some("planned") => OutageKind::Planned,
             Some("degraded") => OutageKind::Degraded,
             _ => OutageKind::Unplanned,
