@@ -281,38 +281,91 @@ fn plot(title: &str, description: &str, labels: &[String], points: &[(usize, Opt
     accessible(&drawn, title, description)
 }
 
-/// The legend row above the plot: the statuses that occur, and the objective.
-fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, points: &[(usize, Option<f64>, Status)], objective: bool) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let font = ("sans-serif", FONT).into_font().color(&INK);
-    let y = 9;
-    let mut x = 4;
-    let has = |s: Status| points.iter().any(|p| p.1.is_some() && p.2 == s);
-    if has(Status::Met) {
-        area.draw(&Circle::new((x + 4, y), 4, MET.filled()))?;
-        area.draw(&Text::new("met", (x + 12, y - 7), font.clone()))?;
-        x += 48;
-    }
-    if has(Status::AtRisk) {
-        area.draw(&Rectangle::new([(x, y - 4), (x + 8, y + 4)], RISK.filled()))?;
-        area.draw(&Text::new("at risk", (x + 12, y - 7), font.clone()))?;
-        x += 68;
-    }
-    if has(Status::Breached) {
-        area.draw(&TriangleMarker::new((x + 5, y), 6, BREACH.filled()))?;
-        area.draw(&Text::new("breached", (x + 13, y - 7), font.clone()))?;
-        x += 82;
-    }
-    if has(Status::InsufficientData) {
-        area.draw(&Circle::new((x + 4, y), 4, GREY.stroke_width(1)))?;
-        area.draw(&Text::new("insufficient data", (x + 12, y - 7), font.clone()))?;
-        x += 124;
-    }
-    if objective {
-        for dash in 0..3 {
-            let from = x + dash * 7;
-            area.draw(&PathElement::new(vec![(from, y), (from + 4, y)], INK.stroke_width(2)))?;
+/// An entry of the legend: a status that occurs, or the objective.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Entry {
+    Met,
+    AtRisk,
+    Breached,
+    InsufficientData,
+    Objective,
+}
+
+impl Entry {
+    /// The width the entry takes in the row, its marker, label and the gap after it included.
+    fn width(self) -> i32 {
+        match self {
+            Entry::Met => 48,
+            Entry::AtRisk => 68,
+            Entry::Breached => 82,
+            Entry::InsufficientData => 124,
+            Entry::Objective => 90,
         }
-        area.draw(&Text::new("objective", (x + 24, y - 7), font))?;
+    }
+}
+
+/// The height of one row of the legend.
+const LEGEND_ROW: i32 = 18;
+
+/// The legend above the plot: the statuses that occur, then the
+/// objective, each at its place `(x, row)`. An entry that would pass the
+/// chart's right edge starts a new row, so no label is ever cut off.
+fn legend_layout(points: &[(usize, Option<f64>, Status)], objective: bool) -> Vec<(Entry, i32, i32)> {
+    let has = |s: Status| points.iter().any(|p| p.1.is_some() && p.2 == s);
+    let statuses = [
+        (Status::Met, Entry::Met),
+        (Status::AtRisk, Entry::AtRisk),
+        (Status::Breached, Entry::Breached),
+        (Status::InsufficientData, Entry::InsufficientData),
+    ];
+    let entries = statuses.into_iter().filter(|(s, _)| has(*s)).map(|(_, e)| e).chain(objective.then_some(Entry::Objective));
+    let (mut x, mut row) = (4, 0);
+    let mut placed = Vec::new();
+    for entry in entries {
+        if x > 4 && x + entry.width() > WIDTH as i32 {
+            (x, row) = (4, row + 1);
+        }
+        placed.push((entry, x, row));
+        x += entry.width();
+    }
+    placed
+}
+
+/// The height of the legend's area: 20 pixels for one row, one row's more for each row after.
+fn legend_height(placed: &[(Entry, i32, i32)]) -> u32 {
+    let rows = placed.iter().map(|(_, _, row)| row + 1).max().unwrap_or(1);
+    (20 + LEGEND_ROW * (rows - 1)) as u32
+}
+
+fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, placed: &[(Entry, i32, i32)]) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let font = ("sans-serif", FONT).into_font().color(&INK);
+    for &(entry, x, row) in placed {
+        let y = 9 + row * LEGEND_ROW;
+        match entry {
+            Entry::Met => {
+                area.draw(&Circle::new((x + 4, y), 4, MET.filled()))?;
+                area.draw(&Text::new("met", (x + 12, y - 7), font.clone()))?;
+            }
+            Entry::AtRisk => {
+                area.draw(&Rectangle::new([(x, y - 4), (x + 8, y + 4)], RISK.filled()))?;
+                area.draw(&Text::new("at risk", (x + 12, y - 7), font.clone()))?;
+            }
+            Entry::Breached => {
+                area.draw(&TriangleMarker::new((x + 5, y), 6, BREACH.filled()))?;
+                area.draw(&Text::new("breached", (x + 13, y - 7), font.clone()))?;
+            }
+            Entry::InsufficientData => {
+                area.draw(&Circle::new((x + 4, y), 4, GREY.stroke_width(1)))?;
+                area.draw(&Text::new("insufficient data", (x + 12, y - 7), font.clone()))?;
+            }
+            Entry::Objective => {
+                for dash in 0..3 {
+                    let from = x + dash * 7;
+                    area.draw(&PathElement::new(vec![(from, y), (from + 4, y)], INK.stroke_width(2)))?;
+                }
+                area.draw(&Text::new("objective", (x + 24, y - 7), font.clone()))?;
+            }
+        }
     }
     Ok(())
 }
@@ -329,8 +382,9 @@ fn draw<DB: DrawingBackend>(
     axes: &Axes,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
-    let (top, body) = root.split_vertically(20);
-    legend(&top, points, objective.is_some())?;
+    let placed = legend_layout(points, objective.is_some());
+    let (top, body) = root.split_vertically(legend_height(&placed));
+    legend(&top, &placed)?;
     let font = ("sans-serif", FONT).into_font().color(&INK);
     let mut chart = ChartBuilder::on(&body)
         .margin_top(4)
@@ -432,6 +486,40 @@ pub fn xml_escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_legend_wraps_instead_of_cutting_a_label_off() {
+        let (met, risk, breach, insufficient) = (Status::Met, Status::AtRisk, Status::Breached, Status::InsufficientData);
+        let points = |statuses: &[Status]| -> Vec<(usize, Option<f64>, Status)> { statuses.iter().enumerate().map(|(i, s)| (i, Some(99.0), *s)).collect() };
+        // The usual chart: met and breached months and the objective on one
+        // row: met at 4 (48 wide), breached at 4 + 48 = 52 (82 wide), the
+        // objective at 52 + 82 = 134, ending at 134 + 90 = 224, inside 330.
+        let one = legend_layout(&points(&[met, breach, met]), true);
+        assert_eq!(one, vec![(Entry::Met, 4, 0), (Entry::Breached, 52, 0), (Entry::Objective, 134, 0)]);
+        assert_eq!(legend_height(&one), 20);
+        // Every status: met at 4, at risk at 52, breached at 52 + 68 = 120,
+        // insufficient data at 120 + 82 = 202, ending at 202 + 124 = 326.
+        // The objective would end at 326 + 90 = 416, past 330 (it was cut
+        // off there): it starts a second row, 18 pixels lower.
+        let two = legend_layout(&points(&[met, risk, breach, insufficient]), true);
+        assert_eq!(
+            two,
+            vec![(Entry::Met, 4, 0), (Entry::AtRisk, 52, 0), (Entry::Breached, 120, 0), (Entry::InsufficientData, 202, 0), (Entry::Objective, 4, 1)]
+        );
+        assert_eq!(legend_height(&two), 20 + 18);
+        // Met, breached and insufficient data end at 4 + 48 + 82 + 124 = 258;
+        // the objective would end at 348, past 330: it wraps too.
+        let three = legend_layout(&points(&[met, breach, insufficient]), true);
+        assert_eq!(three.last(), Some(&(Entry::Objective, 4, 1)));
+        for (entry, x, _) in two.iter().chain(&three).chain(&one) {
+            assert!(x + entry.width() <= WIDTH as i32, "{entry:?} at {x} passes the right edge");
+        }
+        // The chart draws the objective on the second row: its label's top at 9 + 18 - 7 = 20.
+        let svg = plot("t", "d", &["a".into(), "b".into(), "c".into(), "d".into()], &points(&[met, risk, breach, insufficient]), Some(99.5), "%", &Axes { x: "Month", y: "Availability (%)".to_string(), label_every: 1, from_end: true }, TREND_HEIGHT);
+        // Its dashes at y = 9 + 18 = 27 from x = 4, its label at x = 4 + 24 = 28.
+        assert!(svg.contains(r#"d="M4,27H22"/>"#), "{svg}");
+        assert!(svg.contains(r#"<text x="28" y="20" dy="0.76em" text-anchor="start">objective</text>"#), "{svg}");
+    }
 
     /// A chart drawn on the recorder, and the same drawn by plotters'
     /// `SVGBackend` as text and compacted by reading that text back (how
