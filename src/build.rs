@@ -818,8 +818,11 @@ fn input_files(root: &Path, loaded: &crate::measure::Loaded) -> Vec<InputFile> {
             paths.push(source.path.clone());
         }
     }
+    // One file a task: a few big data files among many small agreement
+    // files would otherwise fall to one thread together.
     paths
         .into_par_iter()
+        .with_max_len(1)
         .filter_map(|p| {
             let (sha256, bytes) = sha256_file(&root.join(&p)).ok()?;
             Some(InputFile { path: slashed(&p), sha256, bytes, reach: None })
