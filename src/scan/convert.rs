@@ -147,7 +147,8 @@ pub struct Converter<'s> {
     /// A part had a bad cell (rules of rows are not checked from then on).
     cells_failed: bool,
     set_aside: BTreeMap<SetAsideReason, SetAside>,
-    /// Samples only: convert only the rows that bear on this instant or later.
+    /// Convert only the rows that bear on this instant or later (see
+    /// [`crate::scan::Wanted::since`]).
     since: Option<i64>,
 }
 
@@ -188,13 +189,13 @@ impl<'s> Converter<'s> {
         self.convert_rows(wanted.as_ref().unwrap_or(part))
     }
 
-    /// Of a part, the rows to convert when only those bearing on `since`
-    /// or later are wanted: as a part of their own,
-    /// numbered as in the file. Every row is judged for being set aside
-    /// first (only its service and customer cells are read) and the rows set
-    /// aside are recorded as a whole read records them; they are not among
-    /// the rows returned. `None` when the part cannot be judged so (a column
-    /// is missing or a cell is bad): it is then converted whole, which says why.
+    /// Of a part, the rows to convert when only those bearing on `since` or
+    /// later are wanted, as a part of their own, numbered as in the file.
+    /// Every row is judged for being set aside first (only its service and
+    /// customer cells are read), and the rows set aside are recorded as a
+    /// whole read records them; they are not among the rows returned.
+    /// `None` when the part cannot be judged so (a column is missing or a
+    /// cell is bad): it is then converted whole, which says why.
     fn wanted_rows(&mut self, part: &RawPart, since: i64) -> Option<RawPart> {
         let source = self.source;
         let height = part.frame.height();

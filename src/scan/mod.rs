@@ -188,11 +188,11 @@ pub fn scan_source_with(root: &Path, source: &Source, chunking: Chunking) -> Res
         stack(frame, part.frame, &part.file)
     };
     fold_files(root, &chosen, chunking, &start, &fold, &mut |i, read| match read {
-        Ok((part, aside)) if !problems.has_errors() => {
+        Ok((stacked, aside)) if !problems.has_errors() => {
             files.push(chosen[i].listed.file.clone());
             set_aside.extend(aside);
-            if let Some(part) = part {
-                if let Err(d) = stack(&mut frame, part, &chosen[i].listed.file) {
+            if let Some(stacked) = stacked {
+                if let Err(d) = stack(&mut frame, stacked, &chosen[i].listed.file) {
                     problems.push(d);
                 }
             }
