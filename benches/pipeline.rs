@@ -55,7 +55,7 @@ fn prepared_again(site: &Path) -> Prepared {
 
 fn stages(site: &Path) {
     let (t, prepared) = best(3, || prepare(site).expect("the sample site is valid"));
-    let rows: usize = prepared.data.samples.values().map(|s| s.time.len()).sum();
+    let rows: usize = prepared.data.samples.values().map(|s| s.len()).sum();
     println!("load + scan sample-data ({rows} probe samples): {:>8.1} ms", t.as_secs_f64() * 1e3);
     let period: Period = "2026-10".parse().unwrap();
     let (t, results) = best(3, || prepared.measure(period));
