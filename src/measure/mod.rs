@@ -127,7 +127,7 @@ impl Loaded {
             builder
                 .add(part.kind, Some(&part.file), &part.frame, part.set_aside)
                 .map(|_| ())
-                .map_err(|e| Diagnostic::error(format!("cannot arrange {}: {e}", part.file.display())).in_file(&part.file))
+                .map_err(|e| Diagnostic::error(format!("cannot arrange {}: {e}", part.file.display())).in_file(&part.file).into())
         };
         let mut problems = Diagnostics::new();
         let builder = &mut self.builder;

@@ -185,7 +185,7 @@ pub fn scan_source_with(root: &Path, source: &Source, chunking: Chunking) -> Res
     let start = || (None, Vec::new());
     let fold = |(frame, aside): &mut (Option<DataFrame>, Vec<SetAside>), part: Part| {
         aside.extend(part.set_aside);
-        stack(frame, part.frame, &part.file)
+        stack(frame, part.frame, &part.file).map_err(Diagnostics::from)
     };
     fold_files(root, &chosen, chunking, &start, &fold, &mut |i, read| match read {
         Ok((stacked, aside)) if !problems.has_errors() => {
@@ -275,7 +275,7 @@ pub fn fold_files<T: Send>(
     files: &[Wanted],
     chunking: Chunking,
     start: &(dyn Fn() -> T + Sync),
-    fold: &(dyn Fn(&mut T, Part) -> Result<(), Diagnostic> + Sync),
+    fold: &(dyn Fn(&mut T, Part) -> Result<(), Diagnostics> + Sync),
     each: &mut dyn FnMut(usize, Result<T, Diagnostics>),
 ) {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -294,7 +294,7 @@ pub fn fold_files<T: Send>(
                     let mut problems: Option<Diagnostics> = None;
                     read_parts(root, files[i], chunking, &mut |read| {
                         let failed = match read {
-                            Ok(part) => fold(&mut value, part).err().map(Diagnostics::from),
+                            Ok(part) => fold(&mut value, part).err(),
                             Err(p) => Some(p),
                         };
                         let go_on = failed.is_none();
