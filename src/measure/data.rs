@@ -852,6 +852,51 @@ mod tests {
     }
 
     #[test]
+    fn files_arranged_apart_and_joined_in_reading_order_are_arranged_as_one() {
+        use crate::scan::{SetAside, SetAsideReason};
+        // Samples of one service with their latencies (row numbers as a CSV gives them).
+        let part = |rows: &[(i64, f64)]| {
+            let mut frame = samples_part(&rows.iter().map(|r| r.0).collect::<Vec<_>>());
+            frame.with_column(Column::new("latency_ms".into(), rows.iter().map(|r| Some(r.1)).collect::<Vec<_>>())).unwrap();
+            frame
+        };
+        let aside = |file: &str, row: i64| {
+            let mut a = SetAside::new(Path::new(file), SetAsideReason::ServiceEmpty);
+            a.add(row, "");
+            vec![a]
+        };
+        // File a: 1,000 s and 1,060 s (latency 2). File b, read after it:
+        // 500 s (before a's rows) and 1,060 s again (latency 3).
+        let (a, b) = (Path::new("a.csv"), Path::new("b.csv"));
+        let (rows_a, rows_b) = (part(&[(1_000, 1.0), (1_060, 2.0)]), part(&[(500, 5.0), (1_060, 3.0)]));
+        let mut one = Builder::new(60, vec![SourceKind::Samples]);
+        one.add(SourceKind::Samples, Some(a), &rows_a, aside("a.csv", 9)).unwrap();
+        one.add(SourceKind::Samples, Some(b), &rows_b, aside("b.csv", 4)).unwrap();
+        // Each file in a builder of its own (as two threads read them), joined in reading order.
+        let mut first = Builder::new(60, vec![SourceKind::Samples]);
+        first.add(SourceKind::Samples, Some(a), &rows_a, aside("a.csv", 9)).unwrap();
+        let mut second = Builder::new(60, vec![SourceKind::Samples]);
+        second.add(SourceKind::Samples, Some(b), &rows_b, aside("b.csv", 4)).unwrap();
+        first.append(second);
+        let (one, joined) = (one.finish(), first.finish());
+        // Sorted by time, reading order kept at 1,060 s: a's sample (2) before b's (3).
+        let timeline = |d: &Data| {
+            let s = &d.samples["email"];
+            (0..s.len()).map(|i| (s.time(i), s.latency(i))).collect::<Vec<_>>()
+        };
+        let expected = vec![(500, Some(5.0)), (1_000, Some(1.0)), (1_060, Some(2.0)), (1_060, Some(3.0))];
+        assert_eq!(timeline(&one), expected);
+        assert_eq!(timeline(&joined), expected);
+        // Each file's reach: a from 1,000 to 1,060 + 60; b from 500 to 1,120.
+        assert_eq!(joined.files[a], Reach { rows: 2, first: Some(1_000), from: Some(1_000), to: Some(1_120) });
+        assert_eq!(joined.files[b], Reach { rows: 2, first: Some(500), from: Some(500), to: Some(1_120) });
+        assert_eq!(joined.files, one.files);
+        // Rows set aside, in reading order.
+        assert_eq!(joined.set_aside, one.set_aside);
+        assert_eq!(joined.set_aside[&SourceKind::Samples].iter().map(|x| x.file.clone()).collect::<Vec<_>>(), vec![a.to_path_buf(), b.to_path_buf()]);
+    }
+
+    #[test]
     fn a_file_added_in_parts_has_the_reach_of_all_its_rows() {
         let mut builder = Builder::new(60, vec![SourceKind::Samples]);
         let file = Path::new("data/samples.csv");
