@@ -149,9 +149,7 @@ impl Tally {
             }
         }
     }
-}
 
-impl Tally {
     /// Adds what `later` tallied (the files after this one's).
     fn append(&mut self, later: Tally) {
         fn add<K: Ord>(into: &mut BTreeMap<K, usize>, from: BTreeMap<K, usize>) {

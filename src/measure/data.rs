@@ -311,16 +311,15 @@ impl Builder {
         }
         data.set_aside.entry(kind).or_default().extend(set_aside);
         if let Some(file) = file {
-            let merged = data.files.get(file).map_or(reach, |earlier| earlier.merge(reach));
-            data.files.insert(file.to_path_buf(), merged);
-            return Ok(merged);
+            return Ok(data.add_reach(file, reach));
         }
         Ok(reach)
     }
 
-    /// The samples' interval and the kinds with a configured source, as given to [`Builder::new`].
-    pub fn settings(&self) -> (i64, Vec<SourceKind>) {
-        (self.data.interval, self.data.kinds.clone())
+    /// A builder fed nothing yet, of this one's interval and kinds (for a
+    /// file read on another thread, then [`Builder::append`]ed here).
+    pub fn empty_like(&self) -> Builder {
+        Builder::new(self.data.interval, self.data.kinds.clone())
     }
 
     /// Adds what `later` was fed (the files after this one's, read on
@@ -349,8 +348,7 @@ impl Builder {
             data.customer_samples.entry(key).or_default().extend(samples);
         }
         for (file, reach) in later.files {
-            let merged = data.files.get(&file).map_or(reach, |earlier| earlier.merge(reach));
-            data.files.insert(file, merged);
+            data.add_reach(&file, reach);
         }
     }
 
@@ -407,6 +405,14 @@ impl Builder {
 }
 
 impl Data {
+    /// Records what more rows of `file` reach (merged with what its rows
+    /// added before reach); returns what the file's rows reach so far.
+    fn add_reach(&mut self, file: &Path, reach: Reach) -> Reach {
+        let merged = self.files.get(file).map_or(reach, |earlier| earlier.merge(reach));
+        self.files.insert(file.to_path_buf(), merged);
+        merged
+    }
+
     /// Arranges scanned measurements; `interval` is the samples source's.
     pub fn from_measurements(m: &Measurements, interval: i64) -> PolarsResult<Data> {
         let mut builder = Builder::new(interval, m.tables.keys().copied().collect());

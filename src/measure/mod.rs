@@ -121,8 +121,8 @@ impl Loaded {
         let partly: Vec<(PathBuf, i64)> = chosen.iter().filter_map(|w| Some((w.listed.file.clone(), w.since?))).collect();
         // Each file is arranged on the thread that reads it, into a builder
         // of its own; those are joined here in reading order.
-        let (interval, kinds) = self.builder.settings();
-        let start = || data::Builder::new(interval, kinds.clone());
+        let template = self.builder.empty_like();
+        let start = || template.empty_like();
         let fold = |builder: &mut data::Builder, part: crate::scan::Part| {
             builder
                 .add(part.kind, Some(&part.file), &part.frame, part.set_aside)
