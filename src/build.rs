@@ -884,11 +884,6 @@ fn period_pages(
         ("results.json".into(), results_json.into_bytes()),
         ("results.csv".into(), to_csv(results).into_bytes()),
     ];
-    for (_, list) in &charts {
-        for c in list {
-            files.push((format!("charts/{}", c.file), c.file_svg().into_bytes()));
-        }
-    }
     let mut versions = BTreeMap::new();
     for a in used_agreements(prepared, results) {
         files.push((format!("agreements/{}.toml", a.id), agreement_texts[&slashed(&a.file)].clone()));

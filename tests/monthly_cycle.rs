@@ -146,17 +146,19 @@ fn a_month_end_publishes_the_new_month_and_keeps_every_earlier_month() {
     // (results.json carries no trend: each month's figure is in its own
     // results.json.)
     assert!(oct["targets"][0].get("trend").is_none(), "{oct}");
-    let trend = trend_text(&out.path().join("acme/2026-10/index.html"), "acme-email--availability--email");
+    let trend = trend_text(&out.path().join("acme/2026-10/report.html"), "acme-email--availability--email");
     assert!(trend.contains("2026-09 99.861% (breached); 2026-10 "), "{trend}");
 }
 
-/// The text of a target's trend chart on a published page: every month's
-/// figure as the page shows it.
+/// The text of a target's trend chart in a published report.html: the
+/// chart's `<desc>`, every month's figure as the report shows it (the trend
+/// is the first chart of the target's card).
 fn trend_text(page: &std::path::Path, chart: &str) -> String {
     let html = std::fs::read_to_string(page).unwrap();
-    let img = format!("<img src=\"charts/{chart}-trend.svg\" alt=\"");
-    let start = html.find(&img).unwrap_or_else(|| panic!("no trend chart {chart} in {}", page.display())) + img.len();
-    html[start..start + html[start..].find('"').unwrap()].to_string()
+    let card = html.find(&format!("id=\"{chart}\">")).unwrap_or_else(|| panic!("no target {chart} in {}", page.display()));
+    let figure = card + html[card..].find("<figure class=\"chart trend\">").unwrap();
+    let start = figure + html[figure..].find("<desc>").unwrap() + "<desc>".len();
+    html[start..start + html[start..].find("</desc>").unwrap()].to_string()
 }
 
 /// A published month is measured again when a setting behind its figures
@@ -266,7 +268,7 @@ exclude = true
     assert_eq!(target(&r2, "availability")["value"], 100.0);
     assert_eq!(r2["corrections"][0]["moved"][0], "acme-email/availability (email): 99.702% as exported -> 100% corrected");
     // March as published keeps February's old figure in its trend.
-    let trend = trend_text(&out.path().join("acme/2026-03/index.html"), "acme-email--availability--email");
+    let trend = trend_text(&out.path().join("acme/2026-03/report.html"), "acme-email--availability--email");
     assert!(trend.contains("2026-02 99.702% (breached); 2026-03 "), "{trend}");
     // The customer index marks the revised month and links both revisions.
     let index = std::fs::read_to_string(out.path().join("acme/index.html")).unwrap();

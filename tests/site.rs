@@ -371,21 +371,25 @@ fn the_trend_column_shows_a_glyph_a_month_in_its_status_colour() {
     }
 }
 
-/// A day or ticket chart's `<img>` names the chart and says where its figures
-/// are: every one is in the day or ticket table of the same card, as text.
-/// A trend chart, whose figures are on the page nowhere else, keeps every
-/// month's figure in its `alt`.
+/// Every figure behind a target's charts is on report.html as text: a trend
+/// chart's `<desc>` names every month's figure and status (they are on the
+/// page nowhere else); a day chart's `<desc>` and the day table beside it
+/// list every day; the ticket table every ticket decided. index.html shows
+/// no chart: each target of its table links to the target's card in
+/// report.html.
 #[test]
-fn charts_with_a_table_beside_them_have_a_short_alt_and_every_figure_is_on_the_page() {
+fn every_figure_behind_a_chart_is_in_the_report_as_text_and_the_month_page_links_to_it() {
     let out = tempfile::tempdir().unwrap();
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
     build(&options(&sample, out.path(), Some("2026-02"))).unwrap_or_else(|e| panic!("{e:?}"));
     let folder = out.path().join("acme/2026-02");
     let results: serde_json::Value = serde_json::from_slice(&std::fs::read(folder.join("results.json")).unwrap()).unwrap();
-    let page = Html::parse_document(&std::fs::read_to_string(folder.join("index.html")).unwrap());
+    let page = Html::parse_document(&std::fs::read_to_string(folder.join("report.html")).unwrap());
     let (mut daily, mut tickets, mut trends) = (0, 0, 0);
+    let mut cards = Vec::new();
     for card in select(&page, "article.target") {
         let key = card.value().attr("id").unwrap();
+        cards.push(key.to_string());
         let t = results["targets"]
             .as_array()
             .unwrap()
@@ -397,24 +401,30 @@ fn charts_with_a_table_beside_them_have_a_short_alt_and_every_figure_is_on_the_p
             let details = select_in(&card, "details").into_iter().find(|d| text(&select_in(d, "summary")[0]).starts_with(summary)).unwrap_or_else(|| panic!("{key}: no table {summary}"));
             select_in(&details, "tbody tr").iter().map(|r| select_in(r, "td").iter().map(text).collect()).collect()
         };
-        for img in select_in(&card, "figure img") {
-            let alt = img.value().attr("alt").unwrap();
-            let src = img.value().attr("src").unwrap();
-            assert!(alt.starts_with(&title), "{key}: {alt}");
-            if src.ends_with("-daily.svg") {
+        for figure in select_in(&card, "figure.chart") {
+            let class = figure.value().attr("class").unwrap();
+            let svg = &select_in(&figure, "svg")[0];
+            assert_eq!(svg.value().attr("role"), Some("img"), "{key}");
+            let chart_title = text(&select_in(svg, "title")[0]);
+            let desc = text(&select_in(svg, "desc")[0]);
+            assert!(chart_title.starts_with(&title), "{key}: {chart_title}");
+            if class.ends_with(" daily") {
                 daily += 1;
-                assert_eq!(alt, format!("{title}: availability by day; each day is in the table below"));
+                assert_eq!(chart_title, format!("{title}: availability by day"));
                 let rows = table_rows("Availability by day");
                 let days = t["daily"].as_array().unwrap();
                 assert_eq!(rows.len(), days.len(), "{key}");
                 for (row, d) in rows.iter().zip(days) {
+                    let value = slareport::measure::print::format_value(d["value"].as_f64(), "%");
                     assert_eq!(row[0], d["date"].as_str().unwrap());
-                    assert_eq!(row[1], slareport::measure::print::format_value(d["value"].as_f64(), "%"), "{key} {row:?}");
+                    assert_eq!(row[1], value, "{key} {row:?}");
                     assert_eq!(row[2], d["status"].as_str().unwrap().replace('_', " "), "{key} {row:?}");
+                    // The day of the month and its figure, in the chart's words too.
+                    assert!(desc.contains(&format!("{} {value}", &row[0][8..])), "{key} {row:?}: {desc}");
                 }
-            } else if src.ends_with("-tickets.svg") {
+            } else if class.ends_with(" tickets") {
                 tickets += 1;
-                assert_eq!(alt, format!("{title}: business hours per ticket; each ticket is in the table below"));
+                assert_eq!(chart_title, format!("{title}: business hours per ticket"));
                 let rows = table_rows("Tickets decided this month");
                 let decided = t["tickets"].as_array().unwrap();
                 assert_eq!(rows.len(), decided.len(), "{key}");
@@ -426,13 +436,21 @@ fn charts_with_a_table_beside_them_have_a_short_alt_and_every_figure_is_on_the_p
                 }
             } else {
                 trends += 1;
-                assert!(src.ends_with("-trend.svg"), "{src}");
+                assert!(class.ends_with(" trend"), "{class}");
                 // Every month of the 13, with its figure and status.
-                assert_eq!(alt.matches("; ").count(), 12, "{key}: {alt}");
+                assert_eq!(desc.matches("; ").count(), 12, "{key}: {desc}");
                 let value = slareport::measure::print::format_value(t["value"].as_f64(), t["unit"].as_str().unwrap());
-                assert!(alt.ends_with(&format!("2026-02 {value} ({}).", t["status"].as_str().unwrap().replace('_', " "))), "{key}: {alt}");
+                assert!(desc.ends_with(&format!("2026-02 {value} ({}).", t["status"].as_str().unwrap().replace('_', " "))), "{key}: {desc}");
             }
         }
     }
     assert!(daily >= 4 && tickets >= 3 && trends >= 10, "{daily} {tickets} {trends}");
+
+    // index.html: no chart, no card; each row of the targets table links
+    // to its card in report.html, every card once.
+    let index = Html::parse_document(&std::fs::read_to_string(folder.join("index.html")).unwrap());
+    assert!(select(&index, "svg, img, article.target").is_empty());
+    let links: Vec<String> = select(&index, "#targets tbody tr td:first-child a").iter().map(|a| a.value().attr("href").unwrap().to_string()).collect();
+    assert_eq!(links, cards.iter().map(|k| format!("report.html#{k}")).collect::<Vec<_>>());
+    assert!(!folder.join("charts").exists(), "no chart is written as a file of its own");
 }

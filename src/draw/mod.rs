@@ -6,9 +6,9 @@
 //! line; a legend names what occurs, and both axes have titles. Labels are
 //! 12 px and charts are shown at the size they are drawn, so they print at
 //! 12 px. Each chart carries a `<title>` and a `<desc>` with every figure in
-//! words (its text alternative; the report prints no second copy of them);
-//! its file under `charts/` leaves the `<desc>` to the `alt` of the image
-//! that shows it ([`Chart::file_svg`]).
+//! words (its text alternative; the report prints no second copy of them).
+//! Charts are drawn for report.html, which holds them inline; no page shows
+//! them as images, so no chart is written as a file of its own.
 //! The output holds no time stamps or random ids: the same results give the
 //! same bytes.
 
@@ -23,8 +23,6 @@ use crate::measure::results::TargetResult;
 /// A chart ready to be written or inlined.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chart {
-    /// File name under `charts/`.
-    pub file: String,
     /// `trend`, `daily` or `tickets`.
     pub kind: &'static str,
     pub title: String,
@@ -38,21 +36,6 @@ pub struct Chart {
     pub width: u32,
     pub height: u32,
     pub svg: String,
-}
-
-impl Chart {
-    /// The chart as a file of its own under `charts/`, which index.html
-    /// shows with an `<img>` whose `alt` is the text alternative (an image's
-    /// own `<title>` and `<desc>` are not read out): the `<desc>`, every
-    /// figure in words again, is left out; the `<title>` names the chart
-    /// when the file is opened on its own.
-    pub fn file_svg(&self) -> String {
-        let desc = self.svg.find("<desc>").zip(self.svg.find("</desc>"));
-        match desc {
-            Some((start, end)) if start < end => format!("{}{}", &self.svg[..start], &self.svg[end + "</desc>".len()..]),
-            _ => self.svg.clone(),
-        }
-    }
 }
 
 /// Charts are drawn at the width of half an A4 page's text (two side by
@@ -132,7 +115,6 @@ pub fn trend(t: &TargetResult) -> Chart {
     let axes = Axes { x: "Month", y: value_axis(t), label_every: 3, from_end: true };
     let svg = plot(&title, &description, &labels, &points, Some(t.objective), t.unit, &axes, TREND_HEIGHT);
     Chart {
-        file: format!("{}-trend.svg", chart_id(t)),
         kind: "trend",
         title,
         description,
@@ -180,7 +162,6 @@ pub fn daily(t: &TargetResult) -> Option<Chart> {
     let axes = Axes { x: "Day of the month", y: "Availability (%)".to_string(), label_every: 5, from_end: false };
     let svg = plot(&title, &description, &labels, &points, Some(t.objective), t.unit, &axes, DAILY_HEIGHT);
     Some(Chart {
-        file: format!("{}-daily.svg", chart_id(t)),
         kind: "daily",
         title,
         description,
@@ -231,7 +212,6 @@ pub fn tickets(t: &TargetResult) -> Option<Chart> {
     let axes = Axes { x: "Ticket", y: "Business hours".to_string(), label_every, from_end: false };
     let svg = plot(&title, &summary, &labels, &hours, limit, "h", &axes, TICKETS_HEIGHT);
     Some(Chart {
-        file: format!("{}-tickets.svg", chart_id(t)),
         kind: "tickets",
         title,
         description: summary.clone(),
@@ -576,11 +556,9 @@ mod tests {
     }
 
     #[test]
-    fn a_chart_file_leaves_out_the_description_only() {
+    fn a_chart_names_itself_and_describes_every_figure_escaped() {
         let svg = super::accessible("<svg width=\"10\"><rect/></svg>", "Availability & <more>", "Objective 99.5%. 2026-06 99.9% (met).");
         assert_eq!(svg, "<svg width=\"10\" role=\"img\"><title>Availability &amp; &lt;more&gt;</title><desc>Objective 99.5%. 2026-06 99.9% (met).</desc><rect/></svg>");
-        let chart = Chart { file: "a.svg".into(), kind: "trend", title: String::new(), description: String::new(), caption: None, width: 10, height: 10, svg };
-        assert_eq!(chart.file_svg(), "<svg width=\"10\" role=\"img\"><title>Availability &amp; &lt;more&gt;</title><rect/></svg>");
     }
 
 }

@@ -25,17 +25,11 @@ pub struct Headline {
 
 #[derive(Debug, Serialize)]
 pub struct ChartView {
-    pub file: String,
     /// `trend`, `daily` or `tickets`.
     pub kind: &'static str,
     pub title: String,
     /// Every figure of the chart in words (its `<desc>`).
     pub description: String,
-    /// The text alternative of the chart as an `<img>`: its title and every
-    /// figure, or only its title and where its figures are for a day or
-    /// ticket chart, whose every figure is in the day or ticket table of the
-    /// same target (`Row::daily`, `Row::tickets`) and whose caption sums it up.
-    pub alt: String,
     /// A short visible caption, when the chart has one.
     pub caption: Option<String>,
     pub width: u32,
@@ -386,15 +380,9 @@ fn row(t: &TargetResult, title: &str, charts: &[Chart]) -> Row {
         charts: charts
             .iter()
             .map(|c| ChartView {
-                file: c.file.clone(),
                 kind: c.kind,
                 title: c.title.clone(),
                 description: c.description.clone(),
-                alt: match c.kind {
-                    "daily" if !t.daily.is_empty() => format!("{}; each day is in the table below", c.title),
-                    "tickets" if !t.tickets.is_empty() => format!("{}; each ticket is in the table below", c.title),
-                    _ => format!("{}. {}", c.title, c.description),
-                },
                 caption: c.caption.clone(),
                 width: c.width,
                 height: c.height,
