@@ -562,11 +562,17 @@ fn an_ola_counts_only_the_tickets_it_caused() {
     let sla = result_of(&s, "2026-02", "sla", "r");
     assert_eq!((sla.basis.count, sla.basis.good), (Some(4), Some(2.0)));
     assert_value(&sla, 50.0);
-    // OLA: T1 and T4 only, T1 within: 1 / 2 = 50 %; the ticket points too.
+    // OLA: T1 and T4 only, T1 within: 1 / 2 = 50 %. The one late ticket is
+    // its own (T4, not vendor-upc's T2): the attribution names team-ola
+    // once. The SLA lists its four tickets; an OLA row lists none (it has
+    // no card on any page).
     let own = result_of(&s, "2026-02", "team-ola", "r");
     assert_eq!((own.basis.count, own.basis.good), (Some(2), Some(1.0)));
-    let ids: Vec<&str> = own.tickets.iter().map(|t| t.id.as_str()).collect();
-    assert_eq!(ids, ["T1", "T4"]);
+    let causes: Vec<(Option<&str>, f64)> = own.attribution.iter().map(|a| (a.cause.as_deref(), a.amount)).collect();
+    assert_eq!(causes, [(Some("team-ola"), 1.0)]);
+    let ids: Vec<&str> = sla.tickets.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["T1", "T2", "T3", "T4"]);
+    assert!(own.tickets.is_empty());
     // counts = "all": 2 / 4 again.
     let all = site_with_ola(target, &format!("{target}counts = \"all\"\n"), &[("data/tickets.csv", tickets)]);
     assert_eq!(result_of(&all, "2026-02", "team-ola", "r").basis.count, Some(4));
@@ -735,8 +741,11 @@ fn insufficient_data_is_shown_in_the_report() {
         progress: false,
     })
     .unwrap_or_else(|e| panic!("{e:?}"));
+    let status = r#"<span class="status insufficient_data">◌ insufficient data</span>"#;
+    let report_page = std::fs::read_to_string(report.out.join("acme/2026-02/report.html")).unwrap();
+    assert_eq!(report_page.matches(status).count(), 4, "two targets, each in the table and its card");
     let page = std::fs::read_to_string(report.out.join("acme/2026-02/index.html")).unwrap();
-    assert_eq!(page.matches(r#"<span class="status insufficient_data">◌ insufficient data</span>"#).count(), 4, "two targets, each in the table and its card");
+    assert_eq!(page.matches(status).count(), 2, "two targets, each in the table (the cards are in report.html)");
     assert!(page.contains("○ insufficient data (too few probe samples)"));
     let overview = std::fs::read_to_string(report.out.join("index.html")).unwrap();
     assert!(overview.contains(r#"<span class="big">2</span><span>target figures with insufficient data"#), "{overview}");

@@ -115,10 +115,11 @@ pub struct TargetResult {
     /// earlier month's figure is in that month's own results.json.
     #[serde(skip_serializing)]
     pub trend: Vec<TrendPoint>,
-    /// Availability: each day of the period.
+    /// Availability: each day of the period (an SLA's row only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub daily: Vec<DailyPoint>,
-    /// Response and resolution: the tickets decided in the period.
+    /// Response and resolution: the tickets decided in the period (an SLA's
+    /// row only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tickets: Vec<TicketPoint>,
     /// How the figure was worked out, in words.
@@ -561,12 +562,17 @@ fn target_result(site: &Site, data: &Data, key: Key, history: Option<&History>, 
     } else {
         Vec::new()
     };
-    let daily = if target.metric == crate::model::Metric::Availability && figure.value.is_some() {
+    // Days and tickets are listed on an SLA's row, whose card in report.html
+    // shows them. An OLA or UPC row has no card: it carries its figure, its
+    // basis and its attribution (the cause of an SLA's breach), and no list
+    // a page never shows.
+    let listed = agreement.kind == AgreementKind::Sla;
+    let daily = if listed && target.metric == crate::model::Metric::Availability && figure.value.is_some() {
         daily(site, data, &subject)
     } else {
         Vec::new()
     };
-    let tickets = ticket_points(&subject, data);
+    let tickets = if listed { ticket_points(&subject, data) } else { Vec::new() };
     let changes = version_changes(site, agreement, period)
         .into_iter()
         .filter(|c| c.target.as_deref() == Some(target.id.as_str()))

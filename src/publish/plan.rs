@@ -75,14 +75,22 @@ pub fn read_results(out: &Path, p: &Published) -> io::Result<Value> {
     serde_json::from_str(&text).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{}: {e}", path.display())))
 }
 
-/// Results without the trend of earlier months: what a period owns (a
-/// results.json published before the trend was left out of it has one).
+/// Results as a period owns them now, from a results.json published under
+/// an earlier rule: without the trend of earlier months (each month's figure
+/// is in its own results.json), and without the days and tickets of OLA and
+/// UPC rows (only an SLA's row lists them: it alone has a card that shows
+/// them). What was left out is no change to a figure.
 fn own_figures(results: &Value) -> Value {
     let mut v = results.clone();
     if let Some(targets) = v.get_mut("targets").and_then(Value::as_array_mut) {
         for t in targets {
+            let sla = t["kind"] == "sla";
             if let Some(t) = t.as_object_mut() {
                 t.remove("trend");
+                if !sla {
+                    t.remove("daily");
+                    t.remove("tickets");
+                }
             }
         }
     }
@@ -91,7 +99,8 @@ fn own_figures(results: &Value) -> Value {
 
 /// Every difference between a published period and its candidate, in words.
 fn changes(manifest: &Manifest, old: &Value, new: &Candidate) -> Vec<String> {
-    // (Only a results.json published before the trend was left out has one.)
+    // (Only a results.json published before the trend, or the days and
+    // tickets of OLA and UPC rows, were left out has them.)
     let mut out = figure_changes(&own_figures(old), new.results);
     let (was, now) = (&manifest.content, new.content);
     let same_rule = was.rows.split_once(':').map(|(r, _)| r) == now.rows.split_once(':').map(|(r, _)| r);
@@ -279,5 +288,33 @@ mod tests {
         let whole = json!({"targets": [row("sla", "sla", "email", 99.9), row("net", "ola", "vpn", 99.5)]});
         let gone = json!({"targets": [row("sla", "sla", "email", 99.9)]});
         assert_eq!(figure_changes(&whole, &gone), ["net/availability (vpn): no longer reported"]);
+    }
+
+    #[test]
+    fn days_and_tickets_of_underpinning_rows_published_before_are_no_change() {
+        let day = |d: &str, v: f64| json!({"date": d, "value": v, "status": "met"});
+        let ticket = json!({"id": "INC-1", "elapsed_seconds": 60.0, "within": true});
+        let with_lists = |mut r: Value, days: Vec<Value>| {
+            r["daily"] = json!(days);
+            r["tickets"] = json!([ticket.clone()]);
+            r
+        };
+        // Published when every row listed its days and tickets.
+        let old = json!({"targets": [
+            with_lists(row("sla", "sla", "email", 99.9), vec![day("2026-10-01", 99.9)]),
+            with_lists(row("ola", "ola", "email", 99.8), vec![day("2026-10-01", 99.8)]),
+        ]});
+        // Now only the SLA's row lists them.
+        let now = json!({"targets": [
+            with_lists(row("sla", "sla", "email", 99.9), vec![day("2026-10-01", 99.9)]),
+            row("ola", "ola", "email", 99.8),
+        ]});
+        assert_eq!(figure_changes(&own_figures(&old), &now), Vec::<String>::new());
+        // An SLA's days are still its own: one day changed is a change.
+        let moved = json!({"targets": [
+            with_lists(row("sla", "sla", "email", 99.9), vec![day("2026-10-01", 99.7)]),
+            row("ola", "ola", "email", 99.8),
+        ]});
+        assert_eq!(figure_changes(&own_figures(&old), &moved), ["sla/availability (email): 99.9% unchanged, but its daily changed"]);
     }
 }
