@@ -19,7 +19,8 @@ use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyl
 /// Draws a chart of `size` pixels with `draw` and returns its compact SVG.
 pub(super) fn record(size: (u32, u32), draw: impl FnOnce(&DrawingArea<Recorder<'_>, Shift>)) -> String {
     let (w, h) = size;
-    let mut items = vec![Item::Other(format!("<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\">"))];
+    // No `xmlns`: a chart is inlined in HTML, where `<svg>` is SVG anyway.
+    let mut items = vec![Item::Other(format!("<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">"))];
     draw(&Recorder { size, items: &mut items }.into_drawing_area());
     items.push(Item::Other("</svg>".to_string()));
     write(items)
@@ -247,6 +248,13 @@ fn shape(mut e: Element) -> Item {
     e.attrs.retain(|(n, v)| !(*n == "opacity" && v == "1"));
     if e.attrs.iter().any(|(n, v)| *n == "stroke" && v == "none") {
         e.attrs.retain(|(n, v)| !(*n == "stroke-width" && v == "1"));
+        // No stroke is the default, and nothing a shape sits in sets one
+        // (the `<svg>` passes on fonts and a fill, a group a fill).
+        e.attrs.retain(|(n, v)| !(*n == "stroke" && v == "none"));
+    }
+    if e.name == "rect" {
+        // A rectangle's corner at 0 is where it starts anyway.
+        e.attrs.retain(|(n, v)| !(matches!(*n, "x" | "y") && v == "0"));
     }
     match stroked_line(e) {
         Ok(line) => Item::Line(line),
@@ -308,11 +316,14 @@ impl Element {
 /// painted by two of them: painting them at once colours each pixel as
 /// painting them one by one did. Path data is written in its shortest form
 /// (relative steps, `h` and `v`); a regular run of dashes on one row (a
-/// dashed objective line) is one line with a `stroke-dasharray` ([`dashes`]). Filled shapes (markers, legend keys) are
-/// not merged (a path of several circles or triangles is smoothed
-/// differently at its edges than each drawn alone): a run of them of one
-/// style is put in a `<g>` that carries the style they share. Shapes of
-/// different styles keep their order. Nothing visible changes.
+/// dashed objective line) is one line with a `stroke-dasharray` ([`dashes`]).
+/// A run of circles of one colour and radius (the dots of met points) is
+/// one path of round dots ([`dots`]). Other filled shapes (triangles,
+/// squares, legend keys) are not merged: a run of them of one style is put
+/// in a `<g>` that carries the style they share. Shapes of different styles
+/// keep their order. Labels of one row under the x axis are one `<text>`
+/// ([`join_labels`]). Nothing moves; a dot's edge may be smoothed a shade
+/// differently from a circle's.
 fn write(items: Vec<Item>) -> String {
     let labels: Vec<&Label> = items.iter().filter_map(|i| if let Item::Label(l) = i { Some(l) } else { None }).collect();
     // Only when every text is a label read here (none of its own form that
@@ -383,7 +394,64 @@ fn write(items: Vec<Item>) -> String {
         }
     }
     out.flush();
-    out.out
+    join_labels(&out.out)
+}
+
+/// Labels on one row: consecutive `<text>`s with nothing on them but their
+/// x, the same y and dy, and plain text (the month or day labels under the
+/// x axis) are written as one `<text>` with a `<tspan>` at each x. The dy
+/// of a `<text>` moves its first character, and the text after it stays on
+/// that line; each `<tspan>` starting at an x of its own is anchored on its
+/// own, so every label is where it was.
+fn join_labels(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len());
+    let mut row: Vec<(&str, &str)> = Vec::new();
+    let mut row_key = "";
+    let flush = |row: &mut Vec<(&str, &str)>, key: &str, out: &mut String| {
+        match row.as_slice() {
+            [] => {}
+            [(x, body)] => out.push_str(&format!("<text x=\"{x}\" {key}>{body}</text>\n")),
+            _ => {
+                out.push_str(&format!("<text {key}>"));
+                for (x, body) in row.iter() {
+                    out.push_str(&format!("<tspan x=\"{x}\">{body}</tspan>"));
+                }
+                out.push_str("</text>\n");
+            }
+        }
+        row.clear();
+    };
+    for line in svg.lines() {
+        match row_label(line) {
+            Some((x, key, body)) => {
+                if key != row_key {
+                    flush(&mut row, row_key, &mut out);
+                    row_key = key;
+                }
+                row.push((x, body));
+            }
+            None => {
+                flush(&mut row, row_key, &mut out);
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    flush(&mut row, row_key, &mut out);
+    out
+}
+
+/// `<text x="X" y="Y" dy="D">text</text>` with nothing else on it: X, the
+/// `y="Y" dy="D"` it shares with the labels of its row, and its text.
+fn row_label(line: &str) -> Option<(&str, &str, &str)> {
+    let rest = line.strip_prefix("<text x=\"")?;
+    let (x, rest) = rest.split_once("\" ")?;
+    let (key, rest) = rest.split_once('>')?;
+    let body = rest.strip_suffix("</text>")?;
+    let fields: Vec<&str> = key.split("\" ").collect();
+    let shared = matches!(fields.as_slice(), [y, dy] if y.starts_with("y=\"") && dy.starts_with("dy=\"")) && key.ends_with('"');
+    let plain = !x.is_empty() && !x.contains(['"', '<', '>']) && !body.contains('<');
+    (shared && plain).then_some((x, key, body))
 }
 
 
@@ -545,6 +613,11 @@ impl Writer<'_> {
         match markers.as_slice() {
             [] => {}
             [one] => self.line(&one.element.markup(|_| true)),
+            [first, ..] if dots(&markers).is_some() => {
+                let (radius, centres) = dots(&markers).unwrap_or_default();
+                let fill = first.element.attr("fill").unwrap_or_default();
+                self.line(&format!("<path stroke=\"{fill}\" stroke-width=\"{}\" stroke-linecap=\"round\" d=\"{}\"/>", 2 * radius, dot_data(&centres)));
+            }
             [first, ..] => {
                 self.line(&format!("<g {}>", first.style));
                 for marker in &markers {
@@ -576,6 +649,52 @@ impl Writer<'_> {
             self.line(&markup);
         }
     }
+}
+
+/// A run of filled circles of one radius, with nothing on them but their
+/// centre, radius and fill: their radius and centres. They are written as
+/// one path of dots: a step of no length with a round cap paints a disc of
+/// the stroke's width around its point, so each circle is a dot of the
+/// same size and colour in a few bytes. `None` for anything else.
+fn dots(markers: &[Marker]) -> Option<(i64, Vec<(i64, i64)>)> {
+    let mut radius = None;
+    let mut centres = Vec::with_capacity(markers.len());
+    for m in markers {
+        let e = &m.element;
+        if e.name != "circle" || e.attrs.iter().any(|(key, _)| !matches!(*key, "cx" | "cy" | "r" | "fill")) {
+            return None;
+        }
+        let num = |key: &str| e.attr(key)?.parse::<i64>().ok();
+        let (x, y, r) = (num("cx")?, num("cy")?, num("r")?);
+        if r <= 0 || radius.is_some_and(|first| first != r) {
+            return None;
+        }
+        radius = Some(r);
+        centres.push((x, y));
+    }
+    Some((radius?, centres))
+}
+
+/// Path data of dots: each a move to its centre (absolute or relative,
+/// whichever is shorter) and a step of no length.
+fn dot_data(centres: &[(i64, i64)]) -> String {
+    let sep = |y: i64| if y < 0 { "" } else { "," };
+    let mut d = String::new();
+    let mut at: Option<(i64, i64)> = None;
+    for &(x, y) in centres {
+        let absolute = format!("M{x}{}{y}", sep(y));
+        let step = match at {
+            Some((ax, ay)) => {
+                let relative = format!("m{}{}{}", x - ax, sep(y - ay), y - ay);
+                if relative.len() < absolute.len() { relative } else { absolute }
+            }
+            None => absolute,
+        };
+        d.push_str(&step);
+        d.push_str("h0");
+        at = Some((x, y));
+    }
+    d
 }
 
 /// A dashed line: from `from` to `to`, dashes of `dash` pixels `gap` apart.
@@ -738,7 +857,7 @@ pub(super) fn compact(svg: &str) -> String {
     let mut items = Vec::new();
     let mut lines = svg.lines();
     // What compacting left on the `<svg>`, read again, is written once.
-    let other = |line: &str| Item::Other(line.replace(" font-family=\"sans-serif\"", ""));
+    let other = |line: &str| Item::Other(line.replace(" font-family=\"sans-serif\"", "").replace(" xmlns=\"http://www.w3.org/2000/svg\"", ""));
     while let Some(line) = lines.next() {
         let Some(parsed) = element(line) else {
             items.push(other(line));
@@ -857,9 +976,9 @@ Availability (%)
     #[test]
     fn compact_keeps_every_shape_and_drops_what_draws_nothing() {
         let out = compact(PLOTTERS);
-        let expected = r##"<svg font-family="sans-serif" font-size="12.1" text-anchor="end" fill="#212529" width="330" height="160" viewBox="0 0 330 160" xmlns="http://www.w3.org/2000/svg">
-<rect x="0" y="0" width="330" height="160" fill="#FFFFFF" stroke="none"/>
-<circle cx="8" cy="9" r="4" fill="#2E7D32" stroke="none"/>
+        let expected = r##"<svg font-family="sans-serif" font-size="12.1" text-anchor="end" fill="#212529" width="330" height="160" viewBox="0 0 330 160">
+<rect width="330" height="160" fill="#FFFFFF"/>
+<circle cx="8" cy="9" r="4" fill="#2E7D32"/>
 <text x="16" y="2" dy="0.76em" text-anchor="start">met &amp; more</text>
 <path fill="none" stroke="#212529" stroke-width="2" d="M52,9h4m3,0h4"/>
 <path fill="none" stroke="#D2D2D2" stroke-width="1" d="M68,101H319M68,77H319"/>
@@ -871,11 +990,7 @@ Availability (%)
 <text x="2" y="72" dy="0.76em" text-anchor="middle" transform="rotate(270, 2, 72)">Availability (%)</text>
 <path fill="none" stroke="#6E6E6E" stroke-width="1" d="M80,120v5"/>
 <path fill="none" stroke="#7890B0" stroke-width="2" d="M72,28h8h24"/>
-<g fill="#2E7D32" stroke="none">
-<circle cx="72" cy="28" r="2"/>
-<circle cx="80" cy="28" r="2"/>
-<circle cx="104" cy="28" r="2"/>
-</g>
+<path stroke="#2E7D32" stroke-width="4" stroke-linecap="round" d="M72,28h0m8,0h0m24,0h0"/>
 <polygon fill="#A4161A" points="154,119 149,128 160,128 "/>
 <path fill="none" stroke="#212529" stroke-width="2" d="M66,9h4"/>
 </svg>
@@ -887,11 +1002,36 @@ Availability (%)
         // and the x tick join it and the labels between are written after
         // it (each is clear of the ticks that now come before it); the
         // turned title is clear of nothing, so the next tick starts again.
-        // Markers of one style share a group; a polyline of another style
-        // ends a run (drawing order is kept); the empty label is gone.
+        // Circles of one colour and size are one path of round dots; a
+        // polyline of another style ends a run (drawing order is kept); the
+        // empty label is gone; no shape says it has no stroke (none has
+        // one to inherit), and the background starts at 0 without saying so.
         assert_eq!(out, expected);
         // Compacting again changes nothing.
         assert_eq!(compact(&out), out);
+    }
+
+    #[test]
+    fn labels_of_one_row_are_one_text_with_a_span_at_each_x() {
+        let svg = "<svg>\n\
+            <text x=\"77\" y=\"160\" dy=\"0.76em\">2025-07</text>\n\
+            <text x=\"135\" y=\"160\" dy=\"0.76em\">2025-10</text>\n\
+            <text x=\"193\" y=\"160\" dy=\"0.76em\">A &amp; B</text>\n\
+            <text x=\"251\" y=\"161\" dy=\"0.76em\">other row</text>\n\
+            <text x=\"58\" y=\"161\" dy=\"0.76em\" text-anchor=\"end\">own anchor</text>\n\
+            <path d=\"M0,0h1\"/>\n\
+            <text x=\"1\" y=\"161\" dy=\"0.76em\">after a path</text>\n\
+            </svg>";
+        let expected = "<svg>\n\
+            <text y=\"160\" dy=\"0.76em\"><tspan x=\"77\">2025-07</tspan><tspan x=\"135\">2025-10</tspan><tspan x=\"193\">A &amp; B</tspan></text>\n\
+            <text x=\"251\" y=\"161\" dy=\"0.76em\">other row</text>\n\
+            <text x=\"58\" y=\"161\" dy=\"0.76em\" text-anchor=\"end\">own anchor</text>\n\
+            <path d=\"M0,0h1\"/>\n\
+            <text x=\"1\" y=\"161\" dy=\"0.76em\">after a path</text>\n\
+            </svg>\n";
+        // Only neighbours sharing y and dy, with nothing else on them, join;
+        // the order of everything drawn is kept.
+        assert_eq!(super::join_labels(svg), expected);
     }
 
     #[test]
