@@ -373,8 +373,8 @@ fn the_trend_column_shows_a_glyph_a_month_in_its_status_colour() {
 
 /// Every figure behind a target's charts is on report.html as text: a trend
 /// chart's `<desc>` names every month's figure and status (they are on the
-/// page nowhere else); a day chart's `<desc>` and the day table beside it
-/// list every day; the ticket table every ticket decided. index.html shows
+/// page nowhere else); the list of days under a day chart every day, with
+/// its status when it was not met; the ticket table every ticket decided. index.html shows
 /// no chart: each target of its table links to the target's card in
 /// report.html.
 #[test]
@@ -411,16 +411,23 @@ fn every_figure_behind_a_chart_is_in_the_report_as_text_and_the_month_page_links
             if class.ends_with(" daily") {
                 daily += 1;
                 assert_eq!(chart_title, format!("{title}: availability by day"));
-                let rows = table_rows("Availability by day");
+                // The chart sums the days up and points to the list under it.
+                assert!(desc.ends_with(". Each day is listed under the chart."), "{key}: {desc}");
+                let details = select_in(&card, "details").into_iter().find(|d| text(&select_in(d, "summary")[0]).starts_with("Availability by day")).unwrap_or_else(|| panic!("{key}: no list of days"));
+                let list = text(&select_in(&details, "p.days")[0]);
+                let entries: Vec<&str> = list.strip_suffix('.').unwrap().split(", ").collect();
                 let days = t["daily"].as_array().unwrap();
-                assert_eq!(rows.len(), days.len(), "{key}");
-                for (row, d) in rows.iter().zip(days) {
+                assert_eq!(entries.len(), days.len(), "{key}");
+                for (entry, d) in entries.iter().zip(days) {
+                    // "DD value", and the status when the day was not met:
+                    // "10 37.5% (breached)", no-break spaces within.
+                    let day = &d["date"].as_str().unwrap()[8..];
                     let value = slareport::measure::print::format_value(d["value"].as_f64(), "%");
-                    assert_eq!(row[0], d["date"].as_str().unwrap());
-                    assert_eq!(row[1], value, "{key} {row:?}");
-                    assert_eq!(row[2], d["status"].as_str().unwrap().replace('_', " "), "{key} {row:?}");
-                    // The day of the month and its figure, in the chart's words too.
-                    assert!(desc.contains(&format!("{} {value}", &row[0][8..])), "{key} {row:?}: {desc}");
+                    let expected = match d["status"].as_str().unwrap() {
+                        "met" | "no_data" => format!("{day}\u{a0}{value}"),
+                        other => format!("{day}\u{a0}{value}\u{a0}({})", other.replace('_', " ")),
+                    };
+                    assert_eq!(*entry, expected, "{key}");
                 }
             } else if class.ends_with(" tickets") {
                 tickets += 1;

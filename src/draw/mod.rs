@@ -157,8 +157,9 @@ pub fn daily(t: &TargetResult) -> Option<Chart> {
     } else {
         format!("Days below {}: {}.", format_value(Some(t.objective), "%"), below.join("; "))
     };
-    let every: Vec<String> = t.daily.iter().map(|d| format!("{} {}", d.date.format("%d"), format_value(d.value, "%"))).collect();
-    let description = format!("{summary} Each day: {}.", every.join("; "));
+    // Every day's figure is listed under the chart (`days` of the report's
+    // row), as every ticket of a ticket chart is.
+    let description = format!("{summary} Each day is listed under the chart.");
     let axes = Axes { x: "Day of the month", y: "Availability (%)".to_string(), label_every: 5, from_end: false };
     let svg = plot(&title, &description, &labels, &points, Some(t.objective), t.unit, &axes, DAILY_HEIGHT);
     Some(Chart {

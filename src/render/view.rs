@@ -71,8 +71,10 @@ pub struct Row {
     pub remarks: Vec<String>,
     pub charts: Vec<ChartView>,
     pub trend: Vec<TrendRow>,
-    /// The figures of the daily chart.
-    pub daily: Vec<TrendRow>,
+    /// The figures of the daily chart, a day each: its day of the month and
+    /// figure, and its status when it is not met ("01 100%", "04 no data",
+    /// "16 98.006% (breached)"; the spaces are no-break spaces).
+    pub days: Vec<String>,
     /// The figures of the ticket chart.
     pub tickets: Vec<TicketTimeRow>,
     /// How the target changed with a new version of its agreement this month.
@@ -394,10 +396,17 @@ fn row(t: &TargetResult, title: &str, charts: &[Chart]) -> Row {
             .iter()
             .map(|p| TrendRow { period: p.period.to_string(), value: format_value(p.value, t.unit), status: p.status.label() })
             .collect(),
-        daily: t
+        days: t
             .daily
             .iter()
-            .map(|d| TrendRow { period: d.date.to_string(), value: format_value(d.value, "%"), status: d.status.label() })
+            .map(|d| {
+                let (day, value) = (d.date.format("%d"), format_value(d.value, "%"));
+                // A day and its figure stay on one line (no-break spaces).
+                match d.status {
+                    Status::Met | Status::NoData => format!("{day}\u{a0}{value}"),
+                    other => format!("{day}\u{a0}{value}\u{a0}({})", other.label()),
+                }
+            })
             .collect(),
         tickets: t
             .tickets
