@@ -18,6 +18,11 @@
 //! parent prints the table (or, with `--json`, every figure as JSON).
 //! docs/scale.md says how to read the figures and what was measured.
 
+// The allocator of the `slareport` command, so the builds measured here
+// use memory as it does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::Write;

@@ -400,7 +400,12 @@ fn draw<DB: DrawingBackend>(
         .y_label_formatter(&|y| match unit {
             "%" if y1 - y0 < 1.0 => format!("{y:.2}"),
             "%" => format!("{y:.1}"),
-            "h" | "ms" | "tickets" => format!("{y:.0}"),
+            // Whole numbers while the ticks are whole; a short range (a
+            // 30-minute response drawn in hours) needs decimals, or every
+            // tick would read 0.
+            "h" | "ms" | "tickets" if y1 - y0 >= 10.0 => format!("{y:.0}"),
+            "h" | "ms" | "tickets" if y1 - y0 >= 1.0 => format!("{y:.1}"),
+            "h" | "ms" | "tickets" => format!("{y:.2}"),
             _ => format!("{y:.1}"),
         })
         .x_desc(axes.x)
@@ -554,6 +559,34 @@ mod tests {
         let (recorded, read_back) = both_ways(&ids, &tickets, Some(8.0), "h", &axes, TICKETS_HEIGHT);
         assert_eq!(recorded, read_back);
         assert!(recorded.contains(">INC&lt;1&gt;</t") && recorded.contains(">INC&apos;4&apos;</t"), "{recorded}");
+    }
+
+    /// The y-axis labels of a chart: the text of its labels beside the axis
+    /// (anchored at their middle height, `dy="0.5ex"`), bottom first.
+    fn y_labels(svg: &str) -> Vec<String> {
+        svg.lines().filter(|l| l.starts_with("<text") && l.contains("dy=\"0.5ex\"")).map(|l| l[l.find('>').unwrap() + 1..l.find("</text>").unwrap()].to_string()).collect()
+    }
+
+    #[test]
+    fn y_labels_have_the_decimals_their_ticks_need() {
+        let ids: Vec<String> = ["INC-1", "INC-2"].iter().map(|s| s.to_string()).collect();
+        let axes = Axes { x: "Ticket", y: "Business hours".to_string(), label_every: 1, from_end: false };
+        // A 30-minute response: 0.1 h and 0.3 h taken, 0.5 h allowed. The
+        // axis runs from 0 to 0.5 x 1.15 = 0.575 h; plotters puts ticks at 0,
+        // 0.2 and 0.4 h, read with two decimals as the range is under 1 (they
+        // all read "0" with none).
+        let short = y_labels(&plot("t", "d", &ids, &[(0, Some(0.1), Status::Met), (1, Some(0.3), Status::Met)], Some(0.5), "h", &axes, TICKETS_HEIGHT));
+        assert_eq!(short, ["0.00", "0.20", "0.40"]);
+        // 8 h allowed: 0 to 9.2 h, one decimal.
+        let day = y_labels(&plot("t", "d", &ids, &[(0, Some(1.5), Status::Met), (1, Some(4.0), Status::Met)], Some(8.0), "h", &axes, TICKETS_HEIGHT));
+        assert!(day.len() >= 3 && day.iter().all(|l| l.split_once('.').is_some_and(|(_, d)| d.len() == 1)), "{day:?}");
+        // 40 h allowed: 0 to 46 h, whole hours.
+        let week = y_labels(&plot("t", "d", &ids, &[(0, Some(12.0), Status::Met), (1, Some(30.0), Status::Met)], Some(40.0), "h", &axes, TICKETS_HEIGHT));
+        assert!(week.len() >= 3 && week.iter().all(|l| !l.contains('.')), "{week:?}");
+        // Every label of each axis differs from the next.
+        for labels in [&short, &day, &week] {
+            assert!(labels.windows(2).all(|w| w[0] != w[1]), "{labels:?}");
+        }
     }
 
     #[test]
