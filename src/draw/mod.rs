@@ -5,8 +5,10 @@
 //! each status a different lightness too, and the objective a dashed black
 //! line; a legend names what occurs, and both axes have titles. Labels are
 //! 12 px and charts are shown at the size they are drawn, so they print at
-//! 12 px. Each chart carries a `<title>` and a `<desc>` with every figure in
-//! words (its text alternative; the report prints no second copy of them).
+//! 12 px. Each chart carries a `<title>` and a `<desc>`, its text
+//! alternative: a trend chart's names every month's figure (the report
+//! prints no second copy of them); a day or ticket chart's sums its figures
+//! up and points to the list of days or the ticket table under it.
 //! Charts are drawn for report.html, which holds them inline; no page shows
 //! them as images, so no chart is written as a file of its own.
 //! The output holds no time stamps or random ids: the same results give the
@@ -26,8 +28,10 @@ pub struct Chart {
     /// `trend`, `daily` or `tickets`.
     pub kind: &'static str,
     pub title: String,
-    /// The text alternative: what the chart shows, in words, every figure
-    /// included (the chart's `<desc>` and its image's `alt`).
+    /// The chart's `<desc>`: what it shows, in words. A trend chart's names
+    /// every month's figure; a day or ticket chart's sums them up and says
+    /// they are listed under the chart (the report lists every day and
+    /// every ticket as text there).
     pub description: String,
     /// A short visible caption, when the chart needs one beside its legend.
     pub caption: Option<String>,
@@ -455,7 +459,7 @@ fn draw<DB: DrawingBackend>(
 }
 
 /// Gives the SVG a role and, as its first children, a `<title>` and a
-/// `<desc>` (every figure) for screen readers: an SVG `img` takes its
+/// `<desc>` for screen readers: an SVG `img` takes its
 /// accessible name from its `<title>` and its description from its
 /// `<desc>` (SVG-AAM), so neither is repeated in an `aria-label`.
 fn accessible(svg: &str, title: &str, description: &str) -> String {

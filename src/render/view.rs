@@ -28,7 +28,7 @@ pub struct ChartView {
     /// `trend`, `daily` or `tickets`.
     pub kind: &'static str,
     pub title: String,
-    /// Every figure of the chart in words (its `<desc>`).
+    /// The chart's `<desc>` (see `draw::Chart::description`).
     pub description: String,
     /// A short visible caption, when the chart has one.
     pub caption: Option<String>,
