@@ -11,8 +11,13 @@ use std::cmp::Ordering;
 const SCALE: i128 = 1_000_000;
 
 /// A decimal as an integer count of millionths.
+///
+/// Through `i64` whenever the rounded value fits (one instruction; the
+/// conversion to `i128` is a library call, and a latency figure converts
+/// each of a month's 44,640 samples): the same integer either way.
 pub fn micros(x: f64) -> i128 {
-    (x * SCALE as f64).round() as i128
+    let y = (x * SCALE as f64).round();
+    if y.abs() < 9.0e18 { i128::from(y as i64) } else { y as i128 }
 }
 
 /// A non-negative figure `num / den` in the unit of its metric.
@@ -102,6 +107,19 @@ pub fn status(value: Option<Fraction>, objective: f64, warning: Option<f64>, hig
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn micros_through_i64_is_the_i128_conversion() {
+        let wide = |x: f64| (x * SCALE as f64).round() as i128;
+        // Halves round away from zero; the edges of i64; past them; not numbers.
+        let values = [0.0, -0.0, 0.4999999e-6, 0.5e-6, 1.5e-6, -2.5e-6, 99.95, 1e13, -1e13, 9.2e12, 9.3e12, 1e30, -1e30, f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
+        for x in values {
+            assert_eq!(micros(x), wide(x), "{x}");
+        }
+        assert_eq!(micros(99.95), 99_950_000);
+        assert_eq!(micros(1e30), wide(1e30));
+    }
+
     use super::*;
 
     #[test]
