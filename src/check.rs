@@ -247,7 +247,7 @@ pub fn check(root: &Path) -> Report {
         ));
     }
     if let Some(config) = &loaded.config {
-        problems.extend(check_theme(root, config));
+        problems.extend(check_theme(root, config, loaded.site.as_ref()));
     }
     let summary = loaded.site.as_ref().map(|site| {
         problems.extend(crate::load::notes::load_notes(site).1);
@@ -264,10 +264,11 @@ pub fn check(root: &Path) -> Report {
 }
 
 /// Loads the theme as `build` would (every template parsed, recursion
-/// refused) and renders its index pages once, so a broken template fails
+/// refused) and renders its index pages once, and a month's report (both
+/// pages) for the first customer with an SLA, so a broken template fails
 /// `check` with its file and line instead of failing a build; warns about
 /// theme files the renderer never reads.
-fn check_theme(root: &Path, config: &crate::model::SiteConfig) -> Diagnostics {
+fn check_theme(root: &Path, config: &crate::model::SiteConfig, site_loaded: Option<&Site>) -> Diagnostics {
     use crate::render::{theme, CustomerView, Renderer, SiteView};
     let mut problems = theme::misplaced_files(root, &config.theme, &Renderer::template_names());
     match Renderer::new(root, &config.theme, None) {
@@ -275,11 +276,14 @@ fn check_theme(root: &Path, config: &crate::model::SiteConfig) -> Diagnostics {
         Ok(renderer) => {
             let site = SiteView { title: config.title.clone() };
             let customer = CustomerView { id: "check".into(), name: "check".into() };
+            let report = example_report(site_loaded).map(|view| renderer.report(&site, &customer, &view).map(|_| String::new()));
             let rendered = [
                 ("customer.html", renderer.customer(&site, &customer, &[], None, &[])),
                 ("to-date.html", renderer.to_date(&site, &customer, &crate::render::view::ToDateView::default())),
                 ("index.html", renderer.provider(&site, &[], None)),
-            ];
+            ]
+            .into_iter()
+            .chain(report.map(|r| ("report.html", r)));
             for (template, result) in rendered {
                 for d in result.err().into_iter().flatten() {
                     let file = theme::origin(root, &config.theme, template);
@@ -289,6 +293,20 @@ fn check_theme(root: &Path, config: &crate::model::SiteConfig) -> Diagnostics {
         }
     }
     problems
+}
+
+/// A report for the theme check: the first customer's SLAs in the month the
+/// first SLA takes effect, measured on no rows (every figure "no data"),
+/// with their charts, so the template's target cards are rendered too.
+/// `None` when the site has no SLA.
+fn example_report(site: Option<&Site>) -> Option<crate::render::view::ReportView> {
+    let site = site?;
+    let first = site.agreements.iter().filter(|a| a.kind == AgreementKind::Sla).min_by_key(|a| a.effective)?;
+    let period = crate::measure::Period::of(first.effective);
+    let results = crate::measure::results::measure(site, &crate::measure::data::Data::default(), &[], period).for_customer(&first.party);
+    let charts: Vec<(String, Vec<crate::draw::Chart>)> =
+        results.targets.iter().filter(|t| t.kind == AgreementKind::Sla).map(|t| (crate::draw::chart_id(t), crate::draw::charts(t))).collect();
+    Some(crate::render::view::report(&results, &charts, None, 1))
 }
 
 fn summarise(site: &Site, sources: &BTreeMap<SourceKind, Tally>) -> Summary {

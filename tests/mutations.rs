@@ -467,6 +467,27 @@ fn warning_no_agreements_folder() {
     assert_eq!(w[2].hint.as_deref(), Some("these are reported as unattributed; OLAs and UPCs of this site: "));
 }
 
+/// `check` renders a month's report with the theme, target cards and
+/// charts included: a template written for chart files (`charts/{{ c.file }}`,
+/// which charts no longer have) fails `check`, naming its file, before a
+/// build would.
+#[test]
+fn error_a_report_template_reading_what_a_chart_lacks() {
+    let s = Fixture::valid();
+    s.edit("slareport.toml", "title = \"Fixture reports\"\n", "title = \"Fixture reports\"\ntheme = \"house\"\n");
+    s.write(
+        "themes/house/templates/report.html",
+        "{% extends \"base.html\" %}{% block content %}{% for r in rows %}{% for c in r.charts %}<img src=\"charts/{{ c.file }}\">{% endfor %}{% endfor %}{% endblock content %}\n",
+    );
+    let errors: Vec<_> = s.check().problems.into_iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{}", common::render(&errors));
+    assert!(errors[0].message.contains("report.html") && errors[0].message.contains("c.file"), "{}", errors[0].message);
+    assert_in_file(&errors[0], "themes/house/templates/report.html");
+    // The default theme's report renders.
+    let plain = Fixture::valid();
+    assert!(plain.check().problems.iter().all(|d| !d.is_error()));
+}
+
 #[test]
 fn warning_theme_files_the_renderer_never_reads() {
     // Theme `house`: style.css and templates/report.html are read; a template
