@@ -744,15 +744,9 @@ fn one_build(site: &Path, out: &Path, as_of: i64) -> Result<Value, String> {
 /// Child: the builds. `steps` picks among first (every month from scratch),
 /// noop (the same again on top), month (all but the last month, then the last on top).
 fn child_build(scale: Scale, steps: &[String]) -> Result<Value, String> {
-    // The builds use malloc as the `slareport` command sets it up
-    // (`limit_malloc_arenas` in src/main.rs: one arena a core); the floor
-    // keeps glibc's defaults, as any program using polars does.
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        // SAFETY: sets a parameter of the allocator before the build's threads start.
-        unsafe { libc::mallopt(libc::M_ARENA_MAX, libc::c_int::try_from(cores).unwrap_or(libc::c_int::MAX)) };
-    }
+    // The builds use malloc as the `slareport` command sets it up; the
+    // floor keeps glibc's defaults, as any program using polars does.
+    slareport::build::limit_malloc_arenas();
     let shape = scale.shape();
     let site = data_root().join(scale.name());
     let mut result = serde_json::Map::new();

@@ -9,22 +9,6 @@ use slareport::build::{BuildError, BuildOptions};
 use slareport::measure::period::AsOf;
 use slareport::measure::Period;
 
-/// At most one glibc malloc arena a core. glibc keeps up to eight a core,
-/// and memory freed in one stays there while other threads allocate in
-/// others: a first build at full scale peaked at 4.24 GiB with the default
-/// and at 3.51 GiB with two arenas on 2 cores, as fast (a quarter build:
-/// wall 1.00x, peak 1005 MiB instead of 1200 MiB; docs/scale.md).
-fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        let arenas = libc::c_int::try_from(cores).unwrap_or(libc::c_int::MAX);
-        // SAFETY: mallopt only sets a parameter of the allocator, before any
-        // thread of ours is started.
-        unsafe { libc::mallopt(libc::M_ARENA_MAX, arenas) };
-    }
-}
-
 /// SOURCE_DATE_EPOCH, the reproducible-builds convention for "now".
 fn source_date_epoch() -> Option<i64> {
     std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
@@ -137,7 +121,7 @@ impl Selection {
 }
 
 fn main() -> ExitCode {
-    limit_malloc_arenas();
+    slareport::build::limit_malloc_arenas();
     let cli = Cli::parse();
     match cli.command {
         Command::Check { dir } => check(dir),

@@ -20,7 +20,8 @@ mod svg;
 
 use crate::measure::exact::Status;
 use crate::measure::print::format_value;
-use crate::measure::results::TargetResult;
+use crate::measure::results::{Results, TargetResult};
+use crate::model::AgreementKind;
 
 /// A chart ready to be written or inlined.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +75,12 @@ pub fn charts(t: &TargetResult) -> Vec<Chart> {
         out.push(c);
     }
     out
+}
+
+/// The charts of a report: each SLA row's, by its chart id (an OLA or UPC
+/// row has no card to show them).
+pub fn report_charts(results: &Results) -> Vec<(String, Vec<Chart>)> {
+    results.targets.iter().filter(|t| t.kind == AgreementKind::Sla).map(|t| (chart_id(t), charts(t))).collect()
 }
 
 /// The chart id of a target result: unique within a period.

@@ -613,18 +613,22 @@ impl Writer<'_> {
         match markers.as_slice() {
             [] => {}
             [one] => self.line(&one.element.markup(|_| true)),
-            [first, ..] if dots(&markers).is_some() => {
-                let (radius, centres) = dots(&markers).unwrap_or_default();
-                let fill = first.element.attr("fill").unwrap_or_default();
-                self.line(&format!("<path stroke=\"{fill}\" stroke-width=\"{}\" stroke-linecap=\"round\" d=\"{}\"/>", 2 * radius, dot_data(&centres)));
-            }
-            [first, ..] => {
-                self.line(&format!("<g {}>", first.style));
-                for marker in &markers {
-                    self.line(&marker.element.markup(|key| !inherited(key)));
+            [first, ..] => match dots(&markers) {
+                Some((radius, centres)) => {
+                    let fill = first.element.attr("fill").unwrap_or_default();
+                    // A dot is a step of no length from its centre.
+                    let steps: Vec<[(i64, i64); 2]> = centres.iter().map(|&c| [c, c]).collect();
+                    let d = path_data(steps.iter().map(|s| &s[..]));
+                    self.line(&format!("<path stroke=\"{fill}\" stroke-width=\"{}\" stroke-linecap=\"round\" d=\"{d}\"/>", 2 * radius));
                 }
-                self.line("</g>");
-            }
+                None => {
+                    self.line(&format!("<g {}>", first.style));
+                    for marker in &markers {
+                        self.line(&marker.element.markup(|key| !inherited(key)));
+                    }
+                    self.line("</g>");
+                }
+            },
         }
         let run = std::mem::take(&mut self.run);
         match run.as_slice() {
@@ -655,7 +659,8 @@ impl Writer<'_> {
 /// centre, radius and fill: their radius and centres. They are written as
 /// one path of dots: a step of no length with a round cap paints a disc of
 /// the stroke's width around its point, so each circle is a dot of the
-/// same size and colour in a few bytes. `None` for anything else.
+/// same size and colour in a few bytes (`M72,28h0m8,0h0`: [`path_data`]
+/// of a step from each centre to itself). `None` for anything else.
 fn dots(markers: &[Marker]) -> Option<(i64, Vec<(i64, i64)>)> {
     let mut radius = None;
     let mut centres = Vec::with_capacity(markers.len());
@@ -673,28 +678,6 @@ fn dots(markers: &[Marker]) -> Option<(i64, Vec<(i64, i64)>)> {
         centres.push((x, y));
     }
     Some((radius?, centres))
-}
-
-/// Path data of dots: each a move to its centre (absolute or relative,
-/// whichever is shorter) and a step of no length.
-fn dot_data(centres: &[(i64, i64)]) -> String {
-    let sep = |y: i64| if y < 0 { "" } else { "," };
-    let mut d = String::new();
-    let mut at: Option<(i64, i64)> = None;
-    for &(x, y) in centres {
-        let absolute = format!("M{x}{}{y}", sep(y));
-        let step = match at {
-            Some((ax, ay)) => {
-                let relative = format!("m{}{}{}", x - ax, sep(y - ay), y - ay);
-                if relative.len() < absolute.len() { relative } else { absolute }
-            }
-            None => absolute,
-        };
-        d.push_str(&step);
-        d.push_str("h0");
-        at = Some((x, y));
-    }
-    d
 }
 
 /// A dashed line: from `from` to `to`, dashes of `dash` pixels `gap` apart.

@@ -107,6 +107,7 @@ pub fn status(value: Option<Fraction>, objective: f64, warning: Option<f64>, hig
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn micros_through_i64_is_the_i128_conversion() {
@@ -119,8 +120,6 @@ mod tests {
         assert_eq!(micros(99.95), 99_950_000);
         assert_eq!(micros(1e30), wide(1e30));
     }
-
-    use super::*;
 
     #[test]
     fn equal_to_the_objective_is_met() {
