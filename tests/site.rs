@@ -339,6 +339,47 @@ fn a_month_published_under_an_earlier_rows_digest_rule_is_compared_and_kept() {
     assert_eq!(std::fs::read_to_string(&manifest).unwrap(), old);
 }
 
+/// A month published by the version before this one, whose OLA and UPC
+/// rows listed their days and tickets and whose folder held its charts as
+/// files, is measured again when a setting behind it changes, its figures
+/// compare the same (the lists of those rows are no change), and it
+/// is kept byte for byte: its results.json, its charts and its manifest.
+#[test]
+fn a_month_published_with_chart_files_and_underpinning_lists_is_kept_byte_for_byte() {
+    let site = sample_copy();
+    let out = tempfile::tempdir().unwrap();
+    let feb: Period = "2026-02".parse().unwrap();
+    build(&options(site.path(), out.path(), None)).unwrap_or_else(|e| panic!("{e:?}"));
+    let month = |all: std::collections::BTreeMap<PathBuf, Vec<u8>>| all.into_iter().filter(|(p, _)| p.starts_with("acme/2026-02/")).collect::<Vec<_>>();
+    // February as the earlier version wrote it: every OLA and UPC row with
+    // a day list and a ticket list, and a chart file beside the pages.
+    let folder = out.path().join("acme/2026-02");
+    let mut results: serde_json::Value = serde_json::from_slice(&std::fs::read(folder.join("results.json")).unwrap()).unwrap();
+    let mut underpinning = 0;
+    for t in results["targets"].as_array_mut().unwrap() {
+        if t["kind"] != "sla" {
+            t["daily"] = serde_json::json!([{"date": "2026-02-01", "value": 100.0, "status": "met"}]);
+            t["tickets"] = serde_json::json!([{"id": "INC0000001", "elapsed_seconds": 60.0, "within": true, "cause": null}]);
+            underpinning += 1;
+        }
+    }
+    assert!(underpinning > 0, "acme's February has OLA or UPC rows");
+    std::fs::write(folder.join("results.json"), format!("{}\n", serde_json::to_string(&results).unwrap())).unwrap();
+    std::fs::create_dir_all(folder.join("charts")).unwrap();
+    std::fs::write(folder.join("charts/acme-email--availability--email-trend.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    // Another title in slareport.toml: the settings behind every month
+    // changed, so February is measured again and compared figure by figure.
+    let config = site.path().join("slareport.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.replacen("title = \"", "title = \"Retitled ", 1)).unwrap();
+    let before = month(files(out.path()));
+    assert!(before.iter().any(|(p, _)| p.ends_with("charts/acme-email--availability--email-trend.svg")));
+    let again = build(&options(site.path(), out.path(), None)).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(again.measured.contains(&feb), "{:?}", again.measured);
+    assert!(again.published.is_empty(), "{:?}", again.published);
+    assert_eq!(before, month(files(out.path())));
+}
+
 /// The trend column of the targets table shows one glyph a month, coloured
 /// by its status; neighbours of one status share an element.
 #[test]
