@@ -408,9 +408,16 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
     // folder goes to disk (not yet in place) as soon as its pages exist and
     // is dropped from memory; nothing is in place before the commit below,
     // so a refusal anywhere leaves the site as it was.
+    // Month by month, so that the charts customers share are drawn once
+    // (`draw::Drawn`) and only one month's charts are held.
     let staging = publish::Staging::begin(&output_lock).map_err(|e| BuildError::Io(e.to_string()))?;
+    let mut states: Vec<CustomerState> = customers.iter().map(|c| CustomerState::new(&shared, c, &published_of[&c.id])).collect();
+    for &period in shared.complete {
+        let drawn = draw::Drawn::default();
+        customers.par_iter().zip(states.par_iter_mut()).try_for_each(|(customer, state)| customer_period(&shared, customer, state, period, &drawn, &staging))?;
+    }
     let outcomes: Vec<Result<CustomerOutcome, BuildError>> =
-        customers.par_iter().map(|customer| customer_pages(&shared, customer, &published_of[&customer.id], &staging)).collect();
+        customers.par_iter().zip(states.into_par_iter()).map(|(customer, state)| customer_pages(&shared, customer, &published_of[&customer.id], state)).collect();
     bar.finish_and_clear();
     let mut pages: Vec<Page> = Vec::new();
     let mut summaries = Vec::new();
@@ -619,44 +626,74 @@ fn decide(shared: &Shared, customer: &CustomerView, latest: &BTreeMap<Period, &p
     Ok(Verdict::Publish(Box::new(ToPublish { period, revision, why, results, results_json, content })))
 }
 
-/// Decides each complete period of one customer, and draws, renders and
-/// stages each period to publish at once (holding none of them); renders
-/// its to-date page and its index (returned: they are mutable pages).
-fn customer_pages(shared: &Shared, customer: &CustomerView, published: &[publish::Published], staging: &publish::Staging) -> Result<CustomerOutcome, BuildError> {
-    let Shared { renderer, site, prepared, agreement_texts, inputs, .. } = *shared;
-    let others: Vec<String> = prepared.site.customers().into_iter().filter(|o| *o != customer.id).map(|o| o.to_string()).collect();
-    let latest = publish::latest(published);
-    let mut timings = Timings::default();
-    let (mut pages, mut published_now, mut refusals, mut kept) = (Vec::new(), Vec::new(), Vec::new(), 0);
-    // Each new revision's summary and credits, for the customer index.
-    let mut new_revisions: Vec<(Period, u32, serde_json::Value, serde_json::Value)> = Vec::new();
-    for &period in shared.complete {
-        shared.bar.inc(1);
-        let to_publish = match decide(shared, customer, &latest, period, &mut timings)? {
-            Verdict::Keep => {
-                kept += usize::from(latest.contains_key(&period));
-                continue;
-            }
-            Verdict::Refuse(why) => {
-                refusals.push(why);
-                continue;
-            }
-            Verdict::Publish(p) => *p,
-        };
-        let ToPublish { period, revision, why, results, results_json, content } = to_publish;
-        let summary = (serde_json::to_value(&results.summary).unwrap_or_default(), serde_json::to_value(&results.credits).unwrap_or_default());
-        new_revisions.push((period, revision, summary.0, summary.1));
-        if !refusals.is_empty() {
-            // The build is refused: nothing more is drawn.
-            continue;
+/// One customer's part of a build while its periods are decided, drawn,
+/// rendered and staged one month at a time.
+struct CustomerState<'a> {
+    /// Its published periods, the latest revision of each.
+    latest: BTreeMap<Period, &'a publish::Published>,
+    /// The other customers (whose input rows a manifest leaves out).
+    others: Vec<String>,
+    timings: Timings,
+    refusals: Vec<String>,
+    kept: usize,
+    published: Vec<(String, Period, u32)>,
+    /// Each new revision's summary and credits, for the customer index.
+    new_revisions: Vec<(Period, u32, serde_json::Value, serde_json::Value)>,
+}
+
+impl<'a> CustomerState<'a> {
+    fn new(shared: &Shared, customer: &CustomerView, published: &'a [publish::Published]) -> Self {
+        CustomerState {
+            latest: publish::latest(published),
+            others: shared.prepared.site.customers().into_iter().filter(|o| *o != customer.id).map(|o| o.to_string()).collect(),
+            timings: Timings::default(),
+            refusals: Vec::new(),
+            kept: 0,
+            published: Vec::new(),
+            new_revisions: Vec::new(),
         }
-        let folder = PathBuf::from(&customer.id).join(folder_name(period, revision));
-        let own_inputs = customer_inputs(inputs, prepared, &results, &others);
-        let input = PeriodInput { results: &results, results_json, revision, why, content, inputs: own_inputs };
-        let period_pages = period_pages(renderer, site, customer, prepared, agreement_texts, input, &folder, &mut timings)?;
-        timed(&mut timings.publish, || staging.stage(&period_pages)).map_err(|e| BuildError::Io(e.to_string()))?;
-        published_now.push((customer.id.clone(), period, revision));
     }
+}
+
+/// Decides one complete period of one customer, and draws, renders and
+/// stages it at once when it is to be published (holding none of it).
+/// Charts come from `drawn`, shared by the customers of the month.
+fn customer_period(shared: &Shared, customer: &CustomerView, state: &mut CustomerState, period: Period, drawn: &draw::Drawn, staging: &publish::Staging) -> Result<(), BuildError> {
+    let Shared { renderer, site, prepared, agreement_texts, inputs, .. } = *shared;
+    shared.bar.inc(1);
+    let to_publish = match decide(shared, customer, &state.latest, period, &mut state.timings)? {
+        Verdict::Keep => {
+            state.kept += usize::from(state.latest.contains_key(&period));
+            return Ok(());
+        }
+        Verdict::Refuse(why) => {
+            state.refusals.push(why);
+            return Ok(());
+        }
+        Verdict::Publish(p) => *p,
+    };
+    let ToPublish { period, revision, why, results, results_json, content } = to_publish;
+    let summary = (serde_json::to_value(&results.summary).unwrap_or_default(), serde_json::to_value(&results.credits).unwrap_or_default());
+    state.new_revisions.push((period, revision, summary.0, summary.1));
+    if !state.refusals.is_empty() {
+        // The build is refused: nothing more is drawn.
+        return Ok(());
+    }
+    let folder = PathBuf::from(&customer.id).join(folder_name(period, revision));
+    let own_inputs = customer_inputs(inputs, prepared, &results, &state.others);
+    let input = PeriodInput { results: &results, results_json, revision, why, content, inputs: own_inputs };
+    let period_pages = period_pages(renderer, site, customer, prepared, agreement_texts, input, &folder, drawn, &mut state.timings)?;
+    timed(&mut state.timings.publish, || staging.stage(&period_pages)).map_err(|e| BuildError::Io(e.to_string()))?;
+    state.published.push((customer.id.clone(), period, revision));
+    Ok(())
+}
+
+/// Renders a customer's to-date page and its index once its periods are
+/// done (returned: they are mutable pages).
+fn customer_pages(shared: &Shared, customer: &CustomerView, published: &[publish::Published], state: CustomerState) -> Result<CustomerOutcome, BuildError> {
+    let Shared { renderer, site, .. } = *shared;
+    let CustomerState { mut timings, refusals, kept, published: published_now, new_revisions, .. } = state;
+    let mut pages = Vec::new();
     let to_date = match shared.to_date {
         Some(all) => {
             let results = timed(&mut timings.measure, || all.for_customer(&customer.id));
@@ -873,6 +910,7 @@ struct PeriodInput<'a> {
     inputs: Vec<InputFile>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn period_pages(
     renderer: &Renderer,
     site: &SiteView,
@@ -881,10 +919,11 @@ fn period_pages(
     agreement_texts: &BTreeMap<String, Vec<u8>>,
     period: PeriodInput,
     folder: &Path,
+    drawn: &draw::Drawn,
     timings: &mut Timings,
 ) -> Result<Vec<Page>, BuildError> {
     let PeriodInput { results, results_json, revision, why, content, inputs } = period;
-    let charts = timed(&mut timings.draw, || draw::report_charts(results));
+    let charts = timed(&mut timings.draw, || draw::report_charts(results, drawn));
     let render_start = std::time::Instant::now();
     let note = prepared.notes.iter().find(|n| n.customer == customer.id && n.period == results.period);
     let commentary = note.map(|n| crate::render::markdown::to_safe_html(&n.body)).filter(|h| !h.trim().is_empty());

@@ -304,7 +304,7 @@ fn example_report(site: Option<&Site>) -> Option<crate::render::view::ReportView
     let first = site.agreements.iter().filter(|a| a.kind == AgreementKind::Sla).min_by_key(|a| a.effective)?;
     let period = crate::measure::Period::of(first.effective);
     let results = crate::measure::results::measure(site, &crate::measure::data::Data::default(), &[], period).for_customer(&first.party);
-    Some(crate::render::view::report(&results, &crate::draw::report_charts(&results), None, 1))
+    Some(crate::render::view::report(&results, &crate::draw::report_charts(&results, &crate::draw::Drawn::default()), None, 1))
 }
 
 fn summarise(site: &Site, sources: &BTreeMap<SourceKind, Tally>) -> Summary {

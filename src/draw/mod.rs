@@ -12,7 +12,12 @@
 //! Charts are drawn for report.html, which holds them inline; no page shows
 //! them as images, so no chart is written as a file of its own.
 //! The output holds no time stamps or random ids: the same results give the
-//! same bytes.
+//! same bytes. So a chart several reports show (customers sharing a
+//! service and a target see the same days and months) is drawn once:
+//! [`Drawn`] keeps what was drawn for a batch of reports.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use plotters::prelude::*;
 
@@ -64,23 +69,70 @@ const MET: RGBColor = RGBColor(46, 125, 50);
 const RISK: RGBColor = RGBColor(214, 140, 0);
 const BREACH: RGBColor = RGBColor(164, 22, 26);
 
+/// Plots already drawn, by what they were drawn from, shared by the
+/// reports of a batch (the build's customers of one month, drawn in
+/// parallel). Customers sharing a service and a target have the same days,
+/// months and objective: their charts differ only in the title and the
+/// description, which are added to each copy. Two threads asking for the
+/// same plot at once may both draw it; both get the same bytes.
+#[derive(Debug, Default)]
+pub struct Drawn {
+    plots: Mutex<HashMap<PlotKey, Arc<str>>>,
+}
+
+/// Everything a plot is drawn from (values as their bits: the same value
+/// draws the same plot).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct PlotKey {
+    labels: Vec<String>,
+    points: Vec<(usize, Option<u64>, Status)>,
+    objective: Option<u64>,
+    unit: String,
+    axes: Axes,
+    height: u32,
+}
+
+impl Drawn {
+    /// The plot of `key`, drawn by `draw` unless it was drawn before.
+    fn get_or(&self, key: PlotKey, draw: impl FnOnce() -> String) -> Arc<str> {
+        let plots = || self.plots.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(svg) = plots().get(&key) {
+            return svg.clone();
+        }
+        // Drawn outside the lock: the other core goes on drawing meanwhile.
+        let svg: Arc<str> = draw().into();
+        plots().entry(key).or_insert(svg).clone()
+    }
+
+    /// How many different plots were drawn.
+    pub fn len(&self) -> usize {
+        self.plots.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
+    /// True when nothing was drawn.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// The charts of one target result: its trend, and the daily availability
 /// or the ticket times when it has them.
-pub fn charts(t: &TargetResult) -> Vec<Chart> {
-    let mut out = vec![trend(t)];
-    if let Some(c) = daily(t) {
+pub fn charts(t: &TargetResult, drawn: &Drawn) -> Vec<Chart> {
+    let mut out = vec![trend(t, drawn)];
+    if let Some(c) = daily(t, drawn) {
         out.push(c);
     }
-    if let Some(c) = tickets(t) {
+    if let Some(c) = tickets(t, drawn) {
         out.push(c);
     }
     out
 }
 
 /// The charts of a report: each SLA row's, by its chart id (an OLA or UPC
-/// row has no card to show them).
-pub fn report_charts(results: &Results) -> Vec<(String, Vec<Chart>)> {
-    results.targets.iter().filter(|t| t.kind == AgreementKind::Sla).map(|t| (chart_id(t), charts(t))).collect()
+/// row has no card to show them). Plots drawn before into `drawn` are not
+/// drawn again.
+pub fn report_charts(results: &Results, drawn: &Drawn) -> Vec<(String, Vec<Chart>)> {
+    results.targets.iter().filter(|t| t.kind == AgreementKind::Sla).map(|t| (chart_id(t), charts(t, drawn))).collect()
 }
 
 /// The chart id of a target result: unique within a period.
@@ -108,7 +160,7 @@ fn value_axis(t: &TargetResult) -> String {
 }
 
 /// Thirteen periods of a target with the objective line.
-pub fn trend(t: &TargetResult) -> Chart {
+pub fn trend(t: &TargetResult, drawn: &Drawn) -> Chart {
     let title = format!("{} / {} ({}): {} over 13 months", t.agreement, t.target, t.service, t.metric);
     let points: Vec<(usize, Option<f64>, Status)> = t.trend.iter().enumerate().map(|(i, p)| (i, p.value, p.status)).collect();
     let labels: Vec<String> = t.trend.iter().map(|p| p.period.to_string()).collect();
@@ -124,7 +176,7 @@ pub fn trend(t: &TargetResult) -> Chart {
         words.join("; ")
     );
     let axes = Axes { x: "Month", y: value_axis(t), label_every: 3, from_end: true };
-    let svg = plot(&title, &description, &labels, &points, Some(t.objective), t.unit, &axes, TREND_HEIGHT);
+    let svg = plot(drawn, &title, &description, &labels, &points, Some(t.objective), t.unit, &axes, TREND_HEIGHT);
     Chart {
         kind: "trend",
         title,
@@ -137,7 +189,7 @@ pub fn trend(t: &TargetResult) -> Chart {
 }
 
 /// Availability of each day of the period.
-pub fn daily(t: &TargetResult) -> Option<Chart> {
+pub fn daily(t: &TargetResult, drawn: &Drawn) -> Option<Chart> {
     if t.daily.is_empty() {
         return None;
     }
@@ -172,7 +224,7 @@ pub fn daily(t: &TargetResult) -> Option<Chart> {
     // row), as every ticket of a ticket chart is.
     let description = format!("{summary} Each day is listed under the chart.");
     let axes = Axes { x: "Day of the month", y: "Availability (%)".to_string(), label_every: 5, from_end: false };
-    let svg = plot(&title, &description, &labels, &points, Some(t.objective), t.unit, &axes, DAILY_HEIGHT);
+    let svg = plot(drawn, &title, &description, &labels, &points, Some(t.objective), t.unit, &axes, DAILY_HEIGHT);
     Some(Chart {
         kind: "daily",
         title,
@@ -185,7 +237,7 @@ pub fn daily(t: &TargetResult) -> Option<Chart> {
 }
 
 /// Business time each ticket took, against the time allowed.
-pub fn tickets(t: &TargetResult) -> Option<Chart> {
+pub fn tickets(t: &TargetResult, drawn: &Drawn) -> Option<Chart> {
     if t.tickets.is_empty() {
         return None;
     }
@@ -222,7 +274,7 @@ pub fn tickets(t: &TargetResult) -> Option<Chart> {
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
     let label_every = ((labels.len() * (longest * 7 + 10)) / 250).max(1);
     let axes = Axes { x: "Ticket", y: "Business hours".to_string(), label_every, from_end: false };
-    let svg = plot(&title, &summary, &labels, &hours, limit, "h", &axes, TICKETS_HEIGHT);
+    let svg = plot(drawn, &title, &summary, &labels, &hours, limit, "h", &axes, TICKETS_HEIGHT);
     Some(Chart {
         kind: "tickets",
         title,
@@ -252,6 +304,7 @@ fn y_range(values: &[f64], objective: Option<f64>, unit: &str) -> (f64, f64) {
 }
 
 /// Axis titles and which x labels to print.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Axes {
     x: &'static str,
     y: String,
@@ -261,16 +314,26 @@ struct Axes {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn plot(title: &str, description: &str, labels: &[String], points: &[(usize, Option<f64>, Status)], objective: Option<f64>, unit: &str, axes: &Axes, height: u32) -> String {
-    let values: Vec<f64> = points.iter().filter_map(|p| p.1).collect();
-    let (y0, y1) = y_range(&values, objective, unit);
-    let n = points.len().max(1);
-    let drawn = svg::record((WIDTH, height), |root| {
-        // The recorder never fails; a chart plotters cannot lay out is left
-        // empty rather than failing the build.
-        let _ = draw(root, labels, points, objective, unit, (y0, y1), n, axes);
+fn plot(drawn: &Drawn, title: &str, description: &str, labels: &[String], points: &[(usize, Option<f64>, Status)], objective: Option<f64>, unit: &str, axes: &Axes, height: u32) -> String {
+    let key = PlotKey {
+        labels: labels.to_vec(),
+        points: points.iter().map(|&(i, v, s)| (i, v.map(f64::to_bits), s)).collect(),
+        objective: objective.map(f64::to_bits),
+        unit: unit.to_string(),
+        axes: axes.clone(),
+        height,
+    };
+    let svg = drawn.get_or(key, || {
+        let values: Vec<f64> = points.iter().filter_map(|p| p.1).collect();
+        let (y0, y1) = y_range(&values, objective, unit);
+        let n = points.len().max(1);
+        svg::record((WIDTH, height), |root| {
+            // The recorder never fails; a chart plotters cannot lay out is left
+            // empty rather than failing the build.
+            let _ = draw(root, labels, points, objective, unit, (y0, y1), n, axes);
+        })
     });
-    accessible(&drawn, title, description)
+    accessible(&svg, title, description)
 }
 
 /// An entry of the legend: a status that occurs, or the objective.
@@ -485,6 +548,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_plot_two_reports_show_is_drawn_once_and_titled_for_each() {
+        let drawn = Drawn::default();
+        let axes = Axes { x: "Month", y: "Availability (%)".to_string(), label_every: 3, from_end: true };
+        let labels: Vec<String> = vec!["2026-09".into(), "2026-10".into()];
+        let points = [(0, Some(99.0), Status::Met), (1, Some(98.0), Status::Breached)];
+        // Two customers' SLAs on one shared service: the same months and objective.
+        let a = plot(&drawn, "sla-a / avail (web)", "for a", &labels, &points, Some(98.5), "%", &axes, TREND_HEIGHT);
+        let b = plot(&drawn, "sla-b / avail (web)", "for b", &labels, &points, Some(98.5), "%", &axes, TREND_HEIGHT);
+        assert_eq!(drawn.len(), 1, "the second report's plot is the first's");
+        assert!(a.contains("<title>sla-a / avail (web)</title><desc>for a</desc>"), "{a}");
+        assert!(b.contains("<title>sla-b / avail (web)</title><desc>for b</desc>"), "{b}");
+        assert_eq!(a.replace("<title>sla-a / avail (web)</title><desc>for a</desc>", ""), b.replace("<title>sla-b / avail (web)</title><desc>for b</desc>", ""));
+        // What was kept is what a fresh drawing gives, byte for byte.
+        assert_eq!(plot(&Drawn::default(), "sla-b / avail (web)", "for b", &labels, &points, Some(98.5), "%", &axes, TREND_HEIGHT), b);
+        // Another value, objective, status or height is another plot.
+        let other_value = [(0, Some(99.0), Status::Met), (1, Some(97.0), Status::Breached)];
+        let other_status = [(0, Some(99.0), Status::Met), (1, Some(98.0), Status::AtRisk)];
+        plot(&drawn, "t", "d", &labels, &other_value, Some(98.5), "%", &axes, TREND_HEIGHT);
+        plot(&drawn, "t", "d", &labels, &points, Some(98.0), "%", &axes, TREND_HEIGHT);
+        plot(&drawn, "t", "d", &labels, &other_status, Some(98.5), "%", &axes, TREND_HEIGHT);
+        plot(&drawn, "t", "d", &labels, &points, Some(98.5), "%", &axes, DAILY_HEIGHT);
+        assert_eq!(drawn.len(), 5);
+    }
+
+    #[test]
     fn the_legend_wraps_instead_of_cutting_a_label_off() {
         let (met, risk, breach, insufficient) = (Status::Met, Status::AtRisk, Status::Breached, Status::InsufficientData);
         let points = |statuses: &[Status]| -> Vec<(usize, Option<f64>, Status)> { statuses.iter().enumerate().map(|(i, s)| (i, Some(99.0), *s)).collect() };
@@ -512,7 +600,7 @@ mod tests {
             assert!(x + entry.width() <= WIDTH as i32, "{entry:?} at {x} passes the right edge");
         }
         // The chart draws the objective on the second row: its label's top at 9 + 18 - 7 = 20.
-        let svg = plot("t", "d", &["a".into(), "b".into(), "c".into(), "d".into()], &points(&[met, risk, breach, insufficient]), Some(99.5), "%", &Axes { x: "Month", y: "Availability (%)".to_string(), label_every: 1, from_end: true }, TREND_HEIGHT);
+        let svg = plot(&Drawn::default(), "t", "d", &["a".into(), "b".into(), "c".into(), "d".into()], &points(&[met, risk, breach, insufficient]), Some(99.5), "%", &Axes { x: "Month", y: "Availability (%)".to_string(), label_every: 1, from_end: true }, TREND_HEIGHT);
         // Its dashes at y = 9 + 18 = 27 from x = 4, its label at x = 4 + 24 = 28.
         assert!(svg.contains(r#"d="M4,27H22"/>"#), "{svg}");
         assert!(svg.contains(r#"<text x="28" y="20" dy="0.76em" text-anchor="start">objective</text>"#), "{svg}");
@@ -586,13 +674,13 @@ mod tests {
         // axis runs from 0 to 0.5 x 1.15 = 0.575 h; plotters puts ticks at 0,
         // 0.2 and 0.4 h, read with two decimals as the range is under 1 (they
         // all read "0" with none).
-        let short = y_labels(&plot("t", "d", &ids, &[(0, Some(0.1), Status::Met), (1, Some(0.3), Status::Met)], Some(0.5), "h", &axes, TICKETS_HEIGHT));
+        let short = y_labels(&plot(&Drawn::default(), "t", "d", &ids, &[(0, Some(0.1), Status::Met), (1, Some(0.3), Status::Met)], Some(0.5), "h", &axes, TICKETS_HEIGHT));
         assert_eq!(short, ["0.00", "0.20", "0.40"]);
         // 8 h allowed: 0 to 9.2 h, one decimal.
-        let day = y_labels(&plot("t", "d", &ids, &[(0, Some(1.5), Status::Met), (1, Some(4.0), Status::Met)], Some(8.0), "h", &axes, TICKETS_HEIGHT));
+        let day = y_labels(&plot(&Drawn::default(), "t", "d", &ids, &[(0, Some(1.5), Status::Met), (1, Some(4.0), Status::Met)], Some(8.0), "h", &axes, TICKETS_HEIGHT));
         assert!(day.len() >= 3 && day.iter().all(|l| l.split_once('.').is_some_and(|(_, d)| d.len() == 1)), "{day:?}");
         // 40 h allowed: 0 to 46 h, whole hours.
-        let week = y_labels(&plot("t", "d", &ids, &[(0, Some(12.0), Status::Met), (1, Some(30.0), Status::Met)], Some(40.0), "h", &axes, TICKETS_HEIGHT));
+        let week = y_labels(&plot(&Drawn::default(), "t", "d", &ids, &[(0, Some(12.0), Status::Met), (1, Some(30.0), Status::Met)], Some(40.0), "h", &axes, TICKETS_HEIGHT));
         assert!(week.len() >= 3 && week.iter().all(|l| !l.contains('.')), "{week:?}");
         // Every label of each axis differs from the next.
         for labels in [&short, &day, &week] {

@@ -554,8 +554,10 @@ impl Data {
         let known = |t: Option<i64>| t.filter(|&t| t < to);
         for service in services {
             feed.tag(b'S').text(service);
-            for o in self.outages.get(service).into_iter().flatten().filter(|o| sees(customer, o.customer.as_deref())) {
-                if o.start < to && o.end.is_none_or(|e| e > from) {
+            // Times are tested before customers: a service's rows of other
+            // months are passed over without comparing a string.
+            for o in self.outages.get(service).into_iter().flatten().filter(|o| o.start < to && o.end.is_none_or(|e| e > from)) {
+                if sees(customer, o.customer.as_deref()) {
                     let kind = match o.kind {
                         OutageKind::Unplanned => 0,
                         OutageKind::Planned => 1,
@@ -580,8 +582,8 @@ impl Data {
             for (owner, s) in timelines {
                 feed.tag(b's').opt_text(owner).digest(&self.samples_digest(service, owner, s, from, to));
             }
-            for t in self.tickets.get(service).into_iter().flatten().filter(|t| sees(customer, t.customer.as_deref())) {
-                if t.opened < to && t.resolved.is_none_or(|r| r >= from) {
+            for t in self.tickets.get(service).into_iter().flatten().filter(|t| t.opened < to && t.resolved.is_none_or(|r| r >= from)) {
+                if sees(customer, t.customer.as_deref()) {
                     let resolved = known(t.resolved);
                     // Time on hold is only a fact of the period once the ticket is resolved in it.
                     let paused = resolved.map(|_| t.paused);
