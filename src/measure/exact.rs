@@ -122,6 +122,24 @@ mod tests {
     }
 
     #[test]
+    fn comparing_millionths_is_comparing_fractions() {
+        // Latency figures count samples over an objective (or at or under a
+        // threshold) by comparing micros with the bound's micros, converted
+        // once: the same answer as the exact comparison of each sample's
+        // Fraction::decimal. Values on, just past and far from the bounds,
+        // and decimals a float cannot hold (0.1 + 0.2 is 0.30000000000000004).
+        let bounds = [0.0, 0.3, 120.0, 250.5, 99.95, 1e-6, 1_000_000.0];
+        let mut values = vec![0.0, 0.1 + 0.2, 0.3, 0.2999995, 0.3000004, 0.3000005, 120.0, 119.9999995, 120.0000005, 250.49999949, 250.5000005, 99.9499995, 99.95, 1e-6, 5e-7, 4.9e-7];
+        values.extend((0..2000).map(|i| i as f64 * 0.137));
+        for &b in &bounds {
+            for &v in &values {
+                assert_eq!(micros(v) > micros(b), worse_than(Fraction::decimal(v), b, false), "{v} over {b}");
+                assert_eq!(micros(v) <= micros(b), Fraction::decimal(v).cmp_decimal(b).is_le(), "{v} at or under {b}");
+            }
+        }
+    }
+
+    #[test]
     fn equal_to_the_objective_is_met() {
         // 99.9 % of 1000 s: 999 / 1000 s up. In f64, 999.0 / 1000.0 * 100.0
         // is 99.9 exactly here, but 0.1 + 0.2 style errors cannot arise at all

@@ -490,7 +490,10 @@ fn latency_percentile(subject: &Subject, data: &Data, percentile: f64) -> Figure
     // The rank-th smallest without sorting them all (linear on average): a
     // month of one-minute samples is 44,640 values per figure.
     let value = *values.select_nth_unstable_by((rank - 1) as usize, f64::total_cmp).1;
-    let over = values.iter().filter(|&&v| worse_than(Fraction::decimal(v), subject.target.objective, false)).count();
+    // Worse than the objective: over it in millionths (`worse_than` on
+    // `Fraction::decimal`, with the objective converted once, not per sample).
+    let bound = micros(subject.target.objective);
+    let over = values.iter().filter(|&&v| micros(v) > bound).count();
     figure.value = Some(Fraction::decimal(value));
     figure.basis.rank = Some(rank);
     figure.budget = Some(Budget::new("samples", (n - rank) as f64, over as f64));
@@ -500,7 +503,10 @@ fn latency_percentile(subject: &Subject, data: &Data, percentile: f64) -> Figure
 fn latency_share(subject: &Subject, data: &Data, threshold: f64) -> Figure {
     let (values, scope, covered) = latencies(subject, data);
     let n = values.len() as i64;
-    let under = values.iter().filter(|&&v| Fraction::decimal(v).cmp_decimal(threshold).is_le()).count() as i64;
+    // At or under the threshold in millionths (`Fraction::cmp_decimal`, with
+    // the threshold converted once, not per sample).
+    let bound = micros(threshold);
+    let under = values.iter().filter(|&&v| micros(v) <= bound).count() as i64;
     let figure = Figure {
         basis: Basis { scope_seconds: Some(total(&scope)), count: Some(n), good: Some(under as f64), ..Basis::default() },
         ..Figure::default()
