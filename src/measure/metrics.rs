@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::calendar::CalendarIndex;
 use super::data::{sees, Data, Outage, OutageKind, Samples, Ticket};
 use super::samples::overlapping;
-use super::exact::{micros, worse_than, Fraction, Status};
+use super::exact::{micros, Fraction, Status};
 use super::intervals::{intersect, subtract, total, union, weighted_loss, Interval, Weighted};
 use super::period::{start_of_day, Period};
 use crate::model::{Agreement, AgreementKind, Calendar, Counts, Measure, Planned, SiteConfig, Target, Unknown};
