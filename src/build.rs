@@ -404,12 +404,12 @@ fn build_once(options: &BuildOptions, incremental: bool) -> Result<Option<BuildR
         awaiting: &awaiting,
         bar: &bar,
     };
-    // Decide, draw, render and stage, customers in parallel: each period
-    // folder goes to disk (not yet in place) as soon as its pages exist and
-    // is dropped from memory; nothing is in place before the commit below,
-    // so a refusal anywhere leaves the site as it was.
-    // Month by month, so that the charts customers share are drawn once
-    // (`draw::Drawn`) and only one month's charts are held.
+    // Decide, draw, render and stage month by month, the customers of a
+    // month in parallel (the charts they share are drawn once, and only
+    // one month's are held: `draw::Drawn`). Each period folder goes to disk
+    // (not yet in place) as soon as its pages exist and is dropped from
+    // memory; nothing is in place before the commit below, so a refusal
+    // anywhere leaves the site as it was.
     let staging = publish::Staging::begin(&output_lock).map_err(|e| BuildError::Io(e.to_string()))?;
     let mut states: Vec<CustomerState> = customers.iter().map(|c| CustomerState::new(&shared, c, &published_of[&c.id])).collect();
     for &period in shared.complete {

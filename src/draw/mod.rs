@@ -105,13 +105,9 @@ impl Drawn {
     }
 
     /// How many different plots were drawn.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.plots.lock().unwrap_or_else(PoisonError::into_inner).len()
-    }
-
-    /// True when nothing was drawn.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
