@@ -631,8 +631,8 @@ fn decide(shared: &Shared, customer: &CustomerView, latest: &BTreeMap<Period, &p
 struct CustomerState<'a> {
     /// Its published periods, the latest revision of each.
     latest: BTreeMap<Period, &'a publish::Published>,
-    /// The other customers (whose input rows a manifest leaves out).
-    others: Vec<String>,
+    /// The other customers (whose notes a manifest leaves out).
+    others: BTreeSet<String>,
     timings: Timings,
     refusals: Vec<String>,
     kept: usize,
@@ -680,7 +680,7 @@ fn customer_period(shared: &Shared, customer: &CustomerView, state: &mut Custome
         return Ok(());
     }
     let folder = PathBuf::from(&customer.id).join(folder_name(period, revision));
-    let own_inputs = customer_inputs(inputs, prepared, &results, &state.others);
+    let own_inputs = customer_inputs(inputs, agreement_texts, &results, &state.others);
     let input = PeriodInput { results: &results, results_json, revision, why, content, inputs: own_inputs };
     let period_pages = period_pages(renderer, site, customer, prepared, agreement_texts, input, &folder, drawn, &mut state.timings)?;
     timed(&mut state.timings.publish, || staging.stage(&period_pages)).map_err(|e| BuildError::Io(e.to_string()))?;
@@ -886,16 +886,24 @@ fn input_files(root: &Path, loaded: &crate::measure::Loaded) -> Vec<InputFile> {
 
 /// The inputs a customer's manifest lists: the site configuration, the data
 /// files, the agreements its report used and its own notes; never another
-/// customer's files.
-fn customer_inputs(inputs: &[InputFile], prepared: &Prepared, results: &Results, others: &[String]) -> Vec<InputFile> {
-    let used: Vec<String> = results.agreements.iter().map(|a| a.file.clone()).collect();
-    let agreement_files: Vec<String> = prepared.site.versions.iter().map(|a| slashed(&a.file)).collect();
+/// customer's files. (`agreement_files` holds every agreement version's
+/// file; both tests are lookups: a provider has a thousand input files and
+/// two hundred customers, each with thirteen months.)
+fn customer_inputs(inputs: &[InputFile], agreement_files: &BTreeMap<String, Vec<u8>>, results: &Results, others: &BTreeSet<String>) -> Vec<InputFile> {
+    let used: BTreeSet<&str> = results.agreements.iter().map(|a| a.file.as_str()).collect();
     inputs
         .iter()
-        .filter(|i| !agreement_files.contains(&i.path) || used.contains(&i.path))
-        .filter(|i| !others.iter().any(|o| i.path.starts_with(&format!("{}/{o}/", crate::load::notes::NOTES_DIR))))
+        .filter(|i| !agreement_files.contains_key(&i.path) || used.contains(i.path.as_str()))
+        .filter(|i| !note_owner(&i.path).is_some_and(|o| others.contains(o)))
         .cloned()
         .collect()
+}
+
+/// The customer whose notes folder holds `path` (`notes/<customer>/...`;
+/// a customer id holds no `/`).
+fn note_owner(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix(crate::load::notes::NOTES_DIR)?.strip_prefix('/')?;
+    rest.split_once('/').map(|(owner, _)| owner)
 }
 
 /// One period of one customer, ready to be rendered.

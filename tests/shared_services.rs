@@ -8,7 +8,7 @@
 mod common;
 
 use common::Fixture;
-use slareport::measure::results::{Results, TargetResult};
+use slareport::measure::results::{FigureCache, Options, Results, TargetResult, TREND_PERIODS};
 use slareport::measure::{prepare, Period};
 
 const SITE: &str = r#"title = "Shared service"
@@ -230,4 +230,37 @@ fn without_a_customer_column_every_customer_sees_every_row() {
         assert_value(get(&results, sla, "availability"), 100.0 * 2_413_800.0 / 2_419_200.0);
         assert_value(get(&results, sla, "response-p1"), 60.0);
     }
+}
+
+#[test]
+fn customers_who_see_the_same_outages_share_one_figure() {
+    // With outages naming customers, a and b see different outages: each
+    // SLA's availability is a figure of its own. Without the customer
+    // column both see every outage, so one figure serves both: one figure
+    // fewer in each month of the trend (the month and the TREND_PERIODS = 12
+    // before it: 13), each customer's value still as worked out by hand in
+    // `without_a_customer_column_every_customer_sees_every_row` (down
+    // 3_600 + 1_800 = 5_400 s of 2_419_200 s). Ticket figures are never
+    // shared (tickets name customers), nor is the OLA's (it counts its own).
+    let computed = |f: &Fixture| {
+        let prepared = prepare(f.root()).unwrap_or_else(|p| panic!("{}", common::render(&p.into_vec())));
+        let cache = FigureCache::default();
+        let results = prepared.measure_with("2026-02".parse::<Period>().unwrap(), Options::default(), &cache);
+        (cache.computed(), results)
+    };
+    let (apart, results) = computed(&shared_site());
+    assert_eq!(get(&results, "a-mail", "availability").basis.lost_seconds, Some(5_400.0));
+    assert_eq!(get(&results, "b-mail", "availability").basis.lost_seconds, Some(1_800.0));
+    let f = shared_site();
+    let strip = |text: &str| text.lines().map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n").collect::<String>();
+    f.write("data/outages.csv", &strip(OUTAGES));
+    let (alike, results) = computed(&f);
+    assert_eq!(apart - alike, TREND_PERIODS + 1);
+    for sla in ["a-mail", "b-mail"] {
+        let r = get(&results, sla, "availability");
+        assert_eq!(r.basis.lost_seconds, Some(5_400.0));
+        assert_value(r, 100.0 * 2_413_800.0 / 2_419_200.0);
+    }
+    // The OLA still counts only the hour it caused (3_600 s).
+    assert_eq!(get(&results, "net-ola", "availability").basis.lost_seconds, Some(3_600.0));
 }

@@ -446,6 +446,15 @@ impl Data {
             .or_else(|| self.samples.get(service))
     }
 
+    /// True when some outage of `service` names a customer, or some customer
+    /// has a timeline of samples of its own on it: then customers of the
+    /// service may see different outages and samples. Worked out from the
+    /// rows on each call (nothing indexed that could go stale).
+    pub fn outages_or_samples_name_customers(&self, service: &str) -> bool {
+        self.outages.get(service).is_some_and(|list| list.iter().any(|o| o.customer.is_some()))
+            || self.customer_samples.range((service.to_string(), String::new())..).next().is_some_and(|((s, _), _)| s == service)
+    }
+
     /// Every timeline of samples: the shared ones, then each customer's.
     fn all_samples(&self) -> impl Iterator<Item = &Samples> {
         self.samples.values().chain(self.customer_samples.values())

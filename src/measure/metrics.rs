@@ -162,6 +162,53 @@ pub fn figure(subject: &Subject, data: &Data) -> Figure {
     }
 }
 
+/// Everything [`figure`] reads of a subject of a whole month besides the
+/// data: two subjects with the same reading in the same month have the same
+/// figure. Customers sharing a service and a target so share one figure
+/// (computed once: [`super::results::FigureCache`]), as do an SLA and an
+/// OLA counting all rows.
+///
+/// The customer is part of it unless the figure cannot tell customers
+/// apart: an availability or latency figure reads the service's outages and
+/// probe samples only, so when none of them names a customer every customer
+/// sees the same rows. Ticket, survey and ratio figures keep their customer.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Reading {
+    service: String,
+    /// The measure with its parameters, as Rust writes it (a float's `Debug`
+    /// text is exact: two different values never read the same).
+    measure: String,
+    calendar: String,
+    /// The objective's bits (the budget is worked out from it).
+    objective: u64,
+    /// Whose rows alone count (see [`Subject::responsible`]).
+    responsible: Option<String>,
+    /// The day the agreement took effect: figures start there.
+    effective: chrono::NaiveDate,
+    customer: Option<String>,
+}
+
+impl Subject<'_> {
+    /// What the figure of this subject is computed from (see [`Reading`]);
+    /// for whole-month subjects (no window; the cut is the month's end).
+    pub fn reading(&self, data: &Data) -> Reading {
+        let from_outages_and_samples = matches!(
+            self.target.measure,
+            Measure::OutageAvailability { .. } | Measure::SampleAvailability { .. } | Measure::LatencyPercentile { .. } | Measure::LatencyShare { .. }
+        );
+        let alike = from_outages_and_samples && !data.outages_or_samples_name_customers(self.service);
+        Reading {
+            service: self.service.to_string(),
+            measure: format!("{:?}", self.target.measure),
+            calendar: self.target.calendar.clone(),
+            objective: self.target.objective.to_bits(),
+            responsible: self.responsible().map(str::to_string),
+            effective: self.agreement.first_effective,
+            customer: if alike { None } else { self.customer.map(str::to_string) },
+        }
+    }
+}
+
 fn outages_of<'d>(data: &'d Data, service: &str) -> &'d [Outage] {
     data.outages.get(service).map_or(&[], Vec::as_slice)
 }

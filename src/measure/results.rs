@@ -12,7 +12,7 @@ use super::data::Data;
 use super::exact::{worse_than, Fraction, Status};
 use super::corrections::{Applied, CorrectionResult};
 use super::forecast::{forecast, Forecast, Progress};
-use super::metrics::{customer_of, figure, status_of, ticket_points, Basis, Budget, Figure, Loss, Subject, TicketPoint};
+use super::metrics::{customer_of, figure, status_of, ticket_points, Basis, Budget, Figure, Loss, Reading, Subject, TicketPoint};
 use super::period::Period;
 use crate::load::notes::{Action, ActionStatus, Note};
 use crate::model::{Agreement, AgreementKind, Site, Target};
@@ -301,27 +301,29 @@ pub struct Summary {
     pub credit_amounts_by_customer: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
-/// Figures already computed in this run, so the trend of one month reuses
-/// the figures of the months before it instead of computing them again.
-/// Shared by periods measured in parallel: a figure is computed outside the
-/// lock (two threads may compute the same one; both get the same figure).
+/// Figures already computed in this run, kept by what they are computed
+/// from ([`Reading`]) and month: the trend of one month reuses the figures
+/// of the months before it, and the customers sharing a service and a
+/// target share its figure, instead of computing them again. Shared by
+/// periods measured in parallel: a figure is computed outside the lock (two
+/// threads may compute the same one; both get the same figure).
 #[derive(Debug, Default)]
 pub struct FigureCache {
-    /// By agreement, version, target, service and period.
-    figures: std::sync::RwLock<std::collections::HashMap<FigureKey, Figure>>,
+    figures: std::sync::RwLock<std::collections::HashMap<Reading, BTreeMap<Period, Figure>>>,
     /// Set when a figure was asked of a month whose rows were not read
     /// (see [`Data::partial`]): the results are then incomplete and the
     /// caller measures again from every row.
     missed: std::sync::atomic::AtomicBool,
 }
 
-type FigureKey = (String, String, String, String, Period);
-
 impl FigureCache {
-    fn get(&self, site: &Site, data: &Data, agreement: &Agreement, target: &Target, service: &str, period: Period) -> Figure {
-        let key = (agreement.id.clone(), agreement.version.clone(), target.id.clone(), service.to_string(), period);
-        if let Some(f) = self.figures.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
-            return f.clone();
+    /// The figure of a whole month of `target` of `agreement` on `service`,
+    /// whose reading is `reading`.
+    #[allow(clippy::too_many_arguments)]
+    fn get(&self, site: &Site, data: &Data, agreement: &Agreement, target: &Target, service: &str, period: Period, reading: &Reading) -> Figure {
+        let held = self.figures.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(reading).and_then(|months| months.get(&period).cloned());
+        if let Some(f) = held {
+            return f;
         }
         let (start, cut) = period.bounds(site.config.timezone);
         if data.unread(start, cut) {
@@ -329,15 +331,18 @@ impl FigureCache {
             return Figure::default();
         }
         let f = figure(&Subject { config: &site.config, agreement, target, service, period, window: None, cut, customer: customer_of(agreement) }, data);
-        self.figures.write().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, f.clone());
+        self.figures.write().unwrap_or_else(std::sync::PoisonError::into_inner).entry(reading.clone()).or_default().insert(period, f.clone());
         f
     }
-}
 
-impl FigureCache {
     /// True when a figure was asked of a month whose rows were not read.
     pub fn missed(&self) -> bool {
         self.missed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many figures were computed (different readings and months).
+    pub fn computed(&self) -> usize {
+        self.figures.read().unwrap_or_else(std::sync::PoisonError::into_inner).values().map(BTreeMap::len).sum()
     }
 }
 
@@ -374,23 +379,54 @@ pub fn trend_value(v: f64) -> f64 {
 /// Published figures of earlier months, by agreement, target, service and period.
 #[derive(Debug, Clone, Default)]
 pub struct History {
-    points: std::collections::HashMap<(String, String, String, Period), TrendPoint>,
+    points: HashMap<(String, String, String), BTreeMap<Period, TrendPoint>>,
 }
 
 impl History {
     /// Records the figure of a published month (its value as in [`trend_value`]).
     pub fn insert(&mut self, agreement: &str, target: &str, service: &str, mut point: TrendPoint) {
         point.value = point.value.map(trend_value);
-        self.points.insert((agreement.to_string(), target.to_string(), service.to_string(), point.period), point);
+        self.points.entry((agreement.to_string(), target.to_string(), service.to_string())).or_default().insert(point.period, point);
     }
 
-    fn get(&self, agreement: &str, target: &str, service: &str, period: Period) -> Option<&TrendPoint> {
-        self.points.get(&(agreement.to_string(), target.to_string(), service.to_string(), period))
+    /// The published months of one row (one lookup for all of its trend).
+    fn of(&self, agreement: &str, target: &str, service: &str) -> Option<&BTreeMap<Period, TrendPoint>> {
+        if self.points.is_empty() {
+            return None;
+        }
+        self.points.get(&(agreement.to_string(), target.to_string(), service.to_string()))
     }
 
     /// Adds every figure of `other`; on the same key, `other`'s wins.
     pub fn extend(&mut self, other: History) {
-        self.points.extend(other.points);
+        for (key, points) in other.points {
+            self.points.entry(key).or_default().extend(points);
+        }
+    }
+}
+
+/// The agreement versions in force in the months a period's trend shows
+/// (by agreement id, month by month), looked up once per period rather
+/// than for every trend point of every row.
+struct TrendVersions<'a> {
+    months: Vec<(Period, HashMap<&'a str, &'a Agreement>)>,
+}
+
+impl<'a> TrendVersions<'a> {
+    fn new(site: &'a Site, period: Period) -> Self {
+        let months = period
+            .trailing(TREND_PERIODS)
+            .into_iter()
+            .filter(|&p| p != period)
+            .map(|p| (p, site.agreements.iter().map(|a| a.id.as_str()).zip(site.agreements_in_force(p)).collect()))
+            .collect();
+        TrendVersions { months }
+    }
+
+    /// The version of agreement `id` in force in `p` (as
+    /// [`Site::version_in_force`] picks it).
+    fn version(&self, id: &str, p: Period) -> Option<&'a Agreement> {
+        self.months.iter().find(|(m, _)| *m == p).and_then(|(_, versions)| versions.get(id).copied())
     }
 }
 
@@ -414,10 +450,11 @@ pub fn measure_with(site: &Site, data: &Data, notes: &[Note], period: Period, op
             agreement.targets.iter().flat_map(move |target| services_of(agreement, target).into_iter().map(move |service| Key { agreement, target, service, period, cut }))
         })
         .collect();
+    let context = Context { site, data, history: options.history, cache, versions: TrendVersions::new(site, period) };
     let ((targets, tickets_by_customer), completeness) = rayon::join(
         || {
             rayon::join(
-                || keys.par_iter().map(|&key| Arc::new(target_result(site, data, key, options.history, cache))).collect::<Vec<_>>(),
+                || keys.par_iter().map(|&key| Arc::new(target_result(&context, key))).collect::<Vec<_>>(),
                 || ticket_counts(data, start, cut),
             )
         },
@@ -455,7 +492,9 @@ pub fn measure_with(site: &Site, data: &Data, notes: &[Note], period: Period, op
 /// Tickets by service, priority and customer: opened in `[start, end)`,
 /// resolved in it, and open at `end` (a ticket may count in all three).
 fn ticket_counts(data: &Data, start: i64, end: i64) -> Vec<(Option<String>, TicketCount)> {
-    let mut counts: BTreeMap<(String, String, Option<String>), TicketCount> = BTreeMap::new();
+    // Counted under borrowed keys: a month of a provider holds a hundred
+    // thousand tickets and a few thousand keys.
+    let mut counts: BTreeMap<(&str, &str, Option<&str>), [usize; 3]> = BTreeMap::new();
     for (service, tickets) in &data.tickets {
         for t in tickets {
             let opened = start <= t.opened && t.opened < end;
@@ -464,19 +503,18 @@ fn ticket_counts(data: &Data, start: i64, end: i64) -> Vec<(Option<String>, Tick
             if !(opened || resolved || open) {
                 continue;
             }
-            let c = counts.entry((service.clone(), t.priority.clone(), t.customer.clone())).or_insert_with(|| TicketCount {
-                service: service.clone(),
-                priority: t.priority.clone(),
-                opened: 0,
-                resolved: 0,
-                open_at_end: 0,
-            });
-            c.opened += usize::from(opened);
-            c.resolved += usize::from(resolved);
-            c.open_at_end += usize::from(open);
+            let c = counts.entry((service.as_str(), t.priority.as_str(), t.customer.as_deref())).or_insert([0; 3]);
+            c[0] += usize::from(opened);
+            c[1] += usize::from(resolved);
+            c[2] += usize::from(open);
         }
     }
-    counts.into_iter().map(|((_, _, customer), c)| (customer, c)).collect()
+    counts
+        .into_iter()
+        .map(|((service, priority, customer), [opened, resolved, open_at_end])| {
+            (customer.map(str::to_string), TicketCount { service: service.to_string(), priority: priority.to_string(), opened, resolved, open_at_end })
+        })
+        .collect()
 }
 
 /// Adds up ticket counts by service and priority.
@@ -513,11 +551,22 @@ struct Key<'a> {
     cut: i64,
 }
 
-fn target_result(site: &Site, data: &Data, key: Key, history: Option<&History>, cache: &FigureCache) -> TargetResult {
+/// What every row of one period is measured with.
+struct Context<'a> {
+    site: &'a Site,
+    data: &'a Data,
+    history: Option<&'a History>,
+    cache: &'a FigureCache,
+    versions: TrendVersions<'a>,
+}
+
+fn target_result(context: &Context, key: Key) -> TargetResult {
+    let Context { site, data, history, cache, ref versions } = *context;
     let Key { agreement, target, service, period, cut } = key;
     let subject = Subject { config: &site.config, agreement, target, service, period, window: None, cut, customer: customer_of(agreement) };
     let complete = cut >= period.bounds(site.config.timezone).1;
-    let figure = if complete { cache.get(site, data, agreement, target, service, period) } else { figure(&subject, data) };
+    let reading = subject.reading(data);
+    let figure = if complete { cache.get(site, data, agreement, target, service, period, &reading) } else { figure(&subject, data) };
     let higher = target.measure.higher_is_better();
     let status = status_of(target, &figure);
     // Insufficient data owes no credit and reaches no severity.
@@ -528,22 +577,29 @@ fn target_result(site: &Site, data: &Data, key: Key, history: Option<&History>, 
     // carries its own month alone, so a build publishing one new month never
     // measures the earlier months of rows no page shows.
     let months = if agreement.kind == AgreementKind::Sla { period.trailing(TREND_PERIODS) } else { vec![period] };
+    let published = history.and_then(|h| h.of(&agreement.id, &target.id, service));
     let trend = months
         .into_iter()
         .map(|p| {
             if p == period {
                 return TrendPoint { period: p, value: figure.value.map(|v| trend_value(v.to_f64())), status };
             }
-            if let Some(point) = history.and_then(|h| h.get(&agreement.id, &target.id, service, p)) {
+            if let Some(point) = published.and_then(|months| months.get(&p)) {
                 return point.clone();
             }
             // Each month against its own version; no data where that version
             // lacks the target or the service.
-            let then = site.version_in_force(&agreement.id, p).unwrap_or(agreement);
+            let then = versions.version(&agreement.id, p).unwrap_or(agreement);
             let Some(t) = then.targets.iter().find(|t| t.id == target.id && services_of(then, t).contains(&service)) else {
                 return TrendPoint { period: p, value: None, status: Status::NoData };
             };
-            let f = cache.get(site, data, then, t, service, p);
+            // The same version reads as this month's row does.
+            let f = if then.version == agreement.version {
+                cache.get(site, data, then, t, service, p, &reading)
+            } else {
+                let reading = Subject { agreement: then, target: t, period: p, ..subject }.reading(data);
+                cache.get(site, data, then, t, service, p, &reading)
+            };
             TrendPoint {
                 period: p,
                 value: f.value.map(|v| trend_value(v.to_f64())),
