@@ -22,19 +22,39 @@ const MAX_CELL_ERRORS: usize = 10;
 /// ids): a month of probe samples is millions of service names.
 enum Values<'a> {
     Text(Vec<Option<Cow<'a, str>>>),
+    /// A text column of the export taken as it is, every cell already what
+    /// [`text_cells`] would make of it (see [`as_exported`]): a month of
+    /// probe samples names its services in millions of cells, copied
+    /// three times over otherwise.
+    AsExported(Column),
     Instant(Vec<Option<i64>>),
     Bool(Vec<Option<bool>>),
     Number(Vec<Option<f64>>),
 }
 
 impl Values<'_> {
+    /// The polars column of `name`; a column without an empty cell is made
+    /// from its values at once (no validity built cell by cell).
     fn into_column(self, name: &str) -> Column {
         let name = PlSmallStr::from(name);
+        fn whole<T: Copy>(v: &[Option<T>]) -> Option<Vec<T>> {
+            v.iter().copied().collect()
+        }
         match self {
             Values::Text(v) => Column::new(name, v),
-            Values::Instant(v) => Column::new(name, v),
-            Values::Bool(v) => Column::new(name, v),
-            Values::Number(v) => Column::new(name, v),
+            Values::AsExported(c) => c.with_name(name),
+            Values::Instant(v) => match whole(&v) {
+                Some(all) => Int64Chunked::from_vec(name, all).into_column(),
+                None => Column::new(name, v),
+            },
+            Values::Bool(v) => match whole(&v) {
+                Some(all) => BooleanChunked::from_slice(name, &all).into_column(),
+                None => Column::new(name, v),
+            },
+            Values::Number(v) => match whole(&v) {
+                Some(all) => Float64Chunked::from_vec(name, all).into_column(),
+                None => Column::new(name, v),
+            },
         }
     }
 }
@@ -541,6 +561,7 @@ fn convert_column<'c>(
     cells: &mut Cells,
 ) -> Option<Values<'c>> {
     let values = match canonical.ty {
+        ColumnType::Text if as_exported(raw, canonical, source) => Values::AsExported(raw.clone()),
         ColumnType::Text => Values::Text(text_cells(raw, source, cells)?.into_iter().map(|c| c.map(Cow::Borrowed)).collect()),
         ColumnType::Instant => Values::Instant(instants(raw, source, parser, cells)?),
         ColumnType::Bool => Values::Bool(bools(raw, source, cells)?),
@@ -561,6 +582,19 @@ fn convert_column<'c>(
         ),
     };
     Some(values)
+}
+
+/// True when a text column needs nothing done to it: text without an empty
+/// cell, none padded or one of the source's null values, of a column the
+/// source does not map (`[sources.<kind>.values]`) and the checks do not
+/// rewrite (an outage's `kind` is written in lower case): [`text_cells`]
+/// would give every cell back as it is.
+fn as_exported(raw: &Column, canonical: &Canonical, source: &Source) -> bool {
+    let Ok(strings) = raw.str() else { return false };
+    canonical.name != "kind"
+        && !source.values.contains_key(canonical.name)
+        && strings.null_count() == 0
+        && strings.iter().flatten().all(|c| c.trim().len() == c.len() && !source.null_values.iter().any(|n| n == c))
 }
 
 /// The cells as trimmed text, with the source's null values as `None`.
@@ -831,6 +865,7 @@ fn check_rows(source: &Source, part: &RawPart, converted: &mut [(&'static str, V
 fn is_null(values: &Values<'_>, i: usize) -> bool {
     match values {
         Values::Text(v) => v[i].is_none(),
+        Values::AsExported(_) => false,
         Values::Instant(v) => v[i].is_none(),
         Values::Bool(v) => v[i].is_none(),
         Values::Number(v) => v[i].is_none(),
@@ -853,5 +888,75 @@ mod tests {
         assert_eq!(mapped(&map, "Category 42"), None);
         assert_eq!(mapped(&map, "email service"), None);
         assert_eq!(mapped(&BTreeMap::new(), "email"), None);
+    }
+
+    fn samples_source() -> Source {
+        let kind = SourceKind::Samples;
+        Source {
+            kind,
+            path: PathBuf::from("probes.csv"),
+            columns: kind.columns().iter().map(|c| (c.name.to_string(), c.name.to_string())).collect(),
+            timestamp_format: None,
+            timezone: chrono_tz::UTC,
+            null_values: vec![String::new(), "NA".to_string()],
+            separator: b',',
+            interval: 60,
+            scale: (1.0, 5.0),
+            values: BTreeMap::new(),
+        }
+    }
+
+    /// The column a text column of the export becomes: taken as it is when
+    /// every cell is already canonical, else cell by cell.
+    fn text_column(raw: &Column, name: &'static str, source: &Source) -> Column {
+        let canonical = source.kind.columns().iter().find(|c| c.name == name).unwrap();
+        let mut problems = CellProblems::new(Path::new("probes.csv"), name);
+        let rows = RowNumbers::Rows { first: 0 };
+        let mut cells = Cells { problems: &mut problems, rows: &rows };
+        convert_column(raw, canonical, source, &TimestampParser::new(None, source.timezone), &mut cells).unwrap().into_column(name)
+    }
+
+    #[test]
+    fn a_text_column_needing_nothing_is_taken_as_exported_and_reads_the_same() {
+        let source = samples_source();
+        let canonical = |name: &str| source.kind.columns().iter().find(|c| c.name == name).unwrap();
+        let clean = Column::new("service".into(), ["mail", "crm", "mail"]);
+        assert!(as_exported(&clean, canonical("service"), &source));
+        // What the cell-by-cell conversion makes of the same cells.
+        let by_cell = Column::new("service".into(), text_cells(&clean, &source, &mut Cells { problems: &mut CellProblems::new(Path::new("p"), "service"), rows: &RowNumbers::Rows { first: 0 } }).unwrap());
+        assert!(text_column(&clean, "service", &source).equals_missing(&by_cell));
+        // A padded cell, a null value, an empty cell: converted cell by cell.
+        for cells in [vec![Some("mail "), Some("crm")], vec![Some("NA"), Some("crm")], vec![None, Some("crm")], vec![Some(""), Some("crm")]] {
+            let raw = Column::new("service".into(), cells.clone());
+            assert!(!as_exported(&raw, canonical("service"), &source), "{cells:?}");
+        }
+        let padded = Column::new("service".into(), [Some(" mail "), Some("NA"), Some("crm")]);
+        let expected = Column::new("service".into(), [Some("mail"), None, Some("crm")]);
+        assert!(text_column(&padded, "service", &source).equals_missing(&expected));
+        // A mapped column is converted cell by cell (map_values maps it).
+        let mut mapped = samples_source();
+        mapped.values.insert("service".into(), [("Mail".to_string(), "mail".to_string())].into_iter().collect());
+        assert!(!as_exported(&clean, canonical("service"), &mapped));
+        // Not text: refused cell by cell, as before.
+        assert!(!as_exported(&Column::new("service".into(), [1i64, 2]), canonical("service"), &source));
+    }
+
+    #[test]
+    fn an_outage_kind_is_never_taken_as_exported() {
+        let mut source = samples_source();
+        source.kind = SourceKind::Outages;
+        let kind = SourceKind::Outages.columns().iter().find(|c| c.name == "kind").unwrap();
+        assert!(!as_exported(&Column::new("kind".into(), ["Planned", "unplanned"]), kind, &source));
+    }
+
+    #[test]
+    fn a_column_without_empty_cells_is_made_whole_and_reads_the_same() {
+        let instants = Values::Instant(vec![Some(1), Some(2)]).into_column("time");
+        assert!(instants.equals_missing(&Column::new("time".into(), [Some(1i64), Some(2)])));
+        assert_eq!(instants.null_count(), 0);
+        let gaps = Values::Number(vec![Some(1.5), None]).into_column("latency_ms");
+        assert!(gaps.equals_missing(&Column::new("latency_ms".into(), [Some(1.5f64), None])));
+        let up = Values::Bool(vec![Some(true), Some(false)]).into_column("up");
+        assert!(up.equals_missing(&Column::new("up".into(), [true, false])));
     }
 }
