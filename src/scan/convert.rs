@@ -27,6 +27,8 @@ enum Values<'a> {
     /// probe samples names its services in millions of cells, copied
     /// three times over otherwise.
     AsExported(Column),
+    /// An optional text column the export does not have: every cell empty.
+    Absent(usize),
     Instant(Vec<Option<i64>>),
     Bool(Vec<Option<bool>>),
     Number(Vec<Option<f64>>),
@@ -43,6 +45,7 @@ impl Values<'_> {
         match self {
             Values::Text(v) => Column::new(name, v),
             Values::AsExported(c) => c.with_name(name),
+            Values::Absent(height) => Column::full_null(name, height, &DataType::String),
             Values::Instant(v) => match whole(&v) {
                 Some(all) => Int64Chunked::from_vec(name, all).into_column(),
                 None => Column::new(name, v),
@@ -311,6 +314,9 @@ impl<'s> Converter<'s> {
         let mut as_exported: Vec<(&'static str, Column)> = Vec::new();
         // Every column found first: text values borrow their cells.
         let mut raws: Vec<(usize, &Canonical, Column)> = Vec::new();
+        // Optional text columns the export lacks (an outage's kind aside:
+        // an empty kind reads "unplanned"), by index of the canonical column.
+        let mut absent: Vec<usize> = Vec::new();
         for (c, canonical) in source.kind.columns().iter().enumerate() {
             let export = source.columns.get(canonical.name).map_or(canonical.name, String::as_str);
             let raw = match find_column(part, export, height) {
@@ -328,12 +334,20 @@ impl<'s> Converter<'s> {
                     self.missing[c].get_or_insert_with(|| missing_column(source, part, canonical, export));
                     continue;
                 }
+                None if canonical.ty == ColumnType::Text && canonical.name != "kind" => {
+                    absent.push(c);
+                    Column::full_null(export.into(), 0, &DataType::String)
+                }
                 None => Column::full_null(export.into(), height, &DataType::String),
             };
             raws.push((c, canonical, raw));
         }
         for (c, canonical, raw) in &raws {
             let c = *c;
+            if absent.contains(&c) {
+                converted.push((canonical.name, Values::Absent(height)));
+                continue;
+            }
             let before = self.cells[c].count();
             let mut cells = Cells { problems: &mut self.cells[c], rows: &part.rows };
             let values = convert_column(raw, canonical, source, &self.parser, &mut cells);
@@ -866,6 +880,7 @@ fn is_null(values: &Values<'_>, i: usize) -> bool {
     match values {
         Values::Text(v) => v[i].is_none(),
         Values::AsExported(_) => false,
+        Values::Absent(_) => true,
         Values::Instant(v) => v[i].is_none(),
         Values::Bool(v) => v[i].is_none(),
         Values::Number(v) => v[i].is_none(),
@@ -956,6 +971,8 @@ mod tests {
         assert_eq!(instants.null_count(), 0);
         let gaps = Values::Number(vec![Some(1.5), None]).into_column("latency_ms");
         assert!(gaps.equals_missing(&Column::new("latency_ms".into(), [Some(1.5f64), None])));
+        let absent = Values::Absent(2).into_column("customer");
+        assert!(absent.equals_missing(&Column::full_null("customer".into(), 2, &DataType::String)));
         let up = Values::Bool(vec![Some(true), Some(false)]).into_column("up");
         assert!(up.equals_missing(&Column::new("up".into(), [true, false])));
     }
