@@ -470,28 +470,27 @@ fn sample_availability(subject: &Subject, data: &Data, unknown: Unknown) -> Figu
     figure
 }
 
-/// Latencies of samples taken inside the scope, the scope, and the seconds
-/// of it samples cover (as for availability from samples).
-fn latencies(subject: &Subject, data: &Data) -> (Vec<f64>, Vec<Interval>, i64) {
+/// Latencies of samples taken inside the scope, as each distinct value and
+/// how many samples have it (sorted by value: [`Samples::latency_counts`]),
+/// the scope, and the seconds of it samples cover (as for availability
+/// from samples).
+fn latencies(subject: &Subject, data: &Data) -> (Vec<(f64, u64)>, Vec<Interval>, i64) {
     let (scope, _) = scope(subject, data, true);
-    let mut out = Vec::new();
+    let mut counts = Vec::new();
     let mut covered = 0;
     if let (Some(samples), Some(first), Some(last)) = (samples_of(subject, data), scope.first(), scope.last()) {
         covered = sample_cover(samples, &scope, data.interval).0;
         let mut w = 0;
-        for i in samples.range(first.start, last.end) {
+        let inside = samples.range(first.start, last.end).filter(|&i| {
             let t = samples.time(i);
             while w < scope.len() && scope[w].end <= t {
                 w += 1;
             }
-            if w < scope.len() && scope[w].start <= t {
-                if let Some(l) = samples.latency(i) {
-                    out.push(l);
-                }
-            }
-        }
+            w < scope.len() && scope[w].start <= t
+        });
+        counts = samples.latency_counts(inside);
     }
-    (out, scope, covered)
+    (counts, scope, covered)
 }
 
 /// Sets a latency figure's data coverage: covered / in-scope time.
@@ -521,8 +520,8 @@ pub fn below_min_coverage(target: &Target, coverage: Option<Fraction>) -> bool {
 }
 
 fn latency_percentile(subject: &Subject, data: &Data, percentile: f64) -> Figure {
-    let (mut values, scope, covered) = latencies(subject, data);
-    let n = values.len() as i64;
+    let (counts, scope, covered) = latencies(subject, data);
+    let n = counts.iter().map(|&(_, c)| c).sum::<u64>() as i64;
     let figure = Figure {
         basis: Basis { scope_seconds: Some(total(&scope)), count: Some(n), ..Basis::default() },
         ..Figure::default()
@@ -531,29 +530,40 @@ fn latency_percentile(subject: &Subject, data: &Data, percentile: f64) -> Figure
     if n == 0 {
         return figure;
     }
-    // Nearest rank: the ⌈P·n/100⌉-th smallest, in integers (P in thousandths).
+    // Nearest rank: the ⌈P·n/100⌉-th smallest, in integers (P in thousandths),
+    // read off the counts of the sorted distinct values: the first value
+    // whose running count reaches the rank.
     let p = (percentile * 1000.0).round() as i64;
     let rank = ((p * n + 99_999) / 100_000).max(1);
-    // The rank-th smallest without sorting them all (linear on average): a
-    // month of one-minute samples is 44,640 values per figure.
-    let value = *values.select_nth_unstable_by((rank - 1) as usize, f64::total_cmp).1;
+    let value = nth_smallest(&counts, rank).unwrap_or(f64::NAN);
     // Worse than the objective: over it in millionths (`worse_than` on
-    // `Fraction::decimal`, with the objective converted once, not per sample).
+    // `Fraction::decimal`, with the objective converted once, not per value).
     let bound = micros(subject.target.objective);
-    let over = values.iter().filter(|&&v| micros(v) > bound).count();
+    let over: u64 = counts.iter().filter(|&&(v, _)| micros(v) > bound).map(|&(_, c)| c).sum();
     figure.value = Some(Fraction::decimal(value));
     figure.basis.rank = Some(rank);
     figure.budget = Some(Budget::new("samples", (n - rank) as f64, over as f64));
     figure
 }
 
+/// The `rank`-th smallest (from 1) of the values `counts` holds, each
+/// value with how many there are, sorted by value: the first whose running
+/// count reaches the rank. `None` past the last.
+fn nth_smallest(counts: &[(f64, u64)], rank: i64) -> Option<f64> {
+    let mut so_far = 0i64;
+    counts.iter().find(|&&(_, c)| {
+        so_far += c as i64;
+        so_far >= rank
+    }).map(|&(v, _)| v)
+}
+
 fn latency_share(subject: &Subject, data: &Data, threshold: f64) -> Figure {
-    let (values, scope, covered) = latencies(subject, data);
-    let n = values.len() as i64;
+    let (counts, scope, covered) = latencies(subject, data);
+    let n = counts.iter().map(|&(_, c)| c).sum::<u64>() as i64;
     // At or under the threshold in millionths (`Fraction::cmp_decimal`, with
-    // the threshold converted once, not per sample).
+    // the threshold converted once, not per value).
     let bound = micros(threshold);
-    let under = values.iter().filter(|&&v| micros(v) <= bound).count() as i64;
+    let under = counts.iter().filter(|&&(v, _)| micros(v) <= bound).map(|&(_, c)| c).sum::<u64>() as i64;
     let figure = Figure {
         basis: Basis { scope_seconds: Some(total(&scope)), count: Some(n), good: Some(under as f64), ..Basis::default() },
         ..Figure::default()
@@ -784,6 +794,36 @@ mod tests {
     use super::*;
     use crate::model::{Calendar, WeekdayOrd};
     use chrono_tz::Europe::London;
+
+    /// The nearest rank read off counts of distinct values is the value a
+    /// sort of every value puts at that rank, for every rank, over values
+    /// with many repeats (as probes report whole milliseconds), a few
+    /// distinct ones and signed zeros.
+    #[test]
+    fn the_rank_read_off_counts_is_the_rank_of_every_value_sorted() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for (len, distinct) in [(1, 1), (7, 3), (500, 40), (44_640, 900)] {
+            let mut values: Vec<f64> = (0..len).map(|_| (next() % distinct) as f64 * 0.5).collect();
+            values.extend([-0.0, 0.0, -0.0]);
+            let mut counts: std::collections::BTreeMap<u64, (f64, u64)> = std::collections::BTreeMap::new();
+            for &v in &values {
+                counts.entry(v.to_bits()).or_insert((v, 0)).1 += 1;
+            }
+            let mut counts: Vec<(f64, u64)> = counts.into_values().collect();
+            counts.sort_by(|a, b| a.0.total_cmp(&b.0));
+            values.sort_by(f64::total_cmp);
+            for rank in 1..=values.len() as i64 {
+                assert_eq!(nth_smallest(&counts, rank).map(f64::to_bits), Some(values[rank as usize - 1].to_bits()), "rank {rank} of {len}");
+            }
+            assert_eq!(nth_smallest(&counts, values.len() as i64 + 1), None);
+        }
+    }
 
     /// The cheap test never drops a ticket its outcome decides in the
     /// window: over tickets with every kind of gap (unresolved, responded
