@@ -248,9 +248,7 @@ impl Samples {
             self.runs_key = None;
             return;
         }
-        for i in 0..other.len() {
-            self.push_time(other.time(i));
-        }
+        self.extend_times(&other);
         if let (Marks::Coded { codes, values, lookup }, Marks::Coded { codes: more, values: theirs, .. }) = (&mut self.marks, &other.marks) {
             // Their latency indexes as ours, added to our table as needed.
             let ours: Option<Vec<u16>> = theirs.iter().map(|&l| code_of(values, lookup, l)).collect();
@@ -272,6 +270,27 @@ impl Samples {
                 up.push(other.up(i));
                 latency.push(other.latency(i).unwrap_or(f64::NAN));
             }
+        }
+    }
+
+    /// Adds `other`'s instants at the end: at once when both are near
+    /// their bases and `other`'s, moved to this base, still fit (a timeline
+    /// is extended by every part of every file read), else one by one.
+    fn extend_times(&mut self, other: &Samples) {
+        if let (Times::Near { base, offsets }, Times::Near { base: their_base, offsets: theirs }) = (&mut self.times, &other.times) {
+            if theirs.is_empty() {
+                return;
+            }
+            let shift = their_base - *base;
+            let (lo, hi) = theirs.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &o| (lo.min(i64::from(o)), hi.max(i64::from(o))));
+            if !offsets.is_empty() && i32::try_from(lo + shift).is_ok() && i32::try_from(hi + shift).is_ok() {
+                // Every shifted offset lies between the shifted extremes: it fits.
+                offsets.extend(theirs.iter().map(|&o| (i64::from(o) + shift) as i32));
+                return;
+            }
+        }
+        for i in 0..other.len() {
+            self.push_time(other.time(i));
         }
     }
 
@@ -520,5 +539,33 @@ mod tests {
         // Picking none counts nothing; picking all adds the last 80.
         assert!(coded.latency_counts(std::iter::empty()).is_empty());
         assert_eq!(bits(coded.latency_counts(0..7))[2], (80f64.to_bits(), 2));
+    }
+
+    #[test]
+    fn extending_shifts_near_instants_at_once_and_keeps_far_ones_whole() {
+        let mut s = Samples::default();
+        s.push(1_000, true, Some(1.0));
+        let mut later = Samples::default();
+        later.push(5_000, false, None);
+        later.push(4_000, true, Some(2.0));
+        s.extend(later);
+        assert!(matches!(s.times, Times::Near { .. }));
+        check(&s, &[(1_000, true, Some(1.0)), (5_000, false, None), (4_000, true, Some(2.0))]);
+        // Earlier than the base by less than 2^31 s: still near.
+        let mut earlier = Samples::default();
+        earlier.push(-1_000_000, true, None);
+        s.extend(earlier);
+        assert!(matches!(s.times, Times::Near { .. }));
+        assert_eq!(s.time(3), -1_000_000);
+        // 2^31 s past the base does not fit: every instant is kept whole.
+        let far = 1_000 + (1i64 << 31);
+        let mut beyond = Samples::default();
+        beyond.push(far, true, None);
+        s.extend(beyond);
+        assert!(matches!(s.times, Times::Far(_)));
+        check(&s, &[(1_000, true, Some(1.0)), (5_000, false, None), (4_000, true, Some(2.0)), (-1_000_000, true, None), (far, true, None)]);
+        // Nothing to add adds nothing.
+        s.extend(Samples::default());
+        assert_eq!(s.len(), 5);
     }
 }
