@@ -61,6 +61,11 @@ fn escape(text: &str) -> String {
 
 type Drawn = Result<(), DrawingErrorKind<Infallible>>;
 
+/// A polyline's attributes as plotters writes them.
+fn polyline_attrs(c: BackendColor, width: u32) -> Vec<(&'static str, String)> {
+    vec![("fill", "none".to_string()), ("opacity", c.alpha.to_string()), ("stroke", colour(c)), ("stroke-width", width.to_string())]
+}
+
 impl Recorder<'_> {
     fn push(&mut self, name: &'static str, attrs: Vec<(&'static str, String)>, points: Option<Vec<(i64, i64)>>) -> Drawn {
         self.items.push(shape(Element { name, attrs, points }));
@@ -141,13 +146,20 @@ impl DrawingBackend for Recorder<'_> {
         if c.alpha == 0.0 {
             return Ok(());
         }
-        let attrs = vec![
-            ("fill", "none".to_string()),
-            ("opacity", c.alpha.to_string()),
-            ("stroke", colour(c)),
-            ("stroke-width", style.stroke_width().to_string()),
-        ];
-        self.push("polyline", attrs, Some(points(path)))
+        let width = style.stroke_width();
+        if c.alpha == 1.0 && width > 0 {
+            // An opaque stroked polyline (every tick, dash and trend line) is
+            // the line `shape` would make of its element, made at once.
+            let points = points(path);
+            if !points.is_empty() {
+                let bounds = Bounds::of_stroke(&points, f64::from(width));
+                let style = format!("fill=\"none\" stroke=\"{}\" stroke-width=\"{width}\"", colour(c));
+                self.items.push(Item::Line(Line { style, line: None, points, bounds }));
+                return Ok(());
+            }
+            return self.push("polyline", polyline_attrs(c, width), Some(points));
+        }
+        self.push("polyline", polyline_attrs(c, width), Some(points(path)))
     }
 
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Drawn {
@@ -488,6 +500,28 @@ struct Bounds {
 }
 
 impl Bounds {
+    /// Where a line through `points` (not empty) stroked `width` wide paints.
+    fn of_stroke(points: &[(i64, i64)], width: f64) -> Bounds {
+        let (ex, ey) = match points {
+            // A single stretch: its butt ends reach no further than its ends.
+            [a, b] if a != b => {
+                let (dx, dy) = ((b.0 - a.0) as f64, (b.1 - a.1) as f64);
+                let len = dx.hypot(dy);
+                (width / 2.0 * dy.abs() / len, width / 2.0 * dx.abs() / len)
+            }
+            // A mitred join reaches at most twice the width past its point (miter limit 4).
+            _ => (width * 2.0, width * 2.0),
+        };
+        let xs = points.iter().map(|p| p.0 as f64);
+        let ys = points.iter().map(|p| p.1 as f64);
+        Bounds {
+            x0: xs.clone().fold(f64::INFINITY, f64::min) - ex,
+            x1: xs.fold(f64::NEG_INFINITY, f64::max) + ex,
+            y0: ys.clone().fold(f64::INFINITY, f64::min) - ey,
+            y1: ys.fold(f64::NEG_INFINITY, f64::max) + ey,
+        }
+    }
+
     /// At least 1 px apart, so no pixel (at the drawn size or larger) is
     /// painted by both.
     fn apart(&self, other: &Bounds) -> bool {
@@ -749,24 +783,7 @@ fn stroked_line(e: Element) -> Result<Line, Element> {
         Some(points) if !points.is_empty() => points,
         _ => return Err(e),
     };
-    let (ex, ey) = match points {
-        // A single stretch: its butt ends reach no further than its ends.
-        [a, b] if a != b => {
-            let (dx, dy) = ((b.0 - a.0) as f64, (b.1 - a.1) as f64);
-            let len = dx.hypot(dy);
-            (width / 2.0 * dy.abs() / len, width / 2.0 * dx.abs() / len)
-        }
-        // A mitred join reaches at most twice the width past its point (miter limit 4).
-        _ => (width * 2.0, width * 2.0),
-    };
-    let xs = points.iter().map(|p| p.0 as f64);
-    let ys = points.iter().map(|p| p.1 as f64);
-    let bounds = Bounds {
-        x0: xs.clone().fold(f64::INFINITY, f64::min) - ex,
-        x1: xs.fold(f64::NEG_INFINITY, f64::max) + ex,
-        y0: ys.clone().fold(f64::INFINITY, f64::min) - ey,
-        y1: ys.fold(f64::NEG_INFINITY, f64::max) + ey,
-    };
+    let bounds = Bounds::of_stroke(points, width);
     // A path is filled black unless told otherwise; a line is never filled.
     let style = if e.name == "line" { format!("fill=\"none\" {}", style.join(" ")) } else { style.join(" ") };
     let line = (e.name == "line").then(|| e.markup(|_| true));
@@ -912,7 +929,29 @@ fn element(tag: &str) -> Option<Tag<'_>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{compact, path_data, Bounds, Label};
+    use super::{compact, path_data, points, polyline_attrs, shape, Bounds, Element, Item, Label, Recorder};
+    use plotters::style::{Color, RGBColor};
+    use plotters_backend::{BackendStyle, DrawingBackend};
+
+    /// An opaque stroked polyline is made into a line at once: the same
+    /// line its element, as plotters' SVG has it, makes.
+    #[test]
+    fn an_opaque_polyline_is_the_line_its_element_makes() {
+        for (width, path) in [(2, vec![(1, 2), (5, 2), (9, 7)]), (1, vec![(62, 101), (67, 101)]), (3, vec![(4, 4)])] {
+            let style = Color::stroke_width(&RGBColor(0x21, 0x25, 0x29), width);
+            let mut items = Vec::new();
+            Recorder { size: (100, 100), items: &mut items }.draw_path(path.clone(), &style).unwrap();
+            let element = Element { name: "polyline", attrs: polyline_attrs(style.color(), width), points: Some(points(path)) };
+            match (&items[..], shape(element)) {
+                ([Item::Line(fast)], Item::Line(made)) => {
+                    assert_eq!((&fast.style, &fast.line, &fast.points), (&made.style, &made.line, &made.points));
+                    let b = |b: &Bounds| [b.x0, b.y0, b.x1, b.y1].map(f64::to_bits);
+                    assert_eq!(b(&fast.bounds), b(&made.bounds));
+                }
+                _ => panic!("a polyline {width} px wide is not one line"),
+            }
+        }
+    }
 
     /// plotters' SVG (as `SVGBackend` writes it) of a legend, two grid
     /// lines, a y axis with two ticks, an x tick under its label, a turned
