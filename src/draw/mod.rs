@@ -77,7 +77,8 @@ const BREACH: RGBColor = RGBColor(164, 22, 26);
 /// same plot at once may both draw it; both get the same bytes.
 #[derive(Debug, Default)]
 pub struct Drawn {
-    plots: Mutex<HashMap<PlotKey, Arc<str>>>,
+    /// (foldhash: a key is a few hundred bytes, hashed for every chart shown.)
+    plots: Mutex<HashMap<PlotKey, Arc<str>, foldhash::fast::FixedState>>,
 }
 
 /// Everything a plot is drawn from (values as their bits: the same value

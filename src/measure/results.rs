@@ -309,7 +309,8 @@ pub struct Summary {
 /// threads may compute the same one; both get the same figure).
 #[derive(Debug, Default)]
 pub struct FigureCache {
-    figures: std::sync::RwLock<std::collections::HashMap<Reading, BTreeMap<Period, Figure>>>,
+    /// (foldhash: asked for every row and month of every trend.)
+    figures: std::sync::RwLock<std::collections::HashMap<Reading, BTreeMap<Period, Figure>, foldhash::fast::FixedState>>,
     /// Set when a figure was asked of a month whose rows were not read
     /// (see [`Data::partial`]): the results are then incomplete and the
     /// caller measures again from every row.
@@ -409,7 +410,7 @@ impl History {
 /// (by agreement id, month by month), looked up once per period rather
 /// than for every trend point of every row.
 struct TrendVersions<'a> {
-    months: Vec<(Period, HashMap<&'a str, &'a Agreement>)>,
+    months: Vec<(Period, HashMap<&'a str, &'a Agreement, foldhash::fast::FixedState>)>,
 }
 
 impl<'a> TrendVersions<'a> {
