@@ -249,6 +249,33 @@ impl Reach {
     }
 }
 
+/// Extends each timeline of `into` with the one of the same key in `from`
+/// (a timeline `into` lacks starts empty), the timelines on both cores:
+/// each is extended on its own, as one by one.
+fn extend_timelines<K: Ord + Send + Sync>(into: &mut BTreeMap<K, Samples>, from: BTreeMap<K, Samples>) {
+    use rayon::prelude::*;
+    let mut later: Vec<(K, Samples)> = Vec::with_capacity(from.len());
+    for (key, samples) in from {
+        if into.contains_key(&key) {
+            later.push((key, samples));
+        } else {
+            // A timeline new to `into` is moved in whole.
+            into.entry(key).or_default().extend(samples);
+        }
+    }
+    // Both sides in key order: each of `later` meets its timeline in `into`.
+    let mut pairs: Vec<(&mut Samples, Samples)> = Vec::with_capacity(later.len());
+    let mut later = later.into_iter().peekable();
+    for (key, timeline) in into.iter_mut() {
+        if later.peek().is_some_and(|(k, _)| k == key) {
+            if let Some((_, samples)) = later.next() {
+                pairs.push((timeline, samples));
+            }
+        }
+    }
+    pairs.into_par_iter().for_each(|(timeline, samples)| timeline.extend(samples));
+}
+
 /// Arranges measurements file by file as they are scanned: rows are
 /// appended to their service's timeline in reading order and each timeline
 /// is sorted by time (stably) at the end, which gives the order a sort of
@@ -341,12 +368,8 @@ impl Builder {
         join(&mut data.surveys, later.surveys);
         join(&mut data.counts, later.counts);
         join(&mut data.set_aside, later.set_aside);
-        for (key, samples) in later.samples {
-            data.samples.entry(key).or_default().extend(samples);
-        }
-        for (key, samples) in later.customer_samples {
-            data.customer_samples.entry(key).or_default().extend(samples);
-        }
+        extend_timelines(&mut data.samples, later.samples);
+        extend_timelines(&mut data.customer_samples, later.customer_samples);
         for (file, reach) in later.files {
             data.add_reach(&file, reach);
         }
@@ -384,21 +407,14 @@ impl Builder {
     /// Sorts every timeline by time, keeping reading order among equal times.
     pub fn finish(self) -> Data {
         let mut data = self.data;
-        for rows in data.outages.values_mut() {
-            rows.sort_by_key(|o| o.start);
-        }
-        for s in data.samples.values_mut().chain(data.customer_samples.values_mut()) {
-            s.sort();
-        }
-        for rows in data.tickets.values_mut() {
-            rows.sort_by_key(|t| t.opened);
-        }
-        for rows in data.surveys.values_mut() {
-            rows.sort_by_key(|v| v.time);
-        }
-        for rows in data.counts.values_mut() {
-            rows.sort_by_key(|c| c.time);
-        }
+        // Timelines and services on both cores: each is sorted on its own.
+        use rayon::prelude::*;
+        data.outages.par_iter_mut().for_each(|(_, rows)| rows.sort_by_key(|o| o.start));
+        data.samples.par_iter_mut().for_each(|(_, s)| s.sort());
+        data.customer_samples.par_iter_mut().for_each(|(_, s)| s.sort());
+        data.tickets.par_iter_mut().for_each(|(_, rows)| rows.sort_by_key(|t| t.opened));
+        data.surveys.par_iter_mut().for_each(|(_, rows)| rows.sort_by_key(|v| v.time));
+        data.counts.par_iter_mut().for_each(|(_, rows)| rows.sort_by_key(|c| c.time));
         data.index_rows();
         data
     }
@@ -476,8 +492,10 @@ impl Data {
             .collect();
         data.row_times.sort_unstable();
         let interval = data.interval;
-        for s in data.samples.values_mut().chain(data.customer_samples.values_mut()) {
-            s.index_runs(interval);
+        {
+            use rayon::prelude::*;
+            data.samples.par_iter_mut().for_each(|(_, s)| s.index_runs(interval));
+            data.customer_samples.par_iter_mut().for_each(|(_, s)| s.index_runs(interval));
         }
         let mut spans: Vec<(i64, i64)> = data.outages.values().flatten().map(|o| (o.start, o.end.unwrap_or(i64::MAX))).collect();
         spans.sort_unstable();
@@ -911,6 +929,36 @@ mod tests {
         // Rows set aside, in reading order.
         assert_eq!(joined.set_aside, one.set_aside);
         assert_eq!(joined.set_aside[&SourceKind::Samples].iter().map(|x| x.file.clone()).collect::<Vec<_>>(), vec![a.to_path_buf(), b.to_path_buf()]);
+    }
+
+    #[test]
+    fn timelines_of_some_files_only_are_joined_as_one_builder_arranges_them() {
+        // File a holds crm and email, file b crm and web (services and
+        // customers a file lacks, and one both hold, met in key order).
+        let frame = |rows: &[(&str, Option<&str>, i64)]| {
+            let mut f = samples_part(&rows.iter().map(|r| r.2).collect::<Vec<_>>());
+            f.with_column(Column::new("service".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>())).unwrap();
+            f.with_column(Column::new("customer".into(), rows.iter().map(|r| r.1).collect::<Vec<_>>())).unwrap();
+            f
+        };
+        let rows_a = frame(&[("crm", None, 600), ("email", None, 60), ("crm", Some("acme"), 120)]);
+        let rows_b = frame(&[("web", None, 30), ("crm", None, 0), ("crm", Some("zeta"), 90), ("crm", Some("acme"), 60)]);
+        let mut one = Builder::new(60, vec![SourceKind::Samples]);
+        one.add(SourceKind::Samples, None, &rows_a, Vec::new()).unwrap();
+        one.add(SourceKind::Samples, None, &rows_b, Vec::new()).unwrap();
+        let mut first = Builder::new(60, vec![SourceKind::Samples]);
+        first.add(SourceKind::Samples, None, &rows_a, Vec::new()).unwrap();
+        let mut second = Builder::new(60, vec![SourceKind::Samples]);
+        second.add(SourceKind::Samples, None, &rows_b, Vec::new()).unwrap();
+        first.append(second);
+        let (one, joined) = (one.finish(), first.finish());
+        assert_eq!(joined.samples, one.samples);
+        assert_eq!(joined.customer_samples, one.customer_samples);
+        let times = |s: &Samples| (0..s.len()).map(|i| s.time(i)).collect::<Vec<_>>();
+        assert_eq!(joined.samples.keys().collect::<Vec<_>>(), ["crm", "email", "web"]);
+        assert_eq!(times(&joined.samples["crm"]), [0, 600]);
+        assert_eq!(times(&joined.customer_samples[&("crm".to_string(), "acme".to_string())]), [60, 120]);
+        assert_eq!(times(&joined.customer_samples[&("crm".to_string(), "zeta".to_string())]), [90]);
     }
 
     #[test]
