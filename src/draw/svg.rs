@@ -146,20 +146,16 @@ impl DrawingBackend for Recorder<'_> {
         if c.alpha == 0.0 {
             return Ok(());
         }
-        let width = style.stroke_width();
-        if c.alpha == 1.0 && width > 0 {
+        let (width, points) = (style.stroke_width(), points(path));
+        if c.alpha == 1.0 && width > 0 && !points.is_empty() {
             // An opaque stroked polyline (every tick, dash and trend line) is
             // the line `shape` would make of its element, made at once.
-            let points = points(path);
-            if !points.is_empty() {
-                let bounds = Bounds::of_stroke(&points, f64::from(width));
-                let style = format!("fill=\"none\" stroke=\"{}\" stroke-width=\"{width}\"", colour(c));
-                self.items.push(Item::Line(Line { style, line: None, points, bounds }));
-                return Ok(());
-            }
-            return self.push("polyline", polyline_attrs(c, width), Some(points));
+            let bounds = Bounds::of_stroke(&points, f64::from(width));
+            let style = format!("fill=\"none\" stroke=\"{}\" stroke-width=\"{width}\"", colour(c));
+            self.items.push(Item::Line(Line { style, line: None, points, bounds }));
+            return Ok(());
         }
-        self.push("polyline", polyline_attrs(c, width), Some(points(path)))
+        self.push("polyline", polyline_attrs(c, width), Some(points))
     }
 
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Drawn {

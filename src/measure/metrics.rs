@@ -521,7 +521,7 @@ pub fn below_min_coverage(target: &Target, coverage: Option<Fraction>) -> bool {
 
 fn latency_percentile(subject: &Subject, data: &Data, percentile: f64) -> Figure {
     let (counts, scope, covered) = latencies(subject, data);
-    let n = counts.iter().map(|&(_, c)| c).sum::<u64>() as i64;
+    let n = samples_with(&counts, |_| true);
     let figure = Figure {
         basis: Basis { scope_seconds: Some(total(&scope)), count: Some(n), ..Basis::default() },
         ..Figure::default()
@@ -539,11 +539,17 @@ fn latency_percentile(subject: &Subject, data: &Data, percentile: f64) -> Figure
     // Worse than the objective: over it in millionths (`worse_than` on
     // `Fraction::decimal`, with the objective converted once, not per value).
     let bound = micros(subject.target.objective);
-    let over: u64 = counts.iter().filter(|&&(v, _)| micros(v) > bound).map(|&(_, c)| c).sum();
+    let over = samples_with(&counts, |v| micros(v) > bound);
     figure.value = Some(Fraction::decimal(value));
     figure.basis.rank = Some(rank);
     figure.budget = Some(Budget::new("samples", (n - rank) as f64, over as f64));
     figure
+}
+
+/// How many of the samples `counts` holds (each latency with how many
+/// samples have it) have a latency `keep` keeps.
+fn samples_with(counts: &[(f64, u64)], keep: impl Fn(f64) -> bool) -> i64 {
+    counts.iter().filter(|&&(v, _)| keep(v)).map(|&(_, c)| c).sum::<u64>() as i64
 }
 
 /// The `rank`-th smallest (from 1) of the values `counts` holds, each
@@ -559,11 +565,11 @@ fn nth_smallest(counts: &[(f64, u64)], rank: i64) -> Option<f64> {
 
 fn latency_share(subject: &Subject, data: &Data, threshold: f64) -> Figure {
     let (counts, scope, covered) = latencies(subject, data);
-    let n = counts.iter().map(|&(_, c)| c).sum::<u64>() as i64;
+    let n = samples_with(&counts, |_| true);
     // At or under the threshold in millionths (`Fraction::cmp_decimal`, with
     // the threshold converted once, not per value).
     let bound = micros(threshold);
-    let under = counts.iter().filter(|&&(v, _)| micros(v) <= bound).map(|&(_, c)| c).sum::<u64>() as i64;
+    let under = samples_with(&counts, |v| micros(v) <= bound);
     let figure = Figure {
         basis: Basis { scope_seconds: Some(total(&scope)), count: Some(n), good: Some(under as f64), ..Basis::default() },
         ..Figure::default()

@@ -318,21 +318,20 @@ pub struct FigureCache {
 }
 
 impl FigureCache {
-    /// The figure of a whole month of `target` of `agreement` on `service`,
+    /// The figure of `subject`'s whole month (whatever its window and cut),
     /// whose reading is `reading`.
-    #[allow(clippy::too_many_arguments)]
-    fn get(&self, site: &Site, data: &Data, agreement: &Agreement, target: &Target, service: &str, period: Period, reading: &Reading) -> Figure {
-        let held = self.figures.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(reading).and_then(|months| months.get(&period).cloned());
+    fn get(&self, data: &Data, subject: &Subject, reading: &Reading) -> Figure {
+        let held = self.figures.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(reading).and_then(|months| months.get(&subject.period).cloned());
         if let Some(f) = held {
             return f;
         }
-        let (start, cut) = period.bounds(site.config.timezone);
+        let (start, cut) = subject.period.bounds(subject.config.timezone);
         if data.unread(start, cut) {
             self.missed.store(true, std::sync::atomic::Ordering::Relaxed);
             return Figure::default();
         }
-        let f = figure(&Subject { config: &site.config, agreement, target, service, period, window: None, cut, customer: customer_of(agreement) }, data);
-        self.figures.write().unwrap_or_else(std::sync::PoisonError::into_inner).entry(reading.clone()).or_default().insert(period, f.clone());
+        let f = figure(&Subject { window: None, cut, ..*subject }, data);
+        self.figures.write().unwrap_or_else(std::sync::PoisonError::into_inner).entry(reading.clone()).or_default().insert(subject.period, f.clone());
         f
     }
 
@@ -567,7 +566,7 @@ fn target_result(context: &Context, key: Key) -> TargetResult {
     let subject = Subject { config: &site.config, agreement, target, service, period, window: None, cut, customer: customer_of(agreement) };
     let complete = cut >= period.bounds(site.config.timezone).1;
     let reading = subject.reading(data);
-    let figure = if complete { cache.get(site, data, agreement, target, service, period, &reading) } else { figure(&subject, data) };
+    let figure = if complete { cache.get(data, &subject, &reading) } else { figure(&subject, data) };
     let higher = target.measure.higher_is_better();
     let status = status_of(target, &figure);
     // Insufficient data owes no credit and reaches no severity.
@@ -594,13 +593,16 @@ fn target_result(context: &Context, key: Key) -> TargetResult {
             let Some(t) = then.targets.iter().find(|t| t.id == target.id && services_of(then, t).contains(&service)) else {
                 return TrendPoint { period: p, value: None, status: Status::NoData };
             };
+            let month = Subject { agreement: then, target: t, period: p, customer: customer_of(then), ..subject };
             // The same version reads as this month's row does.
-            let f = if then.version == agreement.version {
-                cache.get(site, data, then, t, service, p, &reading)
+            let other_version;
+            let reading = if then.version == agreement.version {
+                &reading
             } else {
-                let reading = Subject { agreement: then, target: t, period: p, ..subject }.reading(data);
-                cache.get(site, data, then, t, service, p, &reading)
+                other_version = month.reading(data);
+                &other_version
             };
+            let f = cache.get(data, &month, reading);
             TrendPoint {
                 period: p,
                 value: f.value.map(|v| trend_value(v.to_f64())),

@@ -312,11 +312,10 @@ impl<'s> Converter<'s> {
         let mut has_customer = false;
         // The service and customer cells as the export has them (trimmed), for the set-aside record.
         let mut as_exported: Vec<(&'static str, Column)> = Vec::new();
-        // Every column found first: text values borrow their cells.
-        let mut raws: Vec<(usize, &Canonical, Column)> = Vec::new();
-        // Optional text columns the export lacks (an outage's kind aside:
-        // an empty kind reads "unplanned"), by index of the canonical column.
-        let mut absent: Vec<usize> = Vec::new();
+        // Every column found first: text values borrow their cells. `None`:
+        // an optional text column the export lacks (an outage's kind aside:
+        // an empty kind reads "unplanned").
+        let mut raws: Vec<(usize, &Canonical, Option<Column>)> = Vec::new();
         for (c, canonical) in source.kind.columns().iter().enumerate() {
             let export = source.columns.get(canonical.name).map_or(canonical.name, String::as_str);
             let raw = match find_column(part, export, height) {
@@ -327,27 +326,24 @@ impl<'s> Converter<'s> {
                     if matches!(canonical.name, "service" | "customer") && !self.cells_failed {
                         as_exported.push((canonical.name, exported_text(&col)));
                     }
-                    col
+                    Some(col)
                 }
                 None if canonical.required => {
                     failed = true;
                     self.missing[c].get_or_insert_with(|| missing_column(source, part, canonical, export));
                     continue;
                 }
-                None if canonical.ty == ColumnType::Text && canonical.name != "kind" => {
-                    absent.push(c);
-                    Column::full_null(export.into(), 0, &DataType::String)
-                }
-                None => Column::full_null(export.into(), height, &DataType::String),
+                None if canonical.ty == ColumnType::Text && canonical.name != "kind" => None,
+                None => Some(Column::full_null(export.into(), height, &DataType::String)),
             };
             raws.push((c, canonical, raw));
         }
         for (c, canonical, raw) in &raws {
             let c = *c;
-            if absent.contains(&c) {
+            let Some(raw) = raw else {
                 converted.push((canonical.name, Values::Absent(height)));
                 continue;
-            }
+            };
             let before = self.cells[c].count();
             let mut cells = Cells { problems: &mut self.cells[c], rows: &part.rows };
             let values = convert_column(raw, canonical, source, &self.parser, &mut cells);
