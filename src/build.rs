@@ -478,7 +478,10 @@ fn inputs_unchanged(prepared: &Prepared, known: Known, customer: &str, period: P
     };
     let services: Vec<&str> = services.iter().map(String::as_str).collect();
     let (start, end) = period.bounds(prepared.site.config.timezone);
-    prepared.data.rows_digest(&services, Some(customer), start, end) == published.manifest.content.rows
+    // Checked under the rule it was made with (a rule this version no longer
+    // knows vouches for nothing: the month is measured and compared).
+    let published_rows = &published.manifest.content.rows;
+    crate::measure::data::DigestRule::of(published_rows).is_some_and(|rule| prepared.data.rows_digest_as(rule, &services, Some(customer), start, end) == *published_rows)
 }
 
 /// The inputs of this build as a snapshot records them.
@@ -599,14 +602,20 @@ fn decide(shared: &Shared, customer: &CustomerView, latest: &BTreeMap<Period, &p
         return Ok(Verdict::Keep);
     }
     let results_json = results_json(&results);
-    // Read back from the text, as a published results.json is read: serde_json
-    // may parse a float one bit off the value written, and both sides of the
-    // comparison must go through the same parse.
-    let results_value: serde_json::Value = serde_json::from_str(&results_json).unwrap_or_default();
     // The rows digest and the comparison with what is published count as measuring.
     let (content, decision) = timed(&mut timings.measure, || {
-        let content = content(prepared, root, customer, &results, &results_value, agreement_texts);
-        let decision = plan::decide(out, latest.get(&period).copied(), &Candidate { content: &content, results: &results_value }, revise);
+        let content = content(prepared, root, customer, &results, &results_json, agreement_texts);
+        let decision = match latest.get(&period).copied() {
+            // Read back from the text, as a published results.json is read:
+            // serde_json may parse a float one bit off the value written, and
+            // both sides of the comparison must go through the same parse. A
+            // month not published yet has nothing to be compared with.
+            Some(published) => {
+                let results_value: serde_json::Value = serde_json::from_str(&results_json).unwrap_or_default();
+                plan::decide(out, Some(published), &Candidate { content: &content, results: &results_value }, revise)
+            }
+            None => Ok(Decision::New),
+        };
         (content, decision)
     });
     let (revision, why) = match decision.map_err(|e| BuildError::Io(e.to_string()))? {
@@ -806,16 +815,15 @@ fn content(
     root: &Path,
     customer: &CustomerView,
     results: &Results,
-    results_value: &serde_json::Value,
+    results_json: &str,
     agreement_texts: &BTreeMap<String, Vec<u8>>,
 ) -> Content {
     let agreements = agreement_digests(used_agreements(prepared, results), agreement_texts);
     let note = note_digest(&prepared.notes, root, &customer.id, results.period);
     let services: Vec<&str> = results.targets.iter().filter(|t| t.kind == AgreementKind::Sla).map(|t| t.service.as_str()).collect();
     let (start, end) = results.period.bounds(prepared.site.config.timezone);
-    // (results.json carries no trend: it is all the period's own.)
-    let own = serde_json::to_string(results_value).unwrap_or_default();
-    Content { results: sha256(own.as_bytes()), rows: prepared.data.rows_digest(&services, Some(&customer.id), start, end), agreements, note }
+    // results.json as published (it carries no trend: it is all the period's own).
+    Content { results: sha256(results_json.as_bytes()), rows: prepared.data.rows_digest(&services, Some(&customer.id), start, end), agreements, note }
 }
 
 /// What made a snapshot, as its manifest names it.

@@ -19,7 +19,40 @@ use crate::model::{Calendar, SourceKind};
 use crate::scan::{Measurements, SetAside};
 
 /// The version of [`Data::rows_digest`]'s rule, written before each digest.
-pub const ROWS_DIGEST_RULE: &str = "rows-v4";
+pub const ROWS_DIGEST_RULE: &str = DigestRule::CURRENT.name();
+
+/// A rule of the rows digest this version works out. A published month's
+/// digest is checked under the rule it was made with, so a month published
+/// under an earlier rule that is still known is vouched for by its digest
+/// as before; a digest of an unknown rule vouches for nothing (the month is
+/// measured and compared figure by figure).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DigestRule {
+    /// A timeline's samples in the month as the sha256 of each sample's
+    /// time, up (as an integer) and optional latency, 25 bytes a sample.
+    V4,
+    /// As `V4`, but the samples in their compact form
+    /// ([`Samples::write_compact`]): 2 to 3 bytes a sample.
+    V5,
+}
+
+impl DigestRule {
+    /// The rule of digests made now.
+    pub const CURRENT: DigestRule = DigestRule::V5;
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            DigestRule::V4 => "rows-v4",
+            DigestRule::V5 => "rows-v5",
+        }
+    }
+
+    /// The rule `digest` (`<rule>:<hex>`) was made with, when it is one of these.
+    pub fn of(digest: &str) -> Option<DigestRule> {
+        let (rule, _) = digest.split_once(':')?;
+        [DigestRule::V4, DigestRule::V5].into_iter().find(|r| r.name() == rule)
+    }
+}
 
 /// The one rule of whose rows a figure reads: a figure for `customer` (an
 /// SLA's party) sees a row of `row`'s customer when the row has none (it
@@ -135,7 +168,7 @@ pub struct Data {
 
 /// The key of a digest of samples: the service, the customer whose
 /// timeline it is (`None`: the shared one), from, to.
-type SamplesKey = (String, Option<String>, i64, i64);
+type SamplesKey = (DigestRule, String, Option<String>, i64, i64);
 
 /// Answers worked out from the data on demand and kept, shared by the
 /// threads measuring customers (each worked out outside the lock; two
@@ -573,6 +606,11 @@ impl Data {
     /// the digest rule's version, so a digest of another rule is recognised
     /// as such.
     pub fn rows_digest(&self, services: &[&str], customer: Option<&str>, from: i64, to: i64) -> String {
+        self.rows_digest_as(DigestRule::CURRENT, services, customer, from, to)
+    }
+
+    /// [`Data::rows_digest`] under `rule` (to check a digest made under it).
+    pub fn rows_digest_as(&self, rule: DigestRule, services: &[&str], customer: Option<&str>, from: i64, to: i64) -> String {
         let mut feed = super::digest::Feed::new();
         let mut services: Vec<&str> = services.to_vec();
         services.sort_unstable();
@@ -607,7 +645,7 @@ impl Data {
                     .collect(),
             };
             for (owner, s) in timelines {
-                feed.tag(b's').opt_text(owner).digest(&self.samples_digest(service, owner, s, from, to));
+                feed.tag(b's').opt_text(owner).digest(&self.samples_digest(rule, service, owner, s, from, to));
             }
             for t in self.tickets.get(service).into_iter().flatten().filter(|t| t.opened < to && t.resolved.is_none_or(|r| r >= from)) {
                 if sees(customer, t.customer.as_deref()) {
@@ -624,23 +662,31 @@ impl Data {
                 feed.tag(b'c').int(c.time).float(c.good).float(c.total).opt_text(c.customer.as_deref());
             }
         }
-        format!("{ROWS_DIGEST_RULE}:{}", feed.finish())
+        format!("{}:{}", rule.name(), feed.finish())
     }
 
     /// The digest of `service`'s samples (`owner`'s timeline, or the shared
-    /// one) in `[from, to)`: each sample's time, up (1 or 0) and latency.
-    /// Worked out once per timeline and span: customers sharing a service
-    /// read the same samples.
-    fn samples_digest(&self, service: &str, owner: Option<&str>, s: &Samples, from: i64, to: i64) -> [u8; 32] {
-        let key = (service.to_string(), owner.map(str::to_string), from, to);
+    /// one) in `[from, to)` under `rule`: the sha256 of their compact form
+    /// ([`Samples::write_compact`]; `rows-v4`: of each sample's time, up (1 or
+    /// 0) and latency in the form of [`Encode`]). Worked out once per
+    /// timeline and span: customers sharing a service read the same samples.
+    fn samples_digest(&self, rule: DigestRule, service: &str, owner: Option<&str>, s: &Samples, from: i64, to: i64) -> [u8; 32] {
+        let key = (rule, service.to_string(), owner.map(str::to_string), from, to);
         self.sample_digests.get_or(key, || {
-            super::digest::values_digest(|values| {
-                let range = s.range(from, to);
-                values.reserve(range.len() * 25);
-                for i in range {
-                    values.int(s.time(i)).int(i64::from(s.up(i))).opt_float(s.latency(i));
+            let range = s.range(from, to);
+            match rule {
+                DigestRule::V4 => super::digest::values_digest(|values| {
+                    values.reserve(range.len() * 25);
+                    for i in range {
+                        values.int(s.time(i)).int(i64::from(s.up(i))).opt_float(s.latency(i));
+                    }
+                }),
+                DigestRule::V5 => {
+                    let mut bytes = Vec::new();
+                    s.write_compact(range, from, &mut bytes);
+                    super::digest::bytes_digest(&bytes)
                 }
-            })
+            }
         })
     }
 

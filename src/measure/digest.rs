@@ -123,6 +123,11 @@ pub fn values_digest(write: impl FnOnce(&mut Values)) -> [u8; 32] {
     Sha256::digest(&values.0).into()
 }
 
+/// The sha256 of bytes, as bytes.
+pub fn bytes_digest(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
 /// Values gathered in the form of [`Encode`], for [`values_digest`].
 pub struct Values(Vec<u8>);
 

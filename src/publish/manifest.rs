@@ -33,8 +33,10 @@ pub struct Manifest {
 /// Hashes of the period's own content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Content {
-    /// results.json of the period without the trend of earlier months (the
-    /// figures the period owns).
+    /// sha256 of the period's results.json as published (it carries no
+    /// trend of earlier months: the figures the period owns). Snapshots made
+    /// before 2026-12 hashed its re-read JSON instead; it is a record, never
+    /// compared (a published month is compared figure by figure).
     pub results: String,
     /// The measurement rows of the customer's services in the period.
     pub rows: String,
