@@ -41,6 +41,9 @@ fn main() {
     if named("stages") {
         stages(&site);
     }
+    if named("charts") {
+        charts(&prepared_again(&site));
+    }
     if named("outages") {
         let counts = if counts.is_empty() { vec![100_000, 1_000_000] } else { counts };
         for n in counts {
@@ -79,6 +82,20 @@ fn stages(site: &Path) {
         build(&options).expect("the sample site builds")
     });
     println!("build the whole sample site (39 reports): {:>8.1} ms", t.as_secs_f64() * 1e3);
+}
+
+/// Every SLA chart of the sample site's 13 months, drawn afresh (nothing
+/// shared between runs): the draw stage alone.
+fn charts(prepared: &Prepared) {
+    let last: Period = "2026-10".parse().unwrap();
+    let months: Vec<_> = last.trailing(13).into_iter().map(|p| prepared.measure(p)).collect();
+    let (t, n) = best(10, || {
+        months
+            .iter()
+            .map(|results| slareport::draw::report_charts(results, &slareport::draw::Drawn::default()).iter().map(|(_, c)| c.len()).sum::<usize>())
+            .sum::<usize>()
+    });
+    println!("draw every SLA chart of 13 months ({n} charts): {:>8.1} ms, {:>6.1} us a chart", t.as_secs_f64() * 1e3, t.as_secs_f64() * 1e6 / n as f64);
 }
 
 /// Knuth's MMIX linear congruential generator: the same outages every run.

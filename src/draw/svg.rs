@@ -10,6 +10,8 @@
 //! (`the_recorder_writes_what_compacting_plotters_svg_wrote`).
 
 use std::convert::Infallible;
+use std::fmt::Write as _;
+use std::rc::Rc;
 
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, IntoDrawingArea};
@@ -21,7 +23,7 @@ pub(super) fn record(size: (u32, u32), draw: impl FnOnce(&DrawingArea<Recorder<'
     let (w, h) = size;
     // No `xmlns`: a chart is inlined in HTML, where `<svg>` is SVG anyway.
     let mut items = vec![Item::Other(format!("<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">"))];
-    draw(&Recorder { size, items: &mut items }.into_drawing_area());
+    draw(&Recorder { size, items: &mut items, styles: Vec::new(), font_size: None }.into_drawing_area());
     items.push(Item::Other("</svg>".to_string()));
     write(items)
 }
@@ -30,6 +32,11 @@ pub(super) fn record(size: (u32, u32), draw: impl FnOnce(&DrawingArea<Recorder<'
 pub(super) struct Recorder<'a> {
     size: (u32, u32),
     items: &'a mut Vec<Item>,
+    /// The style of each stroke colour and width of the chart's lines, made
+    /// once (a chart has a few, and a hundred lines).
+    styles: Vec<((u8, u8, u8), u32, Rc<str>)>,
+    /// The last font size asked for (its bits) and its `font-size` as [`label`] rounds it.
+    font_size: Option<(u64, String)>,
 }
 
 /// `#RRGGBB`, as plotters writes a colour.
@@ -63,7 +70,18 @@ type Drawn = Result<(), DrawingErrorKind<Infallible>>;
 
 /// A polyline's attributes as plotters writes them.
 fn polyline_attrs(c: BackendColor, width: u32) -> Vec<(&'static str, String)> {
-    vec![("fill", "none".to_string()), ("opacity", c.alpha.to_string()), ("stroke", colour(c)), ("stroke-width", width.to_string())]
+    let mut attrs = vec![("fill", "none".to_string()), ("stroke", colour(c)), ("stroke-width", width.to_string())];
+    opacity(&mut attrs, 1, c);
+    attrs
+}
+
+/// plotters writes a shape's `opacity` at place `at` of its attributes: an
+/// opaque one's `opacity="1"` draws nothing and is left out (as [`shape`]
+/// and [`label`] leave it out of what they are given).
+fn opacity(attrs: &mut Vec<(&'static str, String)>, at: usize, c: BackendColor) {
+    if c.alpha != 1.0 {
+        attrs.insert(at, ("opacity", c.alpha.to_string()));
+    }
 }
 
 impl Recorder<'_> {
@@ -94,15 +112,15 @@ impl DrawingBackend for Recorder<'_> {
         if c.alpha == 0.0 {
             return Ok(());
         }
-        let attrs = vec![
+        let mut attrs = vec![
             ("x", x.to_string()),
             ("y", y.to_string()),
             ("width", "1".to_string()),
             ("height", "1".to_string()),
             ("stroke", "none".to_string()),
-            ("opacity", c.alpha.to_string()),
             ("fill", colour(c)),
         ];
+        opacity(&mut attrs, 5, c);
         self.push("rect", attrs, None)
     }
 
@@ -111,8 +129,7 @@ impl DrawingBackend for Recorder<'_> {
         if c.alpha == 0.0 {
             return Ok(());
         }
-        let attrs = vec![
-            ("opacity", c.alpha.to_string()),
+        let mut attrs = vec![
             ("stroke", colour(c)),
             ("stroke-width", style.stroke_width().to_string()),
             ("x1", from.0.to_string()),
@@ -120,6 +137,7 @@ impl DrawingBackend for Recorder<'_> {
             ("x2", to.0.to_string()),
             ("y2", to.1.to_string()),
         ];
+        opacity(&mut attrs, 0, c);
         self.push("line", attrs, None)
     }
 
@@ -129,15 +147,15 @@ impl DrawingBackend for Recorder<'_> {
             return Ok(());
         }
         let (fill, stroke) = if fill { (colour(c), "none".to_string()) } else { ("none".to_string(), colour(c)) };
-        let attrs = vec![
+        let mut attrs = vec![
             ("x", upper_left.0.to_string()),
             ("y", upper_left.1.to_string()),
             ("width", (bottom_right.0 - upper_left.0).to_string()),
             ("height", (bottom_right.1 - upper_left.1).to_string()),
-            ("opacity", c.alpha.to_string()),
             ("fill", fill),
             ("stroke", stroke),
         ];
+        opacity(&mut attrs, 4, c);
         self.push("rect", attrs, None)
     }
 
@@ -151,7 +169,15 @@ impl DrawingBackend for Recorder<'_> {
             // An opaque stroked polyline (every tick, dash and trend line) is
             // the line `shape` would make of its element, made at once.
             let bounds = Bounds::of_stroke(&points, f64::from(width));
-            let style = format!("fill=\"none\" stroke=\"{}\" stroke-width=\"{width}\"", colour(c));
+            let style = match self.styles.iter().find(|(rgb, w, _)| *rgb == c.rgb && *w == width) {
+                Some((.., style)) => style.clone(),
+                None => {
+                    let (r, g, b) = c.rgb;
+                    let style: Rc<str> = format!("fill=\"none\" stroke=\"#{r:02X}{g:02X}{b:02X}\" stroke-width=\"{width}\"").into();
+                    self.styles.push((c.rgb, width, style.clone()));
+                    style
+                }
+            };
             self.items.push(Item::Line(Line { style, line: None, points, bounds }));
             return Ok(());
         }
@@ -163,7 +189,8 @@ impl DrawingBackend for Recorder<'_> {
         if c.alpha == 0.0 {
             return Ok(());
         }
-        let attrs = vec![("opacity", c.alpha.to_string()), ("fill", colour(c))];
+        let mut attrs = vec![("fill", colour(c))];
+        opacity(&mut attrs, 0, c);
         self.push("polygon", attrs, Some(points(path)))
     }
 
@@ -173,15 +200,15 @@ impl DrawingBackend for Recorder<'_> {
             return Ok(());
         }
         let (stroke, fill) = if fill { ("none".to_string(), colour(c)) } else { (colour(c), "none".to_string()) };
-        let attrs = vec![
+        let mut attrs = vec![
             ("cx", center.0.to_string()),
             ("cy", center.1.to_string()),
             ("r", radius.to_string()),
-            ("opacity", c.alpha.to_string()),
             ("fill", fill),
             ("stroke", stroke),
             ("stroke-width", style.stroke_width().to_string()),
         ];
+        opacity(&mut attrs, 3, c);
         self.push("circle", attrs, None)
     }
 
@@ -200,16 +227,30 @@ impl DrawingBackend for Recorder<'_> {
             VPos::Center => "0.5ex",
             VPos::Bottom => "-0.5ex",
         };
+        // The font size as `label` rounds it, worked out once per size.
+        let size = style.size();
+        let font_size = match &self.font_size {
+            Some((bits, rounded)) if *bits == size.to_bits() => rounded.clone(),
+            _ => {
+                let rounded = ((size / 1.24 * 100.0).round() / 100.0).to_string();
+                self.font_size = Some((size.to_bits(), rounded.clone()));
+                rounded
+            }
+        };
         let mut attrs = vec![
             ("x", x.to_string()),
             ("y", y.to_string()),
             ("dy", dy.to_string()),
             ("text-anchor", anchor.to_string()),
-            ("font-family", style.family().as_str().to_string()),
-            ("font-size", (style.size() / 1.24).to_string()),
-            ("opacity", c.alpha.to_string()),
+            ("font-size", font_size),
             ("fill", colour(c)),
         ];
+        opacity(&mut attrs, 5, c);
+        // The family is set on the `<svg>` (`label` leaves sans-serif out).
+        let family = style.family();
+        if family.as_str() != "sans-serif" {
+            attrs.insert(4, ("font-family", family.as_str().to_string()));
+        }
         match style.style() {
             FontStyle::Normal => {}
             FontStyle::Bold => attrs.push(("font-weight", "bold".to_string())),
@@ -233,7 +274,7 @@ impl DrawingBackend for Recorder<'_> {
 /// A `<text>` as [`write`] takes it: none when it has no text; the default
 /// opacity and font family left out (the family is set on the `<svg>`),
 /// the font size rounded to 0.01 px.
-fn label(mut attrs: Vec<(&str, String)>, body: &str) -> Option<Label> {
+fn label(mut attrs: Vec<(&'static str, String)>, body: &str) -> Option<Label> {
     if body.is_empty() {
         return None;
     }
@@ -245,7 +286,7 @@ fn label(mut attrs: Vec<(&str, String)>, body: &str) -> Option<Label> {
             }
         }
     }
-    Some(Label { attrs: attrs.into_iter().map(|(n, v)| (n.to_string(), v)).collect(), body: body.to_string(), ink: std::cell::OnceCell::new() })
+    Some(Label { attrs, body: body.to_string(), ink: std::cell::OnceCell::new() })
 }
 
 /// A shape as [`write`] takes it: attributes that draw nothing left out
@@ -288,19 +329,26 @@ impl Element {
 
     /// `<name a="v" .../>` with the attributes `keep` keeps (points always).
     fn markup(&self, keep: impl Fn(&str) -> bool) -> String {
-        let mut out = format!("<{}", self.name);
+        let mut out = String::new();
+        self.write_markup(&mut out, keep);
+        out
+    }
+
+    /// Writes [`Element::markup`] to `out`.
+    fn write_markup(&self, out: &mut String, keep: impl Fn(&str) -> bool) {
+        out.push('<');
+        out.push_str(self.name);
         for (key, value) in self.attrs.iter().filter(|(key, _)| keep(key)) {
-            out.push_str(&format!(" {key}=\"{value}\""));
+            let _ = write!(out, " {key}=\"{value}\"");
         }
         if let Some(points) = &self.points {
             out.push_str(" points=\"");
             for (x, y) in points {
-                out.push_str(&format!("{x},{y} "));
+                let _ = write!(out, "{x},{y} ");
             }
             out.push('"');
         }
         out.push_str("/>");
-        out
     }
 }
 
@@ -342,9 +390,16 @@ fn write(items: Vec<Item>) -> String {
     // the labels that have it and the others keep their own.
     let common = |name: &str| {
         let values: Vec<&str> = labels.iter().map(|l| l.attr(name)).collect::<Option<_>>().filter(|_| all_labels)?;
-        let (mut most, mut times) = (*values.first()?, 0);
+        // Each value with how many have it, in the order first seen.
+        let mut counts: Vec<(&str, usize)> = Vec::new();
         for &value in &values {
-            let n = values.iter().filter(|v| **v == value).count();
+            match counts.iter_mut().find(|(v, _)| *v == value) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((value, 1)),
+            }
+        }
+        let (mut most, mut times) = (*values.first()?, 0);
+        for &(value, n) in &counts {
             if n > times {
                 (most, times) = (value, n);
             }
@@ -376,8 +431,7 @@ fn write(items: Vec<Item>) -> String {
             Item::Label(label) if !out.run.is_empty() => out.labels.push(label),
             Item::Label(label) => {
                 out.flush();
-                let markup = label.markup(&inherited);
-                out.line(&markup);
+                label.write_markup(&mut out.out, &inherited);
             }
             Item::Marker(marker) => {
                 if out.markers.first().is_none_or(|first| first.style != marker.style) {
@@ -391,7 +445,7 @@ fn write(items: Vec<Item>) -> String {
                     Some(rest) => {
                         let mut open = String::from("<svg font-family=\"sans-serif\" ");
                         for (name, value) in &inherited {
-                            open.push_str(&format!("{name}=\"{value}\" "));
+                            let _ = write!(open, "{name}=\"{value}\" ");
                         }
                         open.push_str(rest);
                         out.line(&open);
@@ -418,11 +472,13 @@ fn join_labels(svg: &str) -> String {
     let flush = |row: &mut Vec<(&str, &str)>, key: &str, out: &mut String| {
         match row.as_slice() {
             [] => {}
-            [(x, body)] => out.push_str(&format!("<text x=\"{x}\" {key}>{body}</text>\n")),
+            [(x, body)] => {
+                let _ = writeln!(out, "<text x=\"{x}\" {key}>{body}</text>");
+            }
             _ => {
-                out.push_str(&format!("<text {key}>"));
+                let _ = write!(out, "<text {key}>");
                 for (x, body) in row.iter() {
-                    out.push_str(&format!("<tspan x=\"{x}\">{body}</tspan>"));
+                    let _ = write!(out, "<tspan x=\"{x}\">{body}</tspan>");
                 }
                 out.push_str("</text>\n");
             }
@@ -477,7 +533,7 @@ enum Item {
 
 struct Line {
     /// Its attributes but its points, as a path's: lines merge when these are the same.
-    style: String,
+    style: Rc<str>,
     /// A `<line>` as it came, written so when no other line joins it (a
     /// polyline alone is written as a path of its own).
     line: Option<String>,
@@ -538,7 +594,7 @@ fn inherited(key: &str) -> bool {
 
 struct Label {
     /// The attributes of its `<text>` tag, the font size rounded.
-    attrs: Vec<(String, String)>,
+    attrs: Vec<(&'static str, String)>,
     /// The text, as plotters escaped it, trimmed.
     body: String,
     /// Where its ink may reach, read from its attributes the first time a
@@ -561,18 +617,19 @@ struct Ink {
 
 impl Label {
     fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
     }
 
-    /// `<text ...>body</text>` without the attributes it inherits from the `<svg>`.
-    fn markup(&self, inherited: &[(String, String)]) -> String {
-        let mut tag = String::from("<text");
+    /// Writes `<text ...>body</text>` and a newline, without the attributes
+    /// it inherits from the `<svg>`.
+    fn write_markup(&self, out: &mut String, inherited: &[(String, String)]) {
+        out.push_str("<text");
         for (name, value) in &self.attrs {
             if !inherited.iter().any(|(n, v)| n == name && v == value) {
-                tag.push_str(&format!(" {name}=\"{value}\""));
+                let _ = write!(out, " {name}=\"{value}\"");
             }
         }
-        format!("{tag}>{}</text>", self.body)
+        let _ = writeln!(out, ">{}</text>", self.body);
     }
 
     /// Whether a line is clear of this label's ink: at least 1 px beyond a
@@ -599,7 +656,7 @@ impl Label {
 
     fn read_ink(&self) -> Option<Ink> {
         let known = ["x", "y", "dy", "text-anchor", "font-size", "fill", "font-weight", "opacity"];
-        if self.attrs.iter().any(|(name, _)| !known.contains(&name.as_str())) {
+        if self.attrs.iter().any(|(name, _)| !known.contains(name)) {
             return None;
         }
         let num = |name: &str| self.attr(name).and_then(|v| v.parse::<f64>().ok());
@@ -639,49 +696,55 @@ impl Writer<'_> {
     /// labels; or the run of markers in a `<g>` that carries their style (a
     /// lone one as it was).
     fn flush(&mut self) {
-        let markers = std::mem::take(&mut self.markers);
-        match markers.as_slice() {
+        let out = &mut self.out;
+        match self.markers.as_slice() {
             [] => {}
-            [one] => self.line(&one.element.markup(|_| true)),
-            [first, ..] => match dots(&markers) {
+            [one] => {
+                one.element.write_markup(out, |_| true);
+                out.push('\n');
+            }
+            [first, ..] => match dots(&self.markers) {
                 Some((radius, centres)) => {
                     let fill = first.element.attr("fill").unwrap_or_default();
                     // A dot is a step of no length from its centre.
                     let steps: Vec<[(i64, i64); 2]> = centres.iter().map(|&c| [c, c]).collect();
                     let d = path_data(steps.iter().map(|s| &s[..]));
-                    self.line(&format!("<path stroke=\"{fill}\" stroke-width=\"{}\" stroke-linecap=\"round\" d=\"{d}\"/>", 2 * radius));
+                    let _ = writeln!(out, "<path stroke=\"{fill}\" stroke-width=\"{}\" stroke-linecap=\"round\" d=\"{d}\"/>", 2 * radius);
                 }
                 None => {
-                    self.line(&format!("<g {}>", first.style));
-                    for marker in &markers {
-                        self.line(&marker.element.markup(|key| !inherited(key)));
+                    let _ = writeln!(out, "<g {}>", first.style);
+                    for marker in &self.markers {
+                        marker.element.write_markup(out, |key| !inherited(key));
+                        out.push('\n');
                     }
-                    self.line("</g>");
+                    out.push_str("</g>\n");
                 }
             },
         }
-        let run = std::mem::take(&mut self.run);
-        match run.as_slice() {
+        self.markers.clear();
+        match self.run.as_slice() {
             [] => {}
-            [one] => {
-                let alone = match &one.line {
-                    Some(line) => line.clone(),
-                    None => format!("<path {} d=\"{}\"/>", one.style, path_data([one.points.as_slice()])),
-                };
-                self.line(&alone);
-            }
+            [one] => match &one.line {
+                Some(line) => {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+                None => {
+                    let _ = writeln!(out, "<path {} d=\"{}\"/>", one.style, path_data([one.points.as_slice()]));
+                }
+            },
             [first, ..] => {
-                let path = match dashes(&run) {
-                    Some(d) => format!("<path {} stroke-dasharray=\"{} {}\" d=\"{}\"/>", first.style, d.dash, d.gap, path_data([&[d.from, d.to][..]])),
-                    None => format!("<path {} d=\"{}\"/>", first.style, path_data(run.iter().map(|l| l.points.as_slice()))),
+                let _ = match dashes(&self.run) {
+                    Some(d) => writeln!(out, "<path {} stroke-dasharray=\"{} {}\" d=\"{}\"/>", first.style, d.dash, d.gap, path_data([&[d.from, d.to][..]])),
+                    None => writeln!(out, "<path {} d=\"{}\"/>", first.style, path_data(self.run.iter().map(|l| l.points.as_slice()))),
                 };
-                self.line(&path);
             }
         }
-        for label in std::mem::take(&mut self.labels) {
-            let markup = label.markup(self.inherited);
-            self.line(&markup);
+        self.run.clear();
+        for label in &self.labels {
+            label.write_markup(out, self.inherited);
         }
+        self.labels.clear();
     }
 }
 
@@ -781,7 +844,7 @@ fn stroked_line(e: Element) -> Result<Line, Element> {
     };
     let bounds = Bounds::of_stroke(points, width);
     // A path is filled black unless told otherwise; a line is never filled.
-    let style = if e.name == "line" { format!("fill=\"none\" {}", style.join(" ")) } else { style.join(" ") };
+    let style: Rc<str> = if e.name == "line" { format!("fill=\"none\" {}", style.join(" ")).into() } else { style.join(" ").into() };
     let line = (e.name == "line").then(|| e.markup(|_| true));
     let points = ends.or(e.points).unwrap_or_default();
     Ok(Line { style, line, points, bounds })
@@ -802,41 +865,51 @@ fn marker(e: Element) -> Result<Marker, Element> {
 
 /// The path data of polylines in its shortest form: each step absolute or
 /// relative, whichever is shorter, and `h`/`v` for level and upright ones.
+/// Of forms as short, the first of `M`, `m` (a move) or `L`, `l`, `H`, `h`,
+/// `V`, `v` (a step) is taken. Lengths are counted, and only the form taken is
+/// written.
 fn path_data<'a>(lines: impl IntoIterator<Item = &'a [(i64, i64)]>) -> String {
+    // The length of an integer as written, sign included.
+    let len = |v: i64| usize::from(v < 0) + v.unsigned_abs().checked_ilog10().map_or(1, |d| d as usize + 1);
     // "x,y", or "x-y" when y is negative.
-    let sep = |y: i64| if y < 0 { "" } else { "," };
-    let (mut d, mut best, mut scratch) = (String::new(), String::new(), String::new());
+    let pair = |x: i64, y: i64| len(x) + usize::from(y >= 0) + len(y);
+    let mut d = String::new();
     let mut at = (0, 0);
     for line in lines {
         for (i, &(x, y)) in line.iter().enumerate() {
             let (dx, dy) = (x - at.0, y - at.1);
-            // The first of the shortest forms, as each is offered in turn.
-            best.clear();
-            let mut offer = |form: std::fmt::Arguments| {
-                scratch.clear();
-                let _ = std::fmt::Write::write_fmt(&mut scratch, form);
-                if best.is_empty() || scratch.len() < best.len() {
-                    std::mem::swap(&mut best, &mut scratch);
+            // (letter, the numbers after it, its length), in the order offered.
+            let mut best: Option<(char, i64, Option<i64>, usize)> = None;
+            let mut offer = |letter: char, a: i64, b: Option<i64>| {
+                let length = 1 + b.map_or(len(a), |b| pair(a, b));
+                if best.is_none_or(|(.., l)| length < l) {
+                    best = Some((letter, a, b, length));
                 }
             };
             if i == 0 {
-                offer(format_args!("M{x}{}{y}", sep(y)));
+                offer('M', x, Some(y));
                 if !d.is_empty() {
-                    offer(format_args!("m{dx}{}{dy}", sep(dy)));
+                    offer('m', dx, Some(dy));
                 }
             } else {
-                offer(format_args!("L{x}{}{y}", sep(y)));
-                offer(format_args!("l{dx}{}{dy}", sep(dy)));
+                offer('L', x, Some(y));
+                offer('l', dx, Some(dy));
                 if dy == 0 {
-                    offer(format_args!("H{x}"));
-                    offer(format_args!("h{dx}"));
+                    offer('H', x, None);
+                    offer('h', dx, None);
                 }
                 if dx == 0 {
-                    offer(format_args!("V{y}"));
-                    offer(format_args!("v{dy}"));
+                    offer('V', y, None);
+                    offer('v', dy, None);
                 }
             }
-            d.push_str(&best);
+            if let Some((letter, a, b, _)) = best {
+                let _ = match b {
+                    Some(b) if b < 0 => write!(d, "{letter}{a}{b}"),
+                    Some(b) => write!(d, "{letter}{a},{b}"),
+                    None => write!(d, "{letter}{a}"),
+                };
+            }
             at = (x, y);
         }
     }
@@ -859,7 +932,8 @@ pub(super) fn compact(svg: &str) -> String {
             items.push(other(line));
             continue;
         };
-        let attrs: Vec<(&str, String)> = parsed.attrs.iter().map(|(n, v)| (*n, v.to_string())).collect();
+        // Names as the recorder has them (test input only: leaked).
+        let attrs: Vec<(&'static str, String)> = parsed.attrs.iter().map(|(n, v)| (&*Box::leak(n.to_string().into_boxed_str()), v.to_string())).collect();
         if parsed.name == "text" && !parsed.closed {
             let mut body = String::new();
             for next in lines.by_ref() {
@@ -879,7 +953,7 @@ pub(super) fn compact(svg: &str) -> String {
                     .flatten();
                 match parsed_points {
                     Some(points) => element.points = Some(points),
-                    None => element.attrs.push((Box::leak(key.to_string().into_boxed_str()), value)),
+                    None => element.attrs.push((key, value)),
                 }
             }
             items.push(shape(element));
@@ -936,7 +1010,7 @@ mod tests {
         for (width, path) in [(2, vec![(1, 2), (5, 2), (9, 7)]), (1, vec![(62, 101), (67, 101)]), (3, vec![(4, 4)])] {
             let style = Color::stroke_width(&RGBColor(0x21, 0x25, 0x29), width);
             let mut items = Vec::new();
-            Recorder { size: (100, 100), items: &mut items }.draw_path(path.clone(), &style).unwrap();
+            Recorder { size: (100, 100), items: &mut items, styles: Vec::new(), font_size: None }.draw_path(path.clone(), &style).unwrap();
             let element = Element { name: "polyline", attrs: polyline_attrs(style.color(), width), points: Some(points(path)) };
             match (&items[..], shape(element)) {
                 ([Item::Line(fast)], Item::Line(made)) => {
@@ -1054,8 +1128,8 @@ Availability (%)
 
     #[test]
     fn a_label_is_moved_only_past_lines_clear_of_its_ink() {
-        let label = |attrs: &[(&str, &str)]| Label {
-            attrs: attrs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+        let label = |attrs: &[(&'static str, &str)]| Label {
+            attrs: attrs.iter().map(|(n, v)| (*n, v.to_string())).collect(),
             body: "99.9".to_string(),
             ink: std::cell::OnceCell::new(),
         };
@@ -1080,7 +1154,7 @@ Availability (%)
     #[test]
     fn a_regular_run_of_dashes_is_one_dashed_line() {
         let dash = |a: i64, b: i64, y: i64| super::Line {
-            style: "fill=\"none\" stroke=\"#212529\" stroke-width=\"2\"".to_string(),
+            style: "fill=\"none\" stroke=\"#212529\" stroke-width=\"2\"".into(),
             line: None,
             points: vec![(a, y), (b, y)],
             bounds: Bounds { x0: a as f64, y0: y as f64 - 1.0, x1: b as f64, y1: y as f64 + 1.0 },
@@ -1107,5 +1181,70 @@ Availability (%)
         let ticks: [&[(i64, i64)]; 3] = [&[(62, 130), (67, 130)], &[(62, 105), (67, 105)], &[(62, 80), (67, 80)]];
         assert_eq!(path_data(ticks), "M62,130h5m-5-25h5M62,80h5");
         assert_eq!(path_data([&[(77, 29), (96, 35), (116, 29), (135, 29), (135, 129)][..]]), "M77,29l19,6l20-6h19V129");
+    }
+
+    /// Every form written out and the first shortest kept (as path data was
+    /// made before its lengths were counted).
+    fn path_data_by_writing_every_form(lines: &[Vec<(i64, i64)>]) -> String {
+        let sep = |y: i64| if y < 0 { "" } else { "," };
+        let mut d = String::new();
+        let mut at = (0, 0);
+        for line in lines {
+            for (i, &(x, y)) in line.iter().enumerate() {
+                let (dx, dy) = (x - at.0, y - at.1);
+                let mut forms = Vec::new();
+                if i == 0 {
+                    forms.push(format!("M{x}{}{y}", sep(y)));
+                    if !d.is_empty() {
+                        forms.push(format!("m{dx}{}{dy}", sep(dy)));
+                    }
+                } else {
+                    forms.push(format!("L{x}{}{y}", sep(y)));
+                    forms.push(format!("l{dx}{}{dy}", sep(dy)));
+                    if dy == 0 {
+                        forms.push(format!("H{x}"));
+                        forms.push(format!("h{dx}"));
+                    }
+                    if dx == 0 {
+                        forms.push(format!("V{y}"));
+                        forms.push(format!("v{dy}"));
+                    }
+                }
+                let shortest = forms.iter().map(String::len).min().unwrap();
+                d.push_str(forms.iter().find(|f| f.len() == shortest).unwrap());
+                at = (x, y);
+            }
+        }
+        d
+    }
+
+    #[test]
+    fn path_data_counted_is_path_data_written_out() {
+        // Points around 0, 9/10, 99/100 and 999/1000 either way, in every
+        // combination of a few lines of a few points.
+        let values = [-1000, -999, -100, -99, -10, -9, -1, 0, 1, 9, 10, 99, 100, 999, 1000, 12345];
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..5_000 {
+            let lines: Vec<Vec<(i64, i64)>> = (0..1 + next() % 3)
+                .map(|_| {
+                    let mut points = vec![(values[next() % values.len()], values[next() % values.len()])];
+                    for _ in 0..next() % 4 {
+                        let &(x, y) = points.last().unwrap();
+                        // Level, upright or any step.
+                        points.push(match next() % 3 {
+                            0 => (values[next() % values.len()], y),
+                            1 => (x, values[next() % values.len()]),
+                            _ => (values[next() % values.len()], values[next() % values.len()]),
+                        });
+                    }
+                    points
+                })
+                .collect();
+            assert_eq!(path_data(lines.iter().map(Vec::as_slice)), path_data_by_writing_every_form(&lines), "{lines:?}");
+        }
     }
 }
