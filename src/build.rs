@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::draw;
+use crate::measure::data::DigestRule;
 use crate::measure::results::{to_csv, FigureCache, History, Options, Results};
 use rayon::prelude::*;
 use crate::measure::period::AsOf;
@@ -481,7 +482,7 @@ fn inputs_unchanged(prepared: &Prepared, known: Known, customer: &str, period: P
     // Checked under the rule it was made with (a rule this version no longer
     // knows vouches for nothing: the month is measured and compared).
     let published_rows = &published.manifest.content.rows;
-    crate::measure::data::DigestRule::of(published_rows).is_some_and(|rule| prepared.data.rows_digest_as(rule, &services, Some(customer), start, end) == *published_rows)
+    DigestRule::of(published_rows).is_some_and(|rule| prepared.data.rows_digest_as(rule, &services, Some(customer), start, end) == *published_rows)
 }
 
 /// The inputs of this build as a snapshot records them.
@@ -612,7 +613,11 @@ fn decide(shared: &Shared, customer: &CustomerView, latest: &BTreeMap<Period, &p
             // month not published yet has nothing to be compared with.
             Some(published) => {
                 let results_value: serde_json::Value = serde_json::from_str(&results_json).unwrap_or_default();
-                plan::decide(out, Some(published), &Candidate { content: &content, results: &results_value }, revise)
+                // A month published under an earlier rule of the rows digest
+                // that this version still knows has its rows compared under that rule.
+                let rule = DigestRule::of(&published.manifest.content.rows).filter(|&r| r != DigestRule::CURRENT);
+                let then = rule.map(|rule| Content { rows: rows_digest(prepared, &customer.id, &results, rule), ..content.clone() });
+                plan::decide(out, Some(published), &Candidate { content: then.as_ref().unwrap_or(&content), results: &results_value }, revise)
             }
             None => Ok(Decision::New),
         };
@@ -820,10 +825,16 @@ fn content(
 ) -> Content {
     let agreements = agreement_digests(used_agreements(prepared, results), agreement_texts);
     let note = note_digest(&prepared.notes, root, &customer.id, results.period);
+    // results.json as published (it carries no trend: it is all the period's own).
+    Content { results: sha256(results_json.as_bytes()), rows: rows_digest(prepared, &customer.id, results, DigestRule::CURRENT), agreements, note }
+}
+
+/// The digest under `rule` of the rows behind a customer's period: those of
+/// the services of its SLA rows.
+fn rows_digest(prepared: &Prepared, customer: &str, results: &Results, rule: DigestRule) -> String {
     let services: Vec<&str> = results.targets.iter().filter(|t| t.kind == AgreementKind::Sla).map(|t| t.service.as_str()).collect();
     let (start, end) = results.period.bounds(prepared.site.config.timezone);
-    // results.json as published (it carries no trend: it is all the period's own).
-    Content { results: sha256(results_json.as_bytes()), rows: prepared.data.rows_digest(&services, Some(&customer.id), start, end), agreements, note }
+    prepared.data.rows_digest_as(rule, &services, Some(customer), start, end)
 }
 
 /// What made a snapshot, as its manifest names it.

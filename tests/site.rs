@@ -354,8 +354,8 @@ fn reorder_outage_rows(site: &Path, rotate: bool) {
 /// A month published under `rows-v4` (samples hashed at 25 bytes each),
 /// a rule this version still works out, is vouched for by that digest: it
 /// is kept without being measured, its manifest as it was. A `rows-v4`
-/// digest of other rows vouches for nothing: the month is measured, and
-/// kept as its figures compare the same.
+/// digest of other rows vouches for nothing: the month is measured, its
+/// rows compared under `rows-v4`, and the build refused.
 #[test]
 fn a_month_published_under_rows_v4_is_checked_under_its_own_rule() {
     use slareport::measure::data::DigestRule;
@@ -388,14 +388,49 @@ fn a_month_published_under_rows_v4_is_checked_under_its_own_rule() {
     assert!(!again.measured.contains(&feb), "{:?}", again.measured);
     assert!(again.published.is_empty(), "{:?}", again.published);
     assert_eq!(before, month(files(out.path())));
-    // A rows-v4 digest of other rows: measured, compared and kept.
+    // A rows-v4 digest of other rows: measured and compared under rows-v4,
+    // its figures the same but its rows not: refused, nothing written.
     let other = text.replace(&now, &format!("rows-v4:{}", "0".repeat(64)));
     std::fs::write(&manifest, &other).unwrap();
     reorder_outage_rows(site.path(), true);
-    let again = build(&options(site.path(), out.path(), None)).unwrap_or_else(|e| panic!("{e:?}"));
-    assert!(again.measured.contains(&feb), "{:?}", again.measured);
-    assert!(again.published.is_empty(), "{:?}", again.published);
-    assert_eq!(std::fs::read_to_string(&manifest).unwrap(), other);
+    let before = files(out.path());
+    let refused = build(&options(site.path(), out.path(), None));
+    let Err(BuildError::Refused(reasons)) = refused else { panic!("not refused: {refused:?}") };
+    assert_eq!(reasons, ["acme/2026-02 is published (revision 1) and would change:\n  - measurement rows behind the period changed\n  run `slareport build --revise` to publish revision 2 beside it"]);
+    assert_eq!(before, files(out.path()));
+}
+
+/// A changed row of a month published under `rows-v4` is named as such: the
+/// rows are compared under the rule the month was published with.
+#[test]
+fn a_changed_row_of_a_month_published_under_rows_v4_is_named_in_the_refusal() {
+    use slareport::measure::data::DigestRule;
+    let site = sample_copy();
+    let out = tempfile::tempdir().unwrap();
+    build(&options(site.path(), out.path(), Some("2026-07"))).unwrap_or_else(|e| panic!("{e:?}"));
+    // globex's July as published under rows-v4 (its digest worked out under that rule).
+    let folder = out.path().join("globex/2026-07");
+    let results: serde_json::Value = serde_json::from_slice(&std::fs::read(folder.join("results.json")).unwrap()).unwrap();
+    let services: Vec<&str> = results["targets"].as_array().unwrap().iter().filter(|t| t["kind"] == "sla").map(|t| t["service"].as_str().unwrap()).collect();
+    let prepared = slareport::measure::prepare(site.path()).unwrap_or_else(|e| panic!("{e:?}"));
+    let (start, end) = "2026-07".parse::<Period>().unwrap().bounds(prepared.site.config.timezone);
+    let now = prepared.data.rows_digest(&services, Some("globex"), start, end);
+    let v4 = prepared.data.rows_digest_as(DigestRule::V4, &services, Some("globex"), start, end);
+    let manifest = folder.join("manifest.json");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    assert!(text.contains(&now), "{now} in {text}");
+    std::fs::write(&manifest, text.replace(&now, &v4)).unwrap();
+    // The end of the July VPN outage ten minutes later (as in
+    // `a_changed_row_of_a_published_month_is_refused_until_revised`).
+    let csv = site.path().join("data/outages.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let line = text.lines().find(|l| l.contains(",vpn,2026-07-14T03:10")).expect("the planted VPN outage").to_string();
+    std::fs::write(&csv, text.replace(&line, &line.replace("05:55", "06:05"))).unwrap();
+    let refused = build(&options(site.path(), out.path(), Some("2026-07")));
+    let Err(BuildError::Refused(reasons)) = refused else { panic!("not refused: {refused:?}") };
+    let globex = reasons.iter().find(|r| r.starts_with("globex/2026-07 is published (revision 1) and would change:")).expect("globex refused");
+    assert!(globex.contains("  - globex-workplace/vpn-availability (vpn): 99.41% -> 99.388%, credit 10% -> 10%"), "{globex}");
+    assert!(globex.contains("  - measurement rows behind the period changed"), "{globex}");
 }
 
 /// A month published by the version before this one, whose OLA and UPC
