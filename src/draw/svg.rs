@@ -35,7 +35,7 @@ pub(super) struct Recorder<'a> {
     /// The style of each stroke colour and width of the chart's lines, made
     /// once (a chart has a few, and a hundred lines).
     styles: Vec<((u8, u8, u8), u32, Rc<str>)>,
-    /// The last font size asked for (its bits) and its `font-size` as [`label`] rounds it.
+    /// The last font size asked for (its bits) and its `font-size` ([`font_size`]).
     font_size: Option<(u64, String)>,
 }
 
@@ -227,12 +227,12 @@ impl DrawingBackend for Recorder<'_> {
             VPos::Center => "0.5ex",
             VPos::Bottom => "-0.5ex",
         };
-        // The font size as `label` rounds it, worked out once per size.
+        // plotters writes a font of size n as n / 1.24 px; worked out once per size.
         let size = style.size();
         let font_size = match &self.font_size {
             Some((bits, rounded)) if *bits == size.to_bits() => rounded.clone(),
             _ => {
-                let rounded = ((size / 1.24 * 100.0).round() / 100.0).to_string();
+                let rounded = font_size(size / 1.24);
                 self.font_size = Some((size.to_bits(), rounded.clone()));
                 rounded
             }
@@ -272,21 +272,19 @@ impl DrawingBackend for Recorder<'_> {
 }
 
 /// A `<text>` as [`write`] takes it: none when it has no text; the default
-/// opacity and font family left out (the family is set on the `<svg>`),
-/// the font size rounded to 0.01 px.
+/// opacity and font family left out (the family is set on the `<svg>`).
+/// Its font size is given as [`font_size`] writes it.
 fn label(mut attrs: Vec<(&'static str, String)>, body: &str) -> Option<Label> {
     if body.is_empty() {
         return None;
     }
     attrs.retain(|(name, value)| !matches!((*name, value.as_str()), ("opacity", "1") | ("font-family", "sans-serif")));
-    for (name, value) in &mut attrs {
-        if *name == "font-size" {
-            if let Ok(size) = value.parse::<f64>() {
-                *value = ((size * 100.0).round() / 100.0).to_string();
-            }
-        }
-    }
     Some(Label { attrs, body: body.to_string(), ink: std::cell::OnceCell::new() })
+}
+
+/// A label's `font-size` of `px` pixels: rounded to 0.01 px.
+fn font_size(px: f64) -> String {
+    ((px * 100.0).round() / 100.0).to_string()
 }
 
 /// A shape as [`write`] takes it: attributes that draw nothing left out
@@ -942,6 +940,14 @@ pub(super) fn compact(svg: &str) -> String {
                 }
                 body.push_str(next);
             }
+            // plotters' font size, rounded as the recorder writes it.
+            let attrs = attrs
+                .into_iter()
+                .map(|(name, value)| match (name, value.parse::<f64>()) {
+                    ("font-size", Ok(px)) => (name, font_size(px)),
+                    _ => (name, value),
+                })
+                .collect();
             items.extend(label(attrs, body.trim()).map(Item::Label));
         } else if parsed.closed {
             // Names and keys as the recorder has them (test input only: leaked).
