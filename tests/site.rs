@@ -333,6 +333,20 @@ fn a_month_published_under_an_earlier_rows_digest_rule_is_compared_and_kept() {
     assert_eq!(std::fs::read_to_string(&manifest).unwrap(), old);
 }
 
+/// The rows digest of `customer`'s published `period` worked out again from
+/// the site's data, under the current rule and under `rows-v4`: over the
+/// services of the SLA rows of its results.json.
+fn rows_digests(site: &Path, out: &Path, customer: &str, period: Period) -> (String, String) {
+    let folder = out.join(customer).join(period.to_string());
+    let results: serde_json::Value = serde_json::from_slice(&std::fs::read(folder.join("results.json")).unwrap()).unwrap();
+    let services: Vec<&str> = results["targets"].as_array().unwrap().iter().filter(|t| t["kind"] == "sla").map(|t| t["service"].as_str().unwrap()).collect();
+    let prepared = slareport::measure::prepare(site).unwrap_or_else(|e| panic!("{e:?}"));
+    let (start, end) = period.bounds(prepared.site.config.timezone);
+    let now = prepared.data.rows_digest(&services, Some(customer), start, end);
+    let v4 = prepared.data.rows_digest_as(slareport::measure::data::DigestRule::V4, &services, Some(customer), start, end);
+    (now, v4)
+}
+
 /// The outage export rewritten with its rows in another order (reversed,
 /// or with the first row moved to the end): the same rows, other bytes, so
 /// no snapshot vouches for the file and each month it bears on is checked
@@ -363,18 +377,11 @@ fn a_month_published_under_rows_v4_is_checked_under_its_own_rule() {
     let out = tempfile::tempdir().unwrap();
     let feb: Period = "2026-02".parse().unwrap();
     build(&options(site.path(), out.path(), None)).unwrap_or_else(|e| panic!("{e:?}"));
-    // acme's February digest worked out again, under both rules, from the
-    // services of its SLA rows.
-    let folder = out.path().join("acme/2026-02");
-    let results: serde_json::Value = serde_json::from_slice(&std::fs::read(folder.join("results.json")).unwrap()).unwrap();
-    let services: Vec<&str> = results["targets"].as_array().unwrap().iter().filter(|t| t["kind"] == "sla").map(|t| t["service"].as_str().unwrap()).collect();
-    let prepared = slareport::measure::prepare(site.path()).unwrap_or_else(|e| panic!("{e:?}"));
-    let (start, end) = feb.bounds(prepared.site.config.timezone);
-    let manifest = folder.join("manifest.json");
+    // acme's February digest worked out again, under both rules.
+    let (now, v4) = rows_digests(site.path(), out.path(), "acme", feb);
+    let manifest = out.path().join("acme/2026-02/manifest.json");
     let text = std::fs::read_to_string(&manifest).unwrap();
-    let now = prepared.data.rows_digest(&services, Some("acme"), start, end);
     assert!(now.starts_with("rows-v5:") && text.contains(&format!("\"rows\":\"{now}\"")), "{now} in {text}");
-    let v4 = prepared.data.rows_digest_as(DigestRule::V4, &services, Some("acme"), start, end);
     assert!(v4.starts_with("rows-v4:") && v4[8..] != now[8..], "{v4}");
     assert_eq!(DigestRule::of(&v4), Some(DigestRule::V4));
     assert_eq!(DigestRule::of("rows-v3:00"), None);
@@ -404,19 +411,12 @@ fn a_month_published_under_rows_v4_is_checked_under_its_own_rule() {
 /// rows are compared under the rule the month was published with.
 #[test]
 fn a_changed_row_of_a_month_published_under_rows_v4_is_named_in_the_refusal() {
-    use slareport::measure::data::DigestRule;
     let site = sample_copy();
     let out = tempfile::tempdir().unwrap();
     build(&options(site.path(), out.path(), Some("2026-07"))).unwrap_or_else(|e| panic!("{e:?}"));
     // globex's July as published under rows-v4 (its digest worked out under that rule).
-    let folder = out.path().join("globex/2026-07");
-    let results: serde_json::Value = serde_json::from_slice(&std::fs::read(folder.join("results.json")).unwrap()).unwrap();
-    let services: Vec<&str> = results["targets"].as_array().unwrap().iter().filter(|t| t["kind"] == "sla").map(|t| t["service"].as_str().unwrap()).collect();
-    let prepared = slareport::measure::prepare(site.path()).unwrap_or_else(|e| panic!("{e:?}"));
-    let (start, end) = "2026-07".parse::<Period>().unwrap().bounds(prepared.site.config.timezone);
-    let now = prepared.data.rows_digest(&services, Some("globex"), start, end);
-    let v4 = prepared.data.rows_digest_as(DigestRule::V4, &services, Some("globex"), start, end);
-    let manifest = folder.join("manifest.json");
+    let (now, v4) = rows_digests(site.path(), out.path(), "globex", "2026-07".parse().unwrap());
+    let manifest = out.path().join("globex/2026-07/manifest.json");
     let text = std::fs::read_to_string(&manifest).unwrap();
     assert!(text.contains(&now), "{now} in {text}");
     std::fs::write(&manifest, text.replace(&now, &v4)).unwrap();
