@@ -29,6 +29,12 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 use serde_json::{json, Value};
 use slareport::build::{build, BuildOptions};
+
+/// The allocator the `slareport` command uses (src/main.rs), for every
+/// child: the builds, and the floor too (python-polars also ships an
+/// allocator of its own rather than glibc's).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use slareport::measure::period::AsOf;
 
 /// Bump when the generated data changes: existing data is then regenerated.
@@ -744,9 +750,6 @@ fn one_build(site: &Path, out: &Path, as_of: i64) -> Result<Value, String> {
 /// Child: the builds. `steps` picks among first (every month from scratch),
 /// noop (the same again on top), month (all but the last month, then the last on top).
 fn child_build(scale: Scale, steps: &[String]) -> Result<Value, String> {
-    // The builds use malloc as the `slareport` command sets it up; the
-    // floor keeps glibc's defaults, as any program using polars does.
-    slareport::build::limit_malloc_arenas();
     let shape = scale.shape();
     let site = data_root().join(scale.name());
     let mut result = serde_json::Map::new();

@@ -220,23 +220,6 @@ pub fn instant_text(t: i64, tz: chrono_tz::Tz) -> String {
     chrono::DateTime::from_timestamp(t, 0).map_or_else(|| t.to_string(), |d| d.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string())
 }
 
-/// At most one glibc malloc arena a core, for a program that runs builds
-/// (the `slareport` command, the scale bench); call it before starting
-/// threads. glibc keeps up to eight arenas a core, and memory freed in one
-/// stays there while other threads allocate in others: a first build at
-/// full scale peaked at 4.24 GiB with the default and at 3.51 GiB with two
-/// arenas on 2 cores, as fast (a quarter build: wall 1.00x, peak 1005 MiB
-/// instead of 1200 MiB; docs/scale.md).
-pub fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        let arenas = libc::c_int::try_from(cores).unwrap_or(libc::c_int::MAX);
-        // SAFETY: mallopt only sets a parameter of the allocator.
-        unsafe { libc::mallopt(libc::M_ARENA_MAX, arenas) };
-    }
-}
-
 /// Builds the site, reading only the data files the months to publish need
 /// (see [`incremental`]); when a trend needs a month that was not read,
 /// the build starts again reading every file. Nothing is written before
