@@ -118,7 +118,7 @@ impl Completeness {
                     add(SourceKind::Outages, &o.customer, (1, Some(o.start), 0));
                 }
             }
-            for t in data.tickets.get(*service).into_iter().flatten().filter(|t| inside(t.opened)) {
+            for t in data.tickets_near(service, from, to).iter().filter(|t| inside(t.opened)) {
                 add(SourceKind::Tickets, &t.customer, (1, Some(t.opened), 0));
             }
             for s in data.surveys.get(*service).into_iter().flatten().filter(|s| inside(s.time)) {

@@ -159,11 +159,46 @@ pub struct Data {
     /// outage starting before it (`i64::MAX` when one has not ended), so
     /// whether an outage overlaps a span is a binary search too.
     outage_reach: Vec<(i64, i64)>,
+    /// Per service, how far the tickets in opening order reach, so the
+    /// tickets bearing on a month are a slice ([`Data::tickets_near`]).
+    ticket_reach: std::collections::HashMap<String, TicketReach, foldhash::fast::FixedState>,
     /// Digests of samples by timeline and span, for [`Data::rows_digest`].
     sample_digests: Memo<SamplesKey, [u8; 32]>,
     /// [`Data::has_rows_in`] by span: every daily figure of every target
     /// asks it of the same days.
     rows_in: Memo<(i64, i64), bool>,
+}
+
+/// How far a service's tickets reach, in their opening order (as
+/// [`Builder::finish`] sorts them): `latest[i]` is the latest response or
+/// resolution of tickets `0..=i` (`i64::MAX` once one of them is not
+/// resolved), and `ordered` is true when no ticket was responded to or
+/// resolved before it was opened (scanning refuses such rows; a table
+/// arranged by hand may hold them).
+#[derive(Debug, Clone, Default)]
+struct TicketReach {
+    latest: Vec<i64>,
+    ordered: bool,
+}
+
+impl TicketReach {
+    fn of(tickets: &[Ticket]) -> Option<TicketReach> {
+        if !tickets.is_sorted_by_key(|t| t.opened) {
+            return None;
+        }
+        let mut running = i64::MIN;
+        let latest = tickets
+            .iter()
+            .map(|t| {
+                // The last instant the ticket is open at or acted on.
+                let last = t.resolved.map_or(i64::MAX, |r| t.responded.map_or(r, |x| x.max(r)));
+                running = running.max(last);
+                running
+            })
+            .collect();
+        let ordered = tickets.iter().all(|t| t.responded.into_iter().chain(t.resolved).all(|x| x >= t.opened));
+        Some(TicketReach { latest, ordered })
+    }
 }
 
 /// The key of a digest of samples: the service, the customer whose
@@ -524,6 +559,7 @@ impl Data {
             .chain(data.counts.values().flatten().map(|c| c.time))
             .collect();
         data.row_times.sort_unstable();
+        data.ticket_reach = data.tickets.iter().filter_map(|(service, tickets)| Some((service.clone(), TicketReach::of(tickets)?))).collect();
         let interval = data.interval;
         {
             use rayon::prelude::*;
@@ -540,6 +576,25 @@ impl Data {
                 (start, latest)
             })
             .collect();
+    }
+
+    /// The tickets of `service` that may bear on `[from, to)`, in opening
+    /// order: every ticket but those resolved (and responded to) before
+    /// `from` and those opened at or after `to` (never responded to or
+    /// resolved before they opened). A ticket export holds every month of a
+    /// service; a month's figures walk only the tickets near it (a binary
+    /// search at each end). The whole list when the tickets were changed
+    /// since they were indexed.
+    pub fn tickets_near(&self, service: &str, from: i64, to: i64) -> &[Ticket] {
+        let Some(tickets) = self.tickets.get(service) else { return &[] };
+        match self.ticket_reach.get(service) {
+            Some(reach) if reach.latest.len() == tickets.len() => {
+                let lo = reach.latest.partition_point(|&t| t < from);
+                let hi = if reach.ordered { tickets.partition_point(|t| t.opened < to) } else { tickets.len() };
+                &tickets[lo.min(hi)..hi]
+            }
+            _ => tickets,
+        }
     }
 
     pub fn has(&self, kind: SourceKind) -> bool {
@@ -647,7 +702,7 @@ impl Data {
             for (owner, s) in timelines {
                 feed.tag(b's').opt_text(owner).digest(&self.samples_digest(rule, service, owner, s, from, to));
             }
-            for t in self.tickets.get(service).into_iter().flatten().filter(|t| t.opened < to && t.resolved.is_none_or(|r| r >= from)) {
+            for t in self.tickets_near(service, from, to).iter().filter(|t| t.opened < to && t.resolved.is_none_or(|r| r >= from)) {
                 if sees(customer, t.customer.as_deref()) {
                     let resolved = known(t.resolved);
                     // Time on hold is only a fact of the period once the ticket is resolved in it.
@@ -1048,5 +1103,84 @@ mod tests {
         // Arranged from whole tables (no files known), every file's rows are listed.
         let whole = Data { set_aside: data.set_aside.clone(), ..Data::default() };
         assert_eq!(whole.set_aside_in(SourceKind::Samples, 0, 1).count(), 3);
+    }
+}
+
+#[cfg(test)]
+mod ticket_reach_tests {
+    use super::*;
+
+    fn ticket(id: &str, opened: i64, responded: Option<i64>, resolved: Option<i64>) -> Ticket {
+        Ticket { id: id.into(), priority: "P1".into(), opened, responded, resolved, paused: 0, cause: None, customer: None }
+    }
+
+    fn ids(tickets: &[Ticket]) -> Vec<&str> {
+        tickets.iter().map(|t| t.id.as_str()).collect()
+    }
+
+    /// Data holding `tickets` on service `s`, arranged as a scan arranges it.
+    fn indexed(tickets: Vec<Ticket>) -> Data {
+        let mut data = Data::default();
+        data.tickets.insert("s".into(), tickets);
+        data.index_rows();
+        data
+    }
+
+    #[test]
+    fn the_tickets_near_a_span_leave_out_only_those_resolved_before_it_or_opened_after_it() {
+        // In opening order: a resolved at 50 (responded 20); b resolved at
+        // 150; c never resolved (open); d resolved at 90 but responded to
+        // at 400; e opened at 300.
+        let tickets = vec![
+            ticket("a", 0, Some(20), Some(50)),
+            ticket("b", 10, None, Some(150)),
+            ticket("c", 30, None, None),
+            ticket("d", 40, Some(400), Some(90)),
+            ticket("e", 300, None, Some(320)),
+        ];
+        let data = indexed(tickets.clone());
+        // Running latest: a 50, b 150, c MAX, d MAX, e MAX.
+        // [100, 200): a (50 < 100) is left out; e opens at 300 >= 200.
+        assert_eq!(ids(data.tickets_near("s", 100, 200)), ["b", "c", "d"]);
+        // [200, 300): b's 150 is before 200 but c after it never resolved:
+        // the running latest is 150 only up to b. e opens at 300, not < 300.
+        assert_eq!(ids(data.tickets_near("s", 200, 300)), ["c", "d"]);
+        // [0, 10): only a opened before 10.
+        assert_eq!(ids(data.tickets_near("s", 0, 10)), ["a"]);
+        // [300, 301): every ticket from c on (c is open), e opened at 300.
+        assert_eq!(ids(data.tickets_near("s", 300, 301)), ["c", "d", "e"]);
+        // Whatever the span, no ticket left out bears on it: responded,
+        // resolved or opened in it, or open across its start.
+        for from in (0..420).step_by(10) {
+            for to in (from + 1..430).step_by(7) {
+                let near = ids(data.tickets_near("s", from, to));
+                for t in &tickets {
+                    let bears = [Some(t.opened), t.responded, t.resolved].into_iter().flatten().any(|x| from <= x && x < to)
+                        || (t.opened < to && t.resolved.is_none_or(|r| r >= from));
+                    assert!(!bears || near.contains(&t.id.as_str()), "{} left out of [{from}, {to})", t.id);
+                }
+            }
+        }
+        // A service without tickets has none near anything.
+        assert!(data.tickets_near("other", 0, 1000).is_empty());
+    }
+
+    #[test]
+    fn tickets_resolved_before_they_opened_or_changed_since_indexing_are_all_walked() {
+        // b was resolved at 5, before it opened at 100 (a table arranged
+        // by hand; scanning refuses it): a span [0, 50) must still see it.
+        let data = indexed(vec![ticket("a", 0, None, Some(10)), ticket("b", 100, None, Some(5))]);
+        assert_eq!(ids(data.tickets_near("s", 0, 50)), ["a", "b"]);
+        // Changed after indexing (one more ticket): every ticket is walked.
+        let mut changed = data_of_two();
+        changed.tickets.get_mut("s").unwrap().push(ticket("c", 500, None, Some(600)));
+        assert_eq!(ids(changed.tickets_near("s", 550, 560)), ["a", "b", "c"]);
+        // Not in opening order: not indexed, every ticket walked.
+        let data = indexed(vec![ticket("a", 50, None, Some(60)), ticket("b", 0, None, Some(10))]);
+        assert_eq!(ids(data.tickets_near("s", 100, 200)), ["a", "b"]);
+    }
+
+    fn data_of_two() -> Data {
+        indexed(vec![ticket("a", 0, None, Some(10)), ticket("b", 20, None, Some(30))])
     }
 }

@@ -226,15 +226,18 @@ fn outages_counted<'d>(subject: &Subject, data: &'d Data) -> Vec<&'d Outage> {
 }
 
 /// The tickets of the subject's service it counts (customer and
-/// responsibility) among those `when` picks. `when` is asked first: it
-/// tests times, which leaves out the service's tickets of other months
-/// before any of their strings is compared.
-fn tickets_counted<'d>(subject: &Subject, data: &'d Data, when: impl Fn(&Ticket) -> bool + 'd) -> impl Iterator<Item = &'d Ticket> + 'd {
+/// responsibility) among those `when` picks, of the tickets `near` gives
+/// ([`Data::tickets_near`] a span, or every ticket of the service). `when`
+/// is asked first: it tests times, which leaves out the service's tickets
+/// of other months before any of their strings is compared.
+fn tickets_counted<'d>(subject: &Subject, data: &'d Data, near: Option<(i64, i64)>, when: impl Fn(&Ticket) -> bool + 'd) -> impl Iterator<Item = &'d Ticket> + 'd {
     let customer = subject.customer.map(str::to_string);
     let responsible = subject.responsible().map(str::to_string);
-    data.tickets
-        .get(subject.service)
-        .map_or(&[][..], Vec::as_slice)
+    let tickets = match near {
+        Some((from, to)) => data.tickets_near(subject.service, from, to),
+        None => data.tickets.get(subject.service).map_or(&[][..], Vec::as_slice),
+    };
+    tickets
         .iter()
         .filter(move |t| when(t))
         .filter(move |t| sees(customer.as_deref(), t.customer.as_deref()))
@@ -654,7 +657,10 @@ fn decided_tickets<'d>(subject: &Subject, data: &'d Data, priority: &str, within
     let effective = start_of_day(subject.agreement.first_effective, subject.config.timezone);
     let calendar = data.calendar(subject.calendar());
     let cut = subject.cut;
-    tickets_counted(subject, data, move |t| t.opened >= effective && may_be_decided_in(t, resolution, cut, from, to))
+    // A ticket resolved before `from` is decided before it only when its
+    // resolution is known, as it is when `from` is not after the cut.
+    let near = (from <= cut).then_some((from, to));
+    tickets_counted(subject, data, near, move |t| t.opened >= effective && may_be_decided_in(t, resolution, cut, from, to))
         .filter(|t| t.priority == priority)
         .filter_map(|t| {
             let outcome = ticket_outcome_at(t, &calendar, within, resolution, cut);
@@ -709,7 +715,7 @@ fn incidents(subject: &Subject, data: &Data, priority: &str) -> Figure {
     let (from, to) = subject.span();
     let mut by_cause: BTreeMap<Option<String>, f64> = BTreeMap::new();
     let mut n = 0i64;
-    for t in tickets_counted(subject, data, move |t| t.opened >= from && t.opened < to) {
+    for t in tickets_counted(subject, data, Some((from, to)), move |t| t.opened >= from && t.opened < to) {
         if t.priority == priority {
             n += 1;
             *by_cause.entry(t.cause.clone()).or_insert(0.0) += 1.0;

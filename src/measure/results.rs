@@ -495,8 +495,8 @@ fn ticket_counts(data: &Data, start: i64, end: i64) -> Vec<(Option<String>, Tick
     // Counted under borrowed keys: a month of a provider holds a hundred
     // thousand tickets and a few thousand keys.
     let mut counts: BTreeMap<(&str, &str, Option<&str>), [usize; 3]> = BTreeMap::new();
-    for (service, tickets) in &data.tickets {
-        for t in tickets {
+    for service in data.tickets.keys() {
+        for t in data.tickets_near(service, start, end) {
             let opened = start <= t.opened && t.opened < end;
             let resolved = t.resolved.is_some_and(|r| start <= r && r < end);
             let open = t.opened < end && t.resolved.is_none_or(|r| r >= end);
