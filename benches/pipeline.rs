@@ -17,7 +17,8 @@ use slareport::build::{build, BuildOptions};
 use slareport::measure::data::{Outage, OutageKind};
 use slareport::measure::intervals::{weighted_loss, Interval, Weighted};
 use slareport::measure::metrics::{figure, scope, Subject};
-use slareport::measure::{prepare, Period, Prepared};
+use slareport::measure::{prepare, Prepared};
+use slareport::period::Period;
 use slareport::model::{Measure, Planned};
 
 fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
@@ -75,7 +76,7 @@ fn stages(site: &Path) {
             period: None,
             customer: None,
             revise: false,
-            as_of: slareport::measure::period::AsOf::Instant(1_795_392_000),
+            as_of: slareport::period::AsOf::Instant(1_795_392_000),
             source_date_epoch: Some(1_795_392_000),
             progress: false,
         };

@@ -29,13 +29,13 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 use serde_json::{json, Value};
 use slareport::build::{build, BuildOptions};
+use slareport::period::AsOf;
 
 /// The allocator the `slareport` command uses (src/main.rs), for every
 /// child: the builds, and the floor too (python-polars also ships an
 /// allocator of its own rather than glibc's).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use slareport::measure::period::AsOf;
 
 /// Bump when the generated data changes: existing data is then regenerated.
 const GENERATOR_VERSION: &str = "scale-generator 1";

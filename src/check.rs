@@ -48,7 +48,7 @@ impl fmt::Display for Summary {
             .iter()
             .map(|(k, n)| format!("{n} {k}"))
             .collect();
-        let plural = crate::measure::print::plural;
+        let plural = crate::measure::format::plural;
         writeln!(
             f,
             "loaded {} ({}) with {} for {}",
@@ -87,7 +87,7 @@ fn check_completeness(site: &Site, data: &crate::measure::Data) -> Diagnostics {
     let mut problems = Diagnostics::new();
     let (Some(first), Some(last)) = (data.first_instant(), data.last_instant()) else { return problems };
     let tz = site.config.timezone;
-    let month_of = |t: i64| chrono::DateTime::from_timestamp(t, 0).map(|d| crate::measure::Period::of(d.with_timezone(&tz).date_naive()));
+    let month_of = |t: i64| chrono::DateTime::from_timestamp(t, 0).map(|d| crate::period::Period::of(d.with_timezone(&tz).date_naive()));
     let (Some(mut period), Some(end)) = (month_of(first), month_of(last)) else { return problems };
     while period <= end {
         let (start, stop) = period.bounds(tz);
@@ -302,7 +302,7 @@ fn check_theme(root: &Path, config: &crate::model::SiteConfig, site_loaded: Opti
 fn example_report(site: Option<&Site>) -> Option<crate::render::view::ReportView> {
     let site = site?;
     let first = site.agreements.iter().filter(|a| a.kind == AgreementKind::Sla).min_by_key(|a| a.effective)?;
-    let period = crate::measure::Period::of(first.effective);
+    let period = crate::period::Period::of(first.effective);
     let results = crate::measure::results::measure(site, &crate::measure::data::Data::default(), &[], period).for_customer(&first.party);
     Some(crate::render::view::report(&results, &crate::draw::report_charts(&results, &crate::draw::Drawn::default()), None, 1))
 }
@@ -371,7 +371,7 @@ fn cross_check(site: &Site, sources: &BTreeMap<SourceKind, Tally>) -> Diagnostic
 pub fn set_aside_warnings<'a>(set_aside: impl IntoIterator<Item = (SourceKind, &'a SetAside)>) -> Diagnostics {
     let mut problems = Diagnostics::new();
     for (kind, aside) in set_aside {
-        let plural = crate::measure::print::plural;
+        let plural = crate::measure::format::plural;
         let rows: Vec<String> = aside.rows.iter().map(i64::to_string).collect();
         let more = if aside.count > aside.rows.len() { ", ..." } else { "" };
         let values: Vec<String> =
@@ -422,7 +422,7 @@ fn check_customers(site: &Site, sources: &BTreeMap<SourceKind, Tally>) -> Diagno
                     Diagnostic::warning(format!(
                         "{}: {} of customer `{customer}` on service `{service}`, which no SLA of {customer} covers",
                         kind,
-                        crate::measure::print::plural(n, "row", "rows")
+                        crate::measure::format::plural(n, "row", "rows")
                     ))
                     .in_file(file)
                     .with_hint("these rows are in no report of the customer; add the service to one of its SLAs, or check the export's customer and service"),
@@ -434,7 +434,7 @@ fn check_customers(site: &Site, sources: &BTreeMap<SourceKind, Tally>) -> Diagno
                 Diagnostic::warning(format!(
                     "{}: {} naming customer `{customer}`, which is party to no SLA",
                     kind,
-                    crate::measure::print::plural(n, "row", "rows")
+                    crate::measure::format::plural(n, "row", "rows")
                 ))
                 .in_file(file)
                 .with_hint(format!("customers with an SLA: {}", site.customers().join(", "))),

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::measure::Period;
+use crate::period::Period;
 
 /// What to create.
 #[derive(Debug, Clone)]

@@ -23,13 +23,14 @@
 pub mod build;
 pub mod check;
 pub mod diagnostic;
+pub mod digest;
 pub mod draw;
 pub mod fuzzing;
-mod incremental;
 pub mod init;
 pub mod load;
 pub mod measure;
 pub mod model;
+pub mod period;
 pub mod publish;
 pub mod render;
 pub mod scan;

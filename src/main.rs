@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use slareport::build::{BuildError, BuildOptions};
-use slareport::measure::period::AsOf;
-use slareport::measure::Period;
+use slareport::period::AsOf;
+use slareport::period::Period;
 
 /// SOURCE_DATE_EPOCH, the reproducible-builds convention for "now".
 fn source_date_epoch() -> Option<i64> {
@@ -123,8 +123,9 @@ impl Selection {
 /// mimalloc rather than glibc's malloc: a provider's build allocates and
 /// frees millions of rows, pages and charts on both cores, and glibc gave
 /// freed memory back to the kernel only to fault it in again. A full first
-/// build at provider scale took 37 s instead of 44 s at a lower peak
-/// (docs/scale.md). The library leaves the allocator to its programs.
+/// build at provider scale took 38.3 s instead of 50.7 s (paired medians),
+/// peaking at 2.9 GiB instead of 3.4 GiB (docs/scale.md, 2026-12-05). The
+/// library leaves the allocator to its programs.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -313,7 +314,7 @@ fn build(timings: bool, options: BuildOptions) -> ExitCode {
             if let Some(period) = report.to_date {
                 text.push_str(&format!("{period} is in progress: to-date pages written (provisional)\n"));
             }
-            let plural = slareport::measure::print::plural;
+            let plural = slareport::measure::format::plural;
             text.push_str(&format!(
                 "{}: {} published, {} unchanged\n",
                 report.out.display(),

@@ -13,7 +13,7 @@ use chrono::{NaiveDate, Weekday};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::measure::period::Period;
+use crate::period::Period;
 
 /// The name of the built-in calendar that covers every second.
 pub const ALWAYS: &str = "24x7";
@@ -572,7 +572,7 @@ const COUNT_COLUMNS: [Column; 5] = [
 ];
 
 impl SourceKind {
-    /// The canonical schema of this kind (DESIGN.md, "Canonical measurement kinds").
+    /// The canonical schema of this kind (README, "Sources", and docs/rules.md).
     /// `paused_minutes` is converted to whole seconds on reading.
     pub fn columns(self) -> &'static [Column] {
         match self {

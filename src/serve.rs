@@ -220,7 +220,7 @@ fn rebuild(options: &BuildOptions, temp: &Path, state: &Mutex<State>) {
             }
             eprintln!(
                 "slareport: built {} ({})",
-                crate::measure::print::plural(report.published.len(), "report", "reports"),
+                crate::measure::format::plural(report.published.len(), "report", "reports"),
                 out.display()
             );
             if let Some(old) = s.root.replace(out) {

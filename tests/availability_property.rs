@@ -19,7 +19,8 @@ mod common;
 use chrono::{Datelike, NaiveDate, TimeZone, Timelike};
 use chrono_tz::Tz;
 use common::Fixture;
-use slareport::measure::{prepare, Period};
+use slareport::measure::prepare;
+use slareport::period::Period;
 
 /// A small deterministic generator (splitmix64), so failures reproduce.
 struct Rng(u64);

@@ -22,7 +22,7 @@ fn options(root: &Path, out: Option<&Path>) -> BuildOptions {
         period: None,
         customer: None,
         revise: false,
-        as_of: slareport::measure::period::AsOf::Instant(NOW),
+        as_of: slareport::period::AsOf::Instant(NOW),
         source_date_epoch: Some(NOW),
         progress: false,
     }

@@ -7,7 +7,8 @@ mod common;
 
 use common::Fixture;
 use slareport::build::build;
-use slareport::measure::{prepare, Period};
+use slareport::measure::prepare;
+use slareport::period::Period;
 
 /// Two customers on the shared service `email`; tickets carry a customer.
 fn shared_site() -> Fixture {

@@ -14,7 +14,8 @@ use common::{assert_at, assert_hint, Fixture};
 use scraper::{Html, Selector};
 use slareport::build::{build, BuildOptions};
 use slareport::measure::results::{AgreementCredit, Results};
-use slareport::measure::{prepare, Period};
+use slareport::measure::prepare;
+use slareport::period::Period;
 use slareport::model::{AgreementKind, Charge};
 
 const SITE: &str = r#"title = "Credit tests"
@@ -333,7 +334,7 @@ fn the_published_pages_show_capped_credits_with_their_amounts() {
         period: None,
         customer: None,
         revise: false,
-        as_of: slareport::measure::period::AsOf::Instant(NOW),
+        as_of: slareport::period::AsOf::Instant(NOW),
         source_date_epoch: Some(NOW),
         progress: false,
     };

@@ -182,7 +182,7 @@ fn a_figure_of_a_month_whose_rows_were_not_read_is_never_computed() {
     use slareport::measure::results::{FigureCache, Options};
     let site = Site::sample();
     let mut prepared = slareport::measure::prepare(site.root()).unwrap();
-    let october: slareport::measure::Period = "2026-10".parse().unwrap();
+    let october: slareport::period::Period = "2026-10".parse().unwrap();
     let september = common::instant("2026-09-01T00:00:00+01:00");
     // Files bearing on August and earlier "not read": October's trend
     // (November 2025 to September 2026) would need them.

@@ -9,7 +9,8 @@ mod common;
 use common::Fixture;
 use slareport::measure::exact::Status;
 use slareport::measure::results::TargetResult;
-use slareport::measure::{prepare, Period};
+use slareport::measure::prepare;
+use slareport::period::Period;
 
 const SITE: &str = r#"title = "Metric tests"
 timezone = "Europe/London"
@@ -736,7 +737,7 @@ fn insufficient_data_is_shown_in_the_report() {
         period: Some("2026-02".parse().unwrap()),
         customer: None,
         revise: false,
-        as_of: slareport::measure::period::AsOf::Instant(now),
+        as_of: slareport::period::AsOf::Instant(now),
         source_date_epoch: Some(now),
         progress: false,
     })

@@ -10,7 +10,7 @@ use common::files;
 use std::path::{Path, PathBuf};
 
 use slareport::build::{build, BuildError};
-use slareport::measure::Period;
+use slareport::period::Period;
 
 /// A site in London with outages and tickets: one SLA, 24x7, on `email`.
 const SITE: &str = r#"title = "Cycle reports"

@@ -15,7 +15,8 @@ use common::Fixture;
 use slareport::diagnostic::{Diagnostic, Level};
 use slareport::measure::exact::Status;
 use slareport::measure::results::{Results, TargetResult, TicketCount};
-use slareport::measure::{prepare, Period};
+use slareport::measure::prepare;
+use slareport::period::Period;
 
 const OUTAGES_HEADER: &str = "service,start,end,kind,cause\n";
 const SAMPLES_HEADER: &str = "time,service,up,latency_ms\n";

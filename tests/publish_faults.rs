@@ -12,7 +12,8 @@ use std::process::Command;
 
 use common::Fixture;
 use slareport::build::{build, BuildError, BuildOptions};
-use slareport::publish::{self, manifest::sha256, Step, LOCK_FILE, TEMP_PREFIX};
+use slareport::digest::sha256;
+use slareport::publish::{self, Step, LOCK_FILE, TEMP_PREFIX};
 use slareport::render::Page;
 
 /// 2026-10-15 00:00 UTC: August and September are complete.
@@ -42,7 +43,7 @@ fn options(root: &Path, out: &Path, now: i64) -> BuildOptions {
         period: None,
         customer: None,
         revise: false,
-        as_of: slareport::measure::period::AsOf::Instant(now),
+        as_of: slareport::period::AsOf::Instant(now),
         source_date_epoch: Some(NOW),
         progress: false,
     }

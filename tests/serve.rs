@@ -23,7 +23,7 @@ fn build_options(root: &Path) -> BuildOptions {
         period: None,
         customer: None,
         revise: false,
-        as_of: slareport::measure::period::AsOf::Instant(NOW),
+        as_of: slareport::period::AsOf::Instant(NOW),
         source_date_epoch: Some(NOW),
         progress: false,
     }

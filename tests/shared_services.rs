@@ -9,7 +9,8 @@ mod common;
 
 use common::Fixture;
 use slareport::measure::results::{FigureCache, Options, Results, TargetResult, TREND_PERIODS};
-use slareport::measure::{prepare, Period};
+use slareport::measure::prepare;
+use slareport::period::Period;
 
 const SITE: &str = r#"title = "Shared service"
 timezone = "Europe/London"

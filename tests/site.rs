@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use scraper::{Html, Selector};
 use slareport::build::{build, BuildError, BuildOptions};
-use slareport::measure::Period;
+use slareport::period::Period;
 
 /// 2026-11-23 00:00 UTC.
 const NOW: i64 = 1_795_392_000;
@@ -23,7 +23,7 @@ fn options(root: &Path, out: &Path, period: Option<&str>) -> BuildOptions {
         period: period.map(|p| p.parse::<Period>().unwrap()),
         customer: None,
         revise: false,
-        as_of: slareport::measure::period::AsOf::Instant(NOW),
+        as_of: slareport::period::AsOf::Instant(NOW),
         source_date_epoch: Some(NOW),
         progress: false,
     }
@@ -78,7 +78,7 @@ fn the_sample_site_agrees_with_its_results_links_resolve_and_nothing_is_fetched(
         let key = format!("{}--{}--{}", t["agreement"].as_str().unwrap(), t["target"].as_str().unwrap(), t["service"].as_str().unwrap());
         let row = rows.iter().find(|r| r.value().attr("data-target") == Some(key.as_str())).unwrap_or_else(|| panic!("no row {key}"));
         let cells: Vec<String> = select_in(row, "td").iter().map(text).collect();
-        let value = slareport::measure::print::format_value(t["value"].as_f64(), t["unit"].as_str().unwrap());
+        let value = slareport::measure::format::format_value(t["value"].as_f64(), t["unit"].as_str().unwrap());
         assert_eq!(cells[3], value, "{key}");
         let status = t["status"].as_str().unwrap().replace('_', " ");
         assert!(cells[5].ends_with(&status), "{key}: {} vs {status}", cells[5]);
@@ -557,7 +557,7 @@ fn every_figure_behind_a_chart_is_in_the_report_as_text_and_the_month_page_links
                     // "DD value", and the status when the day was not met:
                     // "10 37.5% (breached)", no-break spaces within.
                     let day = &d["date"].as_str().unwrap()[8..];
-                    let value = slareport::measure::print::format_value(d["value"].as_f64(), "%");
+                    let value = slareport::measure::format::format_value(d["value"].as_f64(), "%");
                     let expected = match d["status"].as_str().unwrap() {
                         "met" | "no_data" => format!("{day}\u{a0}{value}"),
                         other => format!("{day}\u{a0}{value}\u{a0}({})", other.replace('_', " ")),
@@ -581,7 +581,7 @@ fn every_figure_behind_a_chart_is_in_the_report_as_text_and_the_month_page_links
                 assert!(class.ends_with(" trend"), "{class}");
                 // Every month of the 13, with its figure and status.
                 assert_eq!(desc.matches("; ").count(), 12, "{key}: {desc}");
-                let value = slareport::measure::print::format_value(t["value"].as_f64(), t["unit"].as_str().unwrap());
+                let value = slareport::measure::format::format_value(t["value"].as_f64(), t["unit"].as_str().unwrap());
                 assert!(desc.ends_with(&format!("2026-02 {value} ({}).", t["status"].as_str().unwrap().replace('_', " "))), "{key}: {desc}");
             }
         }

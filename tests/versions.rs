@@ -10,7 +10,8 @@ mod common;
 use common::{assert_at, assert_hint, Fixture};
 use slareport::measure::exact::Status;
 use slareport::measure::results::{Results, TargetResult};
-use slareport::measure::{prepare, Period};
+use slareport::measure::prepare;
+use slareport::period::Period;
 
 const SITE: &str = r#"title = "Version tests"
 timezone = "Europe/London"
@@ -207,7 +208,7 @@ fn a_second_version_leaves_earlier_months_as_they_were_and_lists_its_changes() {
 }
 
 #[track_caller]
-/// Trend values are kept to six decimals (`measure::results::trend_value`).
+/// Trend values are kept to six decimals (`measure::format::trend_value`).
 fn assert_value_point(value: Option<f64>, expected: f64) {
     let value = value.expect("a value");
     assert!((value - expected).abs() <= 5e-7, "{value} != {expected}");

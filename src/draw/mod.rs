@@ -24,7 +24,7 @@ use plotters::prelude::*;
 mod svg;
 
 use crate::measure::exact::Status;
-use crate::measure::print::format_value;
+use crate::measure::format::format_value;
 use crate::measure::results::{Results, TargetResult};
 use crate::model::AgreementKind;
 

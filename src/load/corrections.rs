@@ -275,5 +275,5 @@ fn datetime(v: &toml::value::Datetime, tz: chrono_tz::Tz) -> Result<i64, String>
         return chrono::DateTime::parse_from_rfc3339(&text.replace(' ', "T")).map(|d| d.timestamp()).map_err(|_| format!("`{text}` is not an instant"));
     }
     let wall = chrono::NaiveDateTime::parse_from_str(&text.replace(' ', "T"), "%Y-%m-%dT%H:%M:%S%.f").map_err(|_| format!("`{text}` is not a date-time"))?;
-    Ok(crate::measure::period::local_to_utc(wall, tz))
+    Ok(crate::period::local_to_utc(wall, tz))
 }

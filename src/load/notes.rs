@@ -13,7 +13,7 @@ use toml::Spanned;
 
 use super::values::toml_date;
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
-use crate::measure::period::Period;
+use crate::period::Period;
 use crate::model::Site;
 
 /// The folder of notes inside a site.

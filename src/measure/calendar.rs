@@ -10,7 +10,7 @@ use chrono::{Duration, NaiveDate, Offset, TimeZone};
 use chrono_tz::Tz;
 
 use super::intervals::Interval;
-use super::period::start_of_day;
+use crate::period::start_of_day;
 use crate::model::{Calendar, WeekdayOrd};
 
 use chrono::Datelike;

@@ -3,7 +3,7 @@
 //! levels, calendars, credits, services, metric options, whose rows count and
 //! the sample coverage needed.
 
-use super::print::format_value;
+use super::format::format_value;
 use crate::model::{Agreement, CreditTier, Measure, Planned, Target, Unknown};
 
 /// One change, and the target it concerns (`None` for the agreement).

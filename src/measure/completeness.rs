@@ -218,7 +218,7 @@ fn summarise(kinds: &[SourceKind], cells: &[Cell], seconds: i64, customer: Optio
                     .into_iter()
                     .map(|(service, (_, covered))| ServiceCoverage {
                         service: service.to_string(),
-                        percent: if seconds > 0 { super::results::trend_value(100.0 * covered as f64 / seconds as f64) } else { 0.0 },
+                        percent: if seconds > 0 { super::format::trend_value(100.0 * covered as f64 / seconds as f64) } else { 0.0 },
                     })
                     .collect(),
                 warning: None,

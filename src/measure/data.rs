@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use super::calendar::CalendarIndex;
-use super::digest::Encode;
+use crate::digest::Encode;
 use crate::model::{Calendar, SourceKind};
 use crate::scan::{Measurements, SetAside};
 
@@ -175,7 +175,7 @@ pub struct Data {
 /// resolved), and `ordered` is true when no ticket was responded to or
 /// resolved before it was opened (scanning refuses such rows; a table
 /// arranged by hand may hold them).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct TicketReach {
     latest: Vec<i64>,
     ordered: bool,
@@ -666,7 +666,7 @@ impl Data {
 
     /// [`Data::rows_digest`] under `rule` (to check a digest made under it).
     pub fn rows_digest_as(&self, rule: DigestRule, services: &[&str], customer: Option<&str>, from: i64, to: i64) -> String {
-        let mut feed = super::digest::Feed::new();
+        let mut feed = crate::digest::Feed::new();
         let mut services: Vec<&str> = services.to_vec();
         services.sort_unstable();
         services.dedup();
@@ -730,7 +730,7 @@ impl Data {
         self.sample_digests.get_or(key, || {
             let range = s.range(from, to);
             match rule {
-                DigestRule::V4 => super::digest::values_digest(|values| {
+                DigestRule::V4 => crate::digest::values_digest(|values| {
                     values.reserve(range.len() * 25);
                     for i in range {
                         values.int(s.time(i)).int(i64::from(s.up(i))).opt_float(s.latency(i));
@@ -739,7 +739,7 @@ impl Data {
                 DigestRule::V5 => {
                     let mut bytes = Vec::new();
                     s.write_compact(range, from, &mut bytes);
-                    super::digest::bytes_digest(&bytes)
+                    crate::digest::bytes_digest(&bytes)
                 }
             }
         })
@@ -1172,15 +1172,11 @@ mod ticket_reach_tests {
         let data = indexed(vec![ticket("a", 0, None, Some(10)), ticket("b", 100, None, Some(5))]);
         assert_eq!(ids(data.tickets_near("s", 0, 50)), ["a", "b"]);
         // Changed after indexing (one more ticket): every ticket is walked.
-        let mut changed = data_of_two();
+        let mut changed = indexed(vec![ticket("a", 0, None, Some(10)), ticket("b", 20, None, Some(30))]);
         changed.tickets.get_mut("s").unwrap().push(ticket("c", 500, None, Some(600)));
         assert_eq!(ids(changed.tickets_near("s", 550, 560)), ["a", "b", "c"]);
         // Not in opening order: not indexed, every ticket walked.
         let data = indexed(vec![ticket("a", 50, None, Some(60)), ticket("b", 0, None, Some(10))]);
         assert_eq!(ids(data.tickets_near("s", 100, 200)), ["a", "b"]);
-    }
-
-    fn data_of_two() -> Data {
-        indexed(vec![ticket("a", 0, None, Some(10)), ticket("b", 20, None, Some(30))])
     }
 }

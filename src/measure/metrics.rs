@@ -1,6 +1,6 @@
 //! One target, one service, one period: the figure and what lies behind it.
 //!
-//! Each function follows a rule of DESIGN.md ("Metrics") to the letter; the
+//! Each function follows a rule of docs/rules.md to the letter; the
 //! tests in `tests/metrics.rs` work every rule through by hand.
 
 use std::collections::BTreeMap;
@@ -12,7 +12,7 @@ use super::data::{sees, Data, Outage, OutageKind, Samples, Ticket};
 use super::samples::overlapping;
 use super::exact::{micros, Fraction, Status};
 use super::intervals::{intersect, subtract, total, union, weighted_loss, Interval, Weighted};
-use super::period::{start_of_day, Period};
+use crate::period::{start_of_day, Period};
 use crate::model::{Agreement, AgreementKind, Calendar, Counts, Measure, Planned, SiteConfig, Target, Unknown};
 
 /// What a figure is computed from, for the audit trail and the report's

@@ -1,34 +1,34 @@
 //! The `measure` stage: every target of every agreement for a period, as
 //! exact figures with status, credits, error budget, attribution and trend.
 //!
-//! Rules are those of DESIGN.md ("Metrics"); each module holds one part:
-//! [`period`] cuts months, [`calendar`] turns service hours into UTC
-//! intervals, [`intervals`] does the set arithmetic, [`exact`] compares
-//! without floating point, [`metrics`] computes one figure, and
-//! [`results`] assembles what the report shows.
+//! Rules are those of docs/rules.md; each module holds one part:
+//! [`calendar`] turns service hours into UTC intervals (months are cut by
+//! [`crate::period`]), [`intervals`] does the set arithmetic, [`exact`]
+//! compares without floating point, [`metrics`] computes one figure,
+//! [`results`] assembles what the report shows, [`format`] writes numbers
+//! as people read them and [`print`] as a terminal table.
 
 pub mod calendar;
 pub mod changes;
 pub mod completeness;
 pub mod corrections;
 pub mod data;
-pub mod digest;
 pub mod exact;
 pub mod forecast;
+pub mod format;
 pub mod intervals;
 pub mod metrics;
-pub mod period;
 pub mod print;
 pub mod results;
 pub mod samples;
 
 pub use data::Data;
-pub use period::Period;
 pub use results::{measure, Results};
 
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::period::Period;
 
 /// A loaded, scanned site ready to be measured.
 #[derive(Debug)]

@@ -3,28 +3,10 @@
 use std::fmt::Write;
 
 use super::exact::Status;
+use super::format::{format_value, plural, trim};
 use super::results::{Results, TargetResult};
 
-/// A value in its unit, as people read it: `99.872%`, `412 ms`, `4.21`, `3`.
-pub fn format_value(value: Option<f64>, unit: &str) -> String {
-    match value {
-        None => "no data".to_string(),
-        Some(v) => match unit {
-            "%" => format!("{}%", trim(format!("{v:.3}"))),
-            "ms" => format!("{} ms", trim(format!("{v:.1}"))),
-            "score" => trim(format!("{v:.3}")),
-            _ => format!("{v:.0}"),
-        },
-    }
-}
 
-fn trim(s: String) -> String {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
-}
 
 fn objective(t: &TargetResult) -> String {
     let sign = if t.higher_is_better { "≥" } else { "≤" };
@@ -124,9 +106,4 @@ pub fn table(results: &Results) -> String {
         let _ = writeln!(out, "warning: {warning}");
     }
     out
-}
-
-/// "1 figure", "2 figures".
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

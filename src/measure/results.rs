@@ -10,10 +10,11 @@ use serde::Serialize;
 
 use super::data::Data;
 use super::exact::{worse_than, Fraction, Status};
+use super::format::trend_value;
 use super::corrections::{Applied, CorrectionResult};
 use super::forecast::{forecast, Forecast, Progress};
 use super::metrics::{customer_of, figure, status_of, ticket_points, Basis, Budget, Figure, Loss, Reading, Subject, TicketPoint};
-use super::period::Period;
+use crate::period::Period;
 use crate::load::notes::{Action, ActionStatus, Note};
 use crate::model::{Agreement, AgreementKind, Site, Target};
 
@@ -368,13 +369,6 @@ pub struct Corrections {
     pub uncorrected: Data,
 }
 
-/// A trend value: rounded to six decimals, so it reads back from JSON as
-/// the same number (serde_json's float parsing is exact only for short
-/// decimals), and a trend read from published results is the trend
-/// computed from data, bit for bit.
-pub fn trend_value(v: f64) -> f64 {
-    (v * 1e6).round() / 1e6
-}
 
 /// Published figures of earlier months, by agreement, target, service and period.
 #[derive(Debug, Clone, Default)]
@@ -692,7 +686,7 @@ fn corrections_of(site: &Site, c: &Corrections, targets: &[Arc<TargetResult>], p
             };
             let subject = Subject { config: &site.config, agreement, target, service: &t.service, period, window: None, cut, customer: customer_of(agreement) };
             let before = figure(&subject, &c.uncorrected);
-            let shown = |v: Option<f64>| super::print::format_value(v, t.unit);
+            let shown = |v: Option<f64>| super::format::format_value(v, t.unit);
             let was = shown(before.value.map(Fraction::to_f64));
             if was != shown(t.value) || status_of(target, &before) != t.status {
                 moved.push(format!("{}/{} ({}): {was} as exported -> {} corrected", t.agreement, t.target, t.service, shown(t.value)));
@@ -773,7 +767,7 @@ fn daily(site: &Site, data: &Data, subject: &Subject) -> Vec<DailyPoint> {
         .min(subject.period.last_day());
     while day <= last {
         let next = day.succ_opt().expect("in range");
-        let window = Some((super::period::start_of_day(day, tz), super::period::start_of_day(next, tz)));
+        let window = Some((crate::period::start_of_day(day, tz), crate::period::start_of_day(next, tz)));
         let f = figure(&Subject { window, ..*subject }, data);
         let target = subject.target;
         let status = status_of(target, &f);

@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-pub use crate::measure::digest::{sha256, sha256_file};
 
 pub const FILE: &str = "manifest.json";
 
@@ -21,7 +20,7 @@ pub struct Manifest {
     pub revision: u32,
     /// For a revision after the first: the revision it replaces and what changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revision_of: Option<super::plan::Revision>,
+    pub revision_of: Option<Revision>,
     pub content: Content,
     /// Agreement id -> version, for the agreements the report used.
     pub agreement_versions: BTreeMap<String, String>,
@@ -56,4 +55,11 @@ pub struct InputFile {
     /// change (absent for other inputs, and in snapshots made before it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reach: Option<crate::measure::data::Reach>,
+}
+
+/// Why a revision exists: the revision it replaces and what changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    pub replaces: u32,
+    pub changes: Vec<String>,
 }

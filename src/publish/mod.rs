@@ -55,7 +55,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
-use crate::measure::Period;
+use crate::period::Period;
 use crate::render::Page;
 pub use manifest::Manifest;
 

@@ -19,12 +19,12 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
-use super::manifest::{Content, Manifest};
+use super::manifest::{Content, Manifest, Revision};
 use super::Published;
-use crate::measure::print::format_value;
+use crate::measure::format::format_value;
 use crate::measure::results::{History, TrendPoint};
 
 /// What publishing does with one period of one customer.
@@ -40,12 +40,6 @@ pub enum Decision {
     Revise { revision: u32, why: Revision },
 }
 
-/// Why a revision exists: the revision it replaces and what changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Revision {
-    pub replaces: u32,
-    pub changes: Vec<String>,
-}
 
 /// A period as it would be published now.
 pub struct Candidate<'a> {

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::draw::{chart_id, Chart};
 use crate::measure::exact::Status;
-use crate::measure::print::format_value;
+use crate::measure::format::format_value;
 use crate::measure::results::{AgreementCredit, Results, TargetResult};
 use crate::model::AgreementKind;
 
@@ -214,7 +214,7 @@ pub fn data_rows(results: &Results) -> Vec<DataRow> {
                 .map(|a| {
                     let rows: Vec<String> = a.rows.iter().map(i64::to_string).collect();
                     let more = if a.count > a.rows.len() { ", ..." } else { "" };
-                    format!("{} of {} set aside: {} (rows {}{more})", crate::measure::print::plural(a.count, "row", "rows"), a.file, a.reason, rows.join(", "))
+                    format!("{} of {} set aside: {} (rows {}{more})", crate::measure::format::plural(a.count, "row", "rows"), a.file, a.reason, rows.join(", "))
                 })
                 .collect(),
         })
@@ -229,7 +229,7 @@ pub struct RevisionView {
 }
 
 /// "October 2026".
-pub fn period_label(period: crate::measure::Period) -> String {
+pub fn period_label(period: crate::period::Period) -> String {
     period.first_day().format("%B %Y").to_string()
 }
 

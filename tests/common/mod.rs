@@ -166,7 +166,7 @@ pub fn build_options(root: &Path, out: &Path, as_of: &str) -> slareport::build::
         period: None,
         customer: None,
         revise: false,
-        as_of: slareport::measure::period::AsOf::Instant(instant(as_of)),
+        as_of: slareport::period::AsOf::Instant(instant(as_of)),
         source_date_epoch: Some(1_790_000_000),
         progress: false,
     }

@@ -168,6 +168,11 @@ impl<'de> Deserialize<'de> for Period {
     }
 }
 
+/// An instant in the site's zone, for messages: "2026-11-25 16:00 GMT".
+pub fn instant_text(t: i64, tz: chrono_tz::Tz) -> String {
+    chrono::DateTime::from_timestamp(t, 0).map_or_else(|| t.to_string(), |d| d.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
